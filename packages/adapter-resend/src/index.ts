@@ -1,0 +1,2 @@
+/** Placeholder entry; filled by a later issue. */
+export {}
