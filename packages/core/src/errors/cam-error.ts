@@ -1,0 +1,72 @@
+const marker = Symbol.for('cam.error')
+
+/**
+ * Machine-readable error codes. Every error CAM throws carries one, so callers can
+ * branch on `error.code` instead of parsing messages.
+ */
+export type CamErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'TEMPLATE_INVALID'
+  | 'TEMPLATE_VARIABLE_MISSING'
+  | 'CONFIG_INVALID'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'STORE_FAILED'
+  | 'LOCK_FAILED'
+  | 'INBOX_FAILED'
+  | 'INBOX_AUTH_FAILED'
+  | 'SEND_RETRYABLE'
+  | 'SEND_PERMANENT'
+  | 'ALERT_FAILED'
+  | 'CLASSIFIER_FAILED'
+  | 'HOOK_FAILED'
+  | 'LISTENER_FAILED'
+  | 'STEP_FAILED'
+  | 'LEASE_LOST'
+  | 'UNSUBSCRIBE_TOKEN_INVALID'
+  | 'WORKER_STATE'
+
+/** Options accepted by every CAM error constructor. */
+export interface CamErrorOptions {
+  /** The underlying error, kept so nothing about the original failure is lost. */
+  cause?: unknown
+}
+
+/**
+ * Base class of every error thrown by CAM and its adapters.
+ *
+ * Use {@link CamError.isInstance} rather than `instanceof`: it also recognises
+ * errors created by another copy of `@cam/core` (two versions installed side by side).
+ */
+export class CamError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: CamErrorCode
+  private readonly [marker] = true
+
+  constructor(code: CamErrorCode, message: string, options: CamErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'CamError'
+    this.code = code
+  }
+
+  /** True when `error` is a CAM error (optionally with the given code). */
+  static isInstance(error: unknown, code?: CamErrorCode): error is CamError {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as Record<symbol, unknown>)[marker] === true &&
+      (code === undefined || (error as CamError).code === code)
+    )
+  }
+}
+
+/** Turns anything thrown into a short, printable message (never includes `cause` chains). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  if (typeof error === 'string') return error
+  try {
+    return JSON.stringify(error) ?? String(error)
+  } catch {
+    return String(error)
+  }
+}

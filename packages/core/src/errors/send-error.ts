@@ -1,0 +1,85 @@
+import { CamError } from './cam-error.js'
+
+/** How a failed send should be treated. */
+export type SendErrorKind = 'retryable' | 'permanent'
+
+/**
+ * Thrown by a {@link Sender} adapter when a send failed.
+ *
+ * - `retryable`: nothing was sent (or the provider deduplicates by idempotency key);
+ *   try again later, not before `retryAfterMs` when given.
+ * - `permanent`: retrying cannot help (invalid recipient, rejected payload, bad API key…);
+ *   the email is marked failed and a human has to look.
+ */
+export class SendError extends CamError {
+  readonly kind: SendErrorKind
+  /** Minimum wait before a retry, in milliseconds, when the provider said so. */
+  readonly retryAfterMs: number | undefined
+  /** Provider-specific error name, e.g. `rate_limit_exceeded`. */
+  readonly providerCode: string | undefined
+  /** Field of the email the provider rejected, when it said which. */
+  readonly field: string | undefined
+
+  constructor(
+    kind: SendErrorKind,
+    message: string,
+    options: { retryAfterMs?: number; providerCode?: string; field?: string; cause?: unknown } = {},
+  ) {
+    super(kind === 'retryable' ? 'SEND_RETRYABLE' : 'SEND_PERMANENT', message, { cause: options.cause })
+    this.name = 'SendError'
+    this.kind = kind
+    this.retryAfterMs = options.retryAfterMs
+    this.providerCode = options.providerCode
+    this.field = options.field
+  }
+
+  static override isInstance(error: unknown): error is SendError {
+    return CamError.isInstance(error, 'SEND_RETRYABLE') || CamError.isInstance(error, 'SEND_PERMANENT')
+  }
+
+  /** Convenience: a retryable error. */
+  static retryable(message: string, options: { retryAfterMs?: number; providerCode?: string; cause?: unknown } = {}): SendError {
+    return new SendError('retryable', message, options)
+  }
+
+  /** Convenience: a permanent error. */
+  static permanent(message: string, options: { providerCode?: string; field?: string; cause?: unknown } = {}): SendError {
+    return new SendError('permanent', message, options)
+  }
+}
+
+/**
+ * Thrown by an {@link AlertChannel} that could not deliver. Delivery is retried with
+ * backoff; `retryAfterMs` (e.g. from a 429 `Retry-After`) sets the earliest retry.
+ */
+export class AlertDeliveryError extends CamError {
+  readonly retryAfterMs: number | undefined
+  /** True when retrying cannot help (bad webhook URL, revoked token). Still retried, but slowly, and reported loudly. */
+  readonly permanent: boolean
+
+  constructor(message: string, options: { retryAfterMs?: number; permanent?: boolean; cause?: unknown } = {}) {
+    super('ALERT_FAILED', message, { cause: options.cause })
+    this.name = 'AlertDeliveryError'
+    this.retryAfterMs = options.retryAfterMs
+    this.permanent = options.permanent ?? false
+  }
+}
+
+/**
+ * Thrown by an {@link Inbox} adapter. `permanent` failures (wrong password, revoked
+ * token, missing mailbox) are not retried quickly: hammering a server with bad
+ * credentials gets accounts locked.
+ */
+export class InboxError extends CamError {
+  readonly permanent: boolean
+
+  constructor(message: string, options: { permanent?: boolean; cause?: unknown } = {}) {
+    super(options.permanent ? 'INBOX_AUTH_FAILED' : 'INBOX_FAILED', message, { cause: options.cause })
+    this.name = 'InboxError'
+    this.permanent = options.permanent ?? false
+  }
+
+  static override isInstance(error: unknown): error is InboxError {
+    return CamError.isInstance(error, 'INBOX_FAILED') || CamError.isInstance(error, 'INBOX_AUTH_FAILED')
+  }
+}
