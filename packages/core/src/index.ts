@@ -10,3 +10,8 @@ export type * from './ports/index.js'
 export type * from './mime/parsed-message.js'
 export { systemClock, type Clock } from './util/clock.js'
 export { silentLogger, createConsoleLogger, sanitizeForLog, type Logger, type LogFields } from './util/logger.js'
+export {
+  createUnsubscribeToken,
+  verifyUnsubscribeToken,
+  type UnsubscribeTokenPayload,
+} from './unsubscribe/unsubscribe-token.js'

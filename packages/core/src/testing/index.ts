@@ -6,3 +6,6 @@
  */
 export type { ConformanceTestApi } from './conformance/test-api.js'
 export { createManualClock, type ManualClock } from './manual-clock.js'
+export { createMemorySender, type MemorySender, type MemorySenderOptions, type RecordedEmail } from './memory-sender.js'
+export { createMemoryAlertChannel, type MemoryAlertChannel, type DeliveredAlert } from './memory-alert-channel.js'
+export { createMemoryInbox, type MemoryInbox } from './memory-inbox.js'
