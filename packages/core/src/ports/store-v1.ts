@@ -133,6 +133,17 @@ export interface DeferEmailInput {
 /** How a human resolves an `in_doubt` email. */
 export type InDoubtResolution = 'sent' | 'resend' | 'cancel'
 
+/**
+ * Input of {@link StoreV1.resolveInDoubtEmail}:
+ * - `resend`: queue it again now (same idempotency key).
+ * - `cancel`: never send it; the lead ends as `failed`.
+ * - `sent`: it did go out; record it and continue the sequence (`lead`, `next`).
+ */
+export type InDoubtResolutionInput =
+  | { emailId: string; now: Date; resolution: 'resend' }
+  | { emailId: string; now: Date; resolution: 'cancel' }
+  | { emailId: string; now: Date; resolution: 'sent'; lead: LeadProgress; next: NewOutboundEmail | null }
+
 /** Filter of {@link StoreV1.listEmails}. */
 export interface ListEmailsFilter {
   campaignId?: string
@@ -309,7 +320,7 @@ export interface StoreV1 {
   /** Puts a claimed email back to `queued` at a later time and returns its daily-cap slot. */
   deferEmail(input: DeferEmailInput): Promise<OutboundEmail>
   /** Resolves an `in_doubt` email. Throws `ConflictError` when it is not `in_doubt`. */
-  resolveInDoubtEmail(input: { emailId: string; resolution: InDoubtResolution; now: Date }): Promise<OutboundEmail>
+  resolveInDoubtEmail(input: InDoubtResolutionInput): Promise<OutboundEmail>
   getEmail(id: string): Promise<OutboundEmail | null>
   listEmails(filter: ListEmailsFilter): Promise<OutboundEmail[]>
   /** Outbound emails whose `messageId` or `providerMessageId` is one of `messageIds`. */
