@@ -304,9 +304,9 @@ export interface StoreV1 {
    * Claims due emails (status `queued` with `scheduledAt <= now`, campaign in `caps`
    * and active, lead in `queued`/`active`/`paused`), follow-ups before first touches,
    * then oldest first, never more new emails per campaign and day than its cap.
-   * Emails to suppressed addresses are cancelled instead. Expired claims are
-   * re-claimed (idempotent sender) or set `in_doubt`. Safe under concurrency: two
-   * callers never get the same email.
+   * Emails to suppressed addresses are cancelled instead. Expired claims (of the
+   * campaigns in `caps`) are re-claimed (idempotent sender) or set `in_doubt`. Safe
+   * under concurrency: two callers never get the same email.
    */
   claimDueEmails(input: ClaimDueEmailsInput): Promise<ClaimDueEmailsResult>
   /**

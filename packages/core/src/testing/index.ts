@@ -10,3 +10,22 @@ export { createMemorySender, type MemorySender, type MemorySenderOptions, type R
 export { createMemoryAlertChannel, type MemoryAlertChannel, type DeliveredAlert } from './memory-alert-channel.js'
 export { createMemoryInbox, type MemoryInbox } from './memory-inbox.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js'
+export { describeStoreConformance, type StoreConformanceOptions } from './conformance/store-conformance.js'
+export { describeLockConformance, type LockConformanceOptions } from './conformance/lock-conformance.js'
+export { sampleCampaign, sampleLead, sampleEmail, sampleAlert, sampleRawMessage } from './conformance/store-fixtures.js'
+export {
+  describeSenderConformance,
+  type SenderConformanceOptions,
+  type SenderConformanceSubject,
+  type SenderFailure,
+  type ReceivedEmail,
+} from './conformance/sender-conformance.js'
+export {
+  describeAlertChannelConformance,
+  type AlertChannelConformanceOptions,
+  type AlertChannelConformanceSubject,
+  type AlertChannelFailure,
+  type AlertTextFormat,
+  type ReceivedAlert,
+  type ReceivedAlertPart,
+} from './conformance/alert-channel-conformance.js'

@@ -355,6 +355,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       const caps = new Map(input.caps.map((cap) => [cap.campaignId, cap]))
       const candidates: StoredEmail[] = []
       for (const email of emails.values()) {
+        if (!caps.has(email.campaignId)) continue
         if (email.status === 'sending' && email.claimExpiresAt !== null && email.claimExpiresAt <= now) {
           if (!input.senderIdempotent) {
             email.status = 'in_doubt'

@@ -1,0 +1,49 @@
+import type { StoreV1 } from '../../ports/store-v1.js'
+import { describeStoreCampaignTests } from './store-conformance-campaigns.js'
+import { describeStoreEmailTests } from './store-conformance-emails.js'
+import { describeStoreMessageTests } from './store-conformance-messages.js'
+import type { ConformanceTestApi } from './test-api.js'
+
+/** Options of {@link describeStoreConformance}. */
+export interface StoreConformanceOptions {
+  /** Suite name, e.g. `postgres`. */
+  name: string
+  /**
+   * Returns a store to test. Called once per test. It may return a shared, already
+   * used store: every test creates its own campaigns, addresses and channel names
+   * and only looks at those.
+   */
+  create: () => Promise<StoreV1>
+  /** Called after each test with what `create` returned. */
+  destroy?: (store: StoreV1) => Promise<void>
+}
+
+/** Runs `body` with a store from `options`, always calling `destroy`. */
+export type WithStore = (body: (store: StoreV1) => Promise<void>) => () => Promise<void>
+
+/**
+ * Conformance suite for the {@link StoreV1} port: campaign and lead lifecycle,
+ * exclusive claiming with daily caps and crash recovery, atomic outcomes, cursors,
+ * suppressions, counters and alert deliveries. Run it with your adapter's factory:
+ *
+ * ```ts
+ * import { describe, it } from 'vitest'
+ * import { describeStoreConformance } from '@cam/core/testing'
+ * describeStoreConformance({ describe, it }, { name: 'my-store', create: async () => myStore })
+ * ```
+ */
+export function describeStoreConformance(api: ConformanceTestApi, options: StoreConformanceOptions): void {
+  const withStore: WithStore = (body) => async () => {
+    const store = await options.create()
+    try {
+      await body(store)
+    } finally {
+      await options.destroy?.(store)
+    }
+  }
+  api.describe(`Store conformance: ${options.name}`, () => {
+    describeStoreCampaignTests(api, withStore)
+    describeStoreEmailTests(api, withStore)
+    describeStoreMessageTests(api, withStore)
+  })
+}
