@@ -16,8 +16,11 @@ export interface MemoryAlertChannel extends AlertChannelV1 {
   readonly attempts: number
   /** While down, every delivery throws (retryable). */
   setDown(down: boolean, retryAfterMs?: number): void
-  /** Makes the next `count` deliveries throw. */
-  failNext(count: number): void
+  /**
+   * Makes the next `count` deliveries throw an `AlertDeliveryError`, with
+   * `retryAfterMs` (a simulated rate limit) or `permanent` when given.
+   */
+  failNext(count: number, options?: { retryAfterMs?: number; permanent?: boolean }): void
 }
 
 /** Creates an in-memory alert channel named `name` (default `memory`). */
@@ -27,7 +30,7 @@ export function createMemoryAlertChannel(options: { name?: string } = {}): Memor
   let attempts = 0
   let down = false
   let downRetryAfter: number | undefined
-  let failures = 0
+  const failures: Array<{ retryAfterMs?: number; permanent?: boolean }> = []
   return {
     name: options.name ?? 'memory',
     get delivered() {
@@ -40,16 +43,14 @@ export function createMemoryAlertChannel(options: { name?: string } = {}): Memor
       down = value
       downRetryAfter = retryAfterMs
     },
-    failNext(count: number) {
-      failures += count
+    failNext(count: number, failureOptions: { retryAfterMs?: number; permanent?: boolean } = {}) {
+      for (let i = 0; i < count; i++) failures.push(failureOptions)
     },
     async deliver(alert: Alert, deliveryOptions: AlertDeliveryOptions) {
       attempts++
       if (down) throw new AlertDeliveryError('channel is down (simulated outage)', downRetryAfter === undefined ? {} : { retryAfterMs: downRetryAfter })
-      if (failures > 0) {
-        failures--
-        throw new AlertDeliveryError('injected failure')
-      }
+      const failure = failures.shift()
+      if (failure) throw new AlertDeliveryError('injected failure', failure)
       if (keys.has(deliveryOptions.idempotencyKey)) return
       keys.add(deliveryOptions.idempotencyKey)
       delivered.push({ alert: structuredClone(alert), idempotencyKey: deliveryOptions.idempotencyKey })

@@ -70,6 +70,7 @@ export function createMemorySender(options: MemorySenderOptions = {}): MemorySen
     async send(email: OutgoingEmail, sendOptions: SendOptions): Promise<SendResult> {
       calls++
       if (!sendOptions?.idempotencyKey) throw SendError.permanent('idempotencyKey: expected a non-empty string', { field: 'idempotencyKey' })
+      if (sendOptions.signal?.aborted) throw SendError.retryable('send aborted before it started', { cause: sendOptions.signal.reason })
       const failure = failures.shift()
       if (failure) throw failure
       if (rejected.has(email.to.email.toLowerCase())) {
