@@ -29,19 +29,3 @@ export {
   type ReceivedAlert,
   type ReceivedAlertPart,
 } from './conformance/alert-channel-conformance.js'
-export {
-  describeSenderConformance,
-  type SenderConformanceOptions,
-  type SenderConformanceSubject,
-  type SenderFailure,
-  type ReceivedEmail,
-} from './conformance/sender-conformance.js'
-export {
-  describeAlertChannelConformance,
-  type AlertChannelConformanceOptions,
-  type AlertChannelConformanceSubject,
-  type AlertChannelFailure,
-  type AlertTextFormat,
-  type ReceivedAlert,
-  type ReceivedAlertPart,
-} from './conformance/alert-channel-conformance.js'
