@@ -29,3 +29,8 @@ export {
   type ReceivedAlert,
   type ReceivedAlertPart,
 } from './conformance/alert-channel-conformance.js'
+export {
+  describeInboxConformance,
+  type InboxConformanceOptions,
+  type InboxConformanceSubject,
+} from './conformance/inbox-conformance.js'

@@ -35,7 +35,8 @@ export function createMemoryInbox(options: { name?: string } = {}): MemoryInbox 
       return messages.length
     },
     deliver(raw, deliverOptions = {}) {
-      const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw
+      // A copy: the caller may reuse its buffer, and a real mailbox keeps what was delivered.
+      const bytes = typeof raw === 'string' ? new TextEncoder().encode(raw) : new Uint8Array(raw)
       messages.push({ raw: bytes, receivedAt: deliverOptions.receivedAt ?? new Date() })
       for (const watcher of watchers) {
         try {
@@ -61,7 +62,8 @@ export function createMemoryInbox(options: { name?: string } = {}): MemoryInbox 
         yielded++
         yield {
           sourceKey: `${name}:${index + 1}`,
-          raw: message.raw,
+          // A fresh copy per fetch, like a server sends: a consumer changing it cannot alter the mailbox.
+          raw: new Uint8Array(message.raw),
           cursor: JSON.stringify({ last: index + 1 }),
           receivedAt: message.receivedAt,
         }
