@@ -1,2 +1,8 @@
-/** Placeholder entry; filled by a later issue. */
-export {}
+/**
+ * `@cam/adapter-resend`: CAM's `Sender` and an email `AlertChannel` on Resend.
+ *
+ * @packageDocumentation
+ */
+export { createResendSender, type ResendSender, type ResendSenderOptions } from './resend-sender.js'
+export { createResendAlerts, type ResendAlertsOptions } from './resend-alerts.js'
+export type { ResendConnectionOptions, ResendRateLimitOptions } from './resend-transport.js'
