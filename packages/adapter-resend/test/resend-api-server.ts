@@ -271,7 +271,8 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
     const key = request.headers['idempotency-key']
     const idempotencyKey = typeof key === 'string' ? key : undefined
     if (idempotencyKey !== undefined) log.idempotencyKey = idempotencyKey
-    const failure = down ? ({ type: 'error', status: 503, name: 'internal_server_error', message: 'Service unavailable.' } as const) : failures.shift()
+    const outage: ResendInjectedFailure = { type: 'error', status: 503, name: 'internal_server_error', message: 'Service unavailable.' }
+    const failure = down ? outage : failures.shift()
     if (failure && failure.type !== 'drop-after-accept') {
       if (failure.type === 'error') return fail(failure.status, failure.name, failure.message, failure.headers)
       if (failure.type === 'raw') {
