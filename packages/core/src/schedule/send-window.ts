@@ -1,0 +1,103 @@
+import type { SendSchedule } from '../domain/campaign.js'
+
+interface LocalParts {
+  year: number
+  month: number
+  day: number
+  /** ISO weekday, 1 = Monday … 7 = Sunday. */
+  weekday: number
+  /** Minutes since local midnight. */
+  minutes: number
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+const weekdayNames: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 }
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      weekday: 'short',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+    formatters.set(timeZone, format)
+  }
+  return format
+}
+
+/** Local calendar parts of `date` in `timeZone`. */
+export function localParts(date: Date, timeZone: string): LocalParts {
+  const parts: Record<string, string> = {}
+  for (const part of formatter(timeZone).formatToParts(date)) parts[part.type] = part.value
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    weekday: weekdayNames[parts.weekday ?? ''] ?? 1,
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  }
+}
+
+/** Offset of `timeZone` from UTC at `date`, in minutes (e.g. +60 for Berlin in winter). */
+function offsetMinutes(date: Date, timeZone: string): number {
+  const p = localParts(date, timeZone)
+  const seconds = date.getUTCSeconds()
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, Math.floor(p.minutes / 60), p.minutes % 60, seconds)
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000)
+}
+
+/** The instant at which the local wall-clock time `y-m-d hh:mm` happens in `timeZone`. */
+export function zonedTimeToUtc(year: number, month: number, day: number, minutes: number, timeZone: string): Date {
+  const guess = Date.UTC(year, month - 1, day, 0, minutes)
+  let result = guess - offsetMinutes(new Date(guess), timeZone) * 60_000
+  // A second pass settles times next to a DST change.
+  result = guess - offsetMinutes(new Date(result), timeZone) * 60_000
+  return new Date(result)
+}
+
+function parseTime(value: string): number {
+  const [hours, minutes] = value.split(':').map(Number)
+  return (hours ?? 0) * 60 + (minutes ?? 0)
+}
+
+/** True when `date` falls inside the schedule's window in `timeZone`. */
+export function isInsideSendWindow(date: Date, schedule: SendSchedule, timeZone: string = schedule.timezone): boolean {
+  const local = localParts(date, timeZone)
+  return (
+    schedule.weekdays.includes(local.weekday as SendSchedule['weekdays'][number]) &&
+    local.minutes >= parseTime(schedule.startTime) &&
+    local.minutes < parseTime(schedule.endTime)
+  )
+}
+
+/**
+ * The first instant at or after `date` that is inside the send window in `timeZone`
+ * (the lead's, or the campaign's). Returns `date` itself when it already is.
+ */
+export function nextSendWindowStart(date: Date, schedule: SendSchedule, timeZone: string = schedule.timezone): Date {
+  if (isInsideSendWindow(date, schedule, timeZone)) return date
+  const start = parseTime(schedule.startTime)
+  const local = localParts(date, timeZone)
+  for (let offset = 0; offset <= 8; offset++) {
+    const day = new Date(Date.UTC(local.year, local.month - 1, local.day + offset))
+    const weekday = ((day.getUTCDay() + 6) % 7) + 1
+    if (!schedule.weekdays.includes(weekday as SendSchedule['weekdays'][number])) continue
+    const candidate = zonedTimeToUtc(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), start, timeZone)
+    if (candidate.getTime() >= date.getTime()) return candidate
+  }
+  // Unreachable with at least one weekday; keep a safe answer.
+  return new Date(date.getTime() + 86_400_000)
+}
+
+/** Day key `YYYY-MM-DD` of `date` in `timeZone` (the daily cap's day). */
+export function localDayKey(date: Date, timeZone: string): string {
+  const p = localParts(date, timeZone)
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
+}

@@ -1,0 +1,51 @@
+import { CamError, errorMessage } from '../../errors/cam-error.js'
+import type { AlertDeliveryError } from '../../errors/send-error.js'
+import { backoffMs } from '../../util/backoff.js'
+import type { WorkerStep } from '../step.js'
+import type { WorkerRuntime } from '../worker-runtime.js'
+
+/**
+ * Step 7 — alerts: delivers pending alerts to every channel. Each delivery is claimed
+ * (so many workers can run this step), marked delivered only once the channel
+ * confirmed, and otherwise retried with backoff — forever, however long the channel
+ * is down. The idempotency key is stable per alert and channel.
+ */
+export function createAlertsStep(runtime: WorkerRuntime): WorkerStep {
+  return {
+    name: 'alerts',
+    async run(context) {
+      const counts = { delivered: 0, failed: 0 }
+      if (!runtime.config.alertsEnabled || runtime.alertChannels.length === 0) return counts
+      const channels = new Map(runtime.alertChannels.map((channel) => [channel.name, channel]))
+      for (let round = 0; round < 10 && !context.signal.aborted; round++) {
+        const claimed = await context.store.claimAlertDeliveries({
+          now: context.clock.now(),
+          workerId: context.workerId,
+          limit: 50,
+          claimTtlMs: runtime.config.alertTimeoutMs * 4,
+          channels: [...channels.keys()],
+        })
+        for (const { delivery, alert } of claimed) {
+          const channel = channels.get(delivery.channel)!
+          const timeout = AbortSignal.timeout(runtime.config.alertTimeoutMs)
+          try {
+            await channel.deliver(alert, { idempotencyKey: `cam-alert-${alert.id}-${delivery.channel}`, signal: AbortSignal.any([timeout, context.signal]) })
+          } catch (error) {
+            const now = context.clock.now()
+            const retryAfter = CamError.isInstance(error, 'ALERT_FAILED') ? ((error as AlertDeliveryError).retryAfterMs ?? 0) : 0
+            const retryAt = new Date(now.getTime() + Math.max(retryAfter, backoffMs(delivery.attempts, { baseMs: runtime.config.alertRetryBaseMs, maxMs: runtime.config.alertRetryMaxMs })))
+            await context.store.recordAlertFailed({ deliveryId: delivery.id, workerId: context.workerId, now, error: errorMessage(error), retryAt })
+            counts.failed++
+            runtime.emit('alert:failed', { alertId: alert.id, deliveryId: delivery.id, channel: delivery.channel, attempts: delivery.attempts, error, retryAt })
+            continue
+          }
+          await context.store.recordAlertDelivered({ deliveryId: delivery.id, workerId: context.workerId, now: context.clock.now() })
+          counts.delivered++
+          runtime.emit('alert:sent', { alertId: alert.id, deliveryId: delivery.id, channel: delivery.channel, attempts: delivery.attempts })
+        }
+        if (claimed.length < 50) break
+      }
+      return counts
+    },
+  }
+}

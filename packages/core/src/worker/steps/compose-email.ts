@@ -1,0 +1,55 @@
+import type { Campaign } from '../../domain/campaign.js'
+import type { Lead } from '../../domain/lead.js'
+import type { OutboundEmail } from '../../domain/outbound-email.js'
+import type { OutgoingEmail } from '../../ports/sender-v1.js'
+import { compileCampaignTemplates, renderStep, templateContext } from '../../templates/campaign-templates.js'
+import { createUnsubscribeToken } from '../../unsubscribe/unsubscribe-token.js'
+import type { WorkerConfig } from '../worker-config.js'
+
+/** Subject of a threaded follow-up: `Re: <first subject>` (never `Re: Re: …`). */
+export function replySubject(subject: string): string {
+  return /^re:/i.test(subject.trim()) ? subject.trim() : `Re: ${subject.trim()}`
+}
+
+/** The unsubscribe URL of a lead, when unsubscribe links are configured. */
+export function unsubscribeUrl(config: WorkerConfig, lead: Pick<Lead, 'id' | 'emailNormalized'>): string | undefined {
+  if (!config.unsubscribe) return undefined
+  const token = createUnsubscribeToken({ leadId: lead.id, email: lead.emailNormalized }, config.unsubscribe.secret)
+  const url = new URL(config.unsubscribe.url)
+  url.searchParams.set('token', token)
+  return url.toString()
+}
+
+/**
+ * Renders an outbound email for its lead: subject (`Re:` for follow-ups without one),
+ * bodies, threading headers and RFC 8058 one-click unsubscribe headers.
+ * Throws a `ValidationError` when a required template variable is missing.
+ */
+export function composeEmail(outbound: OutboundEmail, lead: Lead, campaign: Campaign, config: WorkerConfig): OutgoingEmail {
+  const compiled = compileCampaignTemplates(campaign.steps)
+  const link = unsubscribeUrl(config, lead)
+  const rendered = renderStep(compiled, outbound.stepIndex, templateContext(lead, campaign, link ? { unsubscribeUrl: link } : {}))
+  let subject = rendered.subject
+  if (subject === null) {
+    const first = lead.threadSubject ?? renderStep(compiled, 0, templateContext(lead, campaign)).subject ?? ''
+    subject = replySubject(first)
+  }
+  const headers: Record<string, string> = {}
+  if (link && config.unsubscribe) {
+    headers['List-Unsubscribe'] = config.unsubscribe.mailto ? `<${link}>, <mailto:${config.unsubscribe.mailto}?subject=unsubscribe>` : `<${link}>`
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
+  }
+  return {
+    from: { email: campaign.sender.email, ...(campaign.sender.name ? { name: campaign.sender.name } : {}) },
+    to: { email: lead.email, ...(lead.firstName || lead.lastName ? { name: [lead.firstName, lead.lastName].filter(Boolean).join(' ') } : {}) },
+    ...(campaign.sender.replyTo ? { replyTo: campaign.sender.replyTo } : {}),
+    subject,
+    text: rendered.text,
+    ...(rendered.html !== null ? { html: rendered.html } : {}),
+    messageId: outbound.messageId,
+    ...(outbound.inReplyTo ? { inReplyTo: outbound.inReplyTo } : {}),
+    references: [...outbound.references],
+    headers,
+    tags: { campaignId: campaign.id, leadId: lead.id, emailId: outbound.id, stepIndex: outbound.stepIndex },
+  }
+}
