@@ -15,3 +15,10 @@ export {
   verifyUnsubscribeToken,
   type UnsubscribeTokenPayload,
 } from './unsubscribe/unsubscribe-token.js'
+export { parseRawMessage, type RawMessage } from './mime/parse-raw-message.js'
+export { extractReplyText, type ExtractReplyTextOptions } from './mime/extract-reply-text.js'
+export { createRuleClassifier, ruleConfidence, type RuleClassifierOptions } from './classifier/create-rule-classifier.js'
+export { composeClassifiers, type ComposeClassifiersOptions } from './classifier/compose-classifiers.js'
+export { builtInPhrases } from './classifier/detect-intent.js'
+export type { LanguagePhrases, RuleLanguage } from './classifier/phrases/language-phrases.js'
+export { extractReturnDate } from './classifier/extract-return-date.js'

@@ -1,0 +1,262 @@
+import type { ClassificationResult, ReplyCategory } from '../domain/classification.js'
+import { isBounceSubject } from '../mime/automation-signals.js'
+import type { ParsedMessage } from '../mime/parsed-message.js'
+import type { ClassificationContext, ClassifierV1 } from '../ports/classifier-v1.js'
+import { bounceFromDeliveryStatus, bounceFromText } from './classify-bounce.js'
+import { analyzeIntent, builtInPhrases, type IntentAnalysis, type PhraseHit } from './detect-intent.js'
+import { extractReturnDate } from './extract-return-date.js'
+import type { LanguagePhrases } from './phrases/language-phrases.js'
+
+/** Options for {@link createRuleClassifier}. */
+export interface RuleClassifierOptions {
+  /** Name recorded with each classification. Default `rules`. */
+  name?: string
+  /**
+   * Phrase sets to read replies with. Default: the built-in English, German, French,
+   * Spanish, Portuguese and Dutch phrases (`builtInPhrases`). Pass
+   * `[...builtInPhrases, myItalianPhrases]` to add a language.
+   */
+  phrases?: readonly LanguagePhrases[]
+}
+
+/** Confidence levels the rule classifier reports. */
+export const ruleConfidence = {
+  /** DSN, ARF, RFC 3834 headers: structure the sender's software wrote. */
+  structural: 0.97,
+  /** A clear phrase and nothing contradicting it. */
+  clear: 0.9,
+  /** A phrase with weaker support (a short "yes", text-only out-of-office). */
+  likely: 0.75,
+  /** Only a question mark. */
+  weak: 0.6,
+  /** Unsure: the category is `unknown`. */
+  unsure: 0.3,
+} as const
+
+/**
+ * Creates the built-in, deterministic classifier. It decides structure before words:
+ *
+ * 1. an ARF feedback report → `complaint`;
+ * 2. a DSN with failed or delayed recipients, or a non-standard bounce (mail-system sender
+ *    or bounce subject plus failure wording) → `bounce` with `hard` / `soft` / `block`;
+ * 3. RFC 3834 `Auto-Submitted`, `X-Autoreply`/`X-Autorespond`, `Precedence: auto_reply`,
+ *    auto-reply subjects, bulk/list mail and read receipts → `out_of_office` (with
+ *    `returnDate`) or `auto_reply` (or `referral` when a "left the company" notice names a
+ *    new address);
+ * 4. only then the reply text (`replyText`, never the quoted pitch), in English, German,
+ *    French, Spanish, Portuguese and Dutch: `unsubscribe` wins over everything, then
+ *    out-of-office wording, `referral`, refusals and timing objections (`negative`),
+ *    interest and meeting requests (`positive`, unless negated), `question`;
+ * 5. anything else is `unknown` with low confidence.
+ *
+ * Never throws: odd input gives `unknown`.
+ */
+export function createRuleClassifier(options: RuleClassifierOptions = {}): ClassifierV1 {
+  const name = options.name ?? 'rules'
+  const phrases = options.phrases ?? builtInPhrases
+  return {
+    name,
+    async classify(message: ParsedMessage, context: ClassificationContext): Promise<ClassificationResult> {
+      let result: ClassificationResult
+      try {
+        result = classifyMessage(message, context, phrases)
+      } catch (error) {
+        result = {
+          category: 'unknown',
+          confidence: 0,
+          reason: `the rule classifier failed on this message: ${error instanceof Error ? error.message : String(error)}`,
+        }
+      }
+      return { ...result, classifier: name }
+    },
+  }
+}
+
+function result(category: ReplyCategory, confidence: number, reason: string, extra: Partial<ClassificationResult> = {}): ClassificationResult {
+  return { category, confidence, reason, ...extra }
+}
+
+/** Classifies one message with the rules (pure, synchronous). */
+export function classifyMessage(
+  message: ParsedMessage,
+  context: Partial<ClassificationContext> = {},
+  phrases: readonly LanguagePhrases[] = builtInPhrases,
+): ClassificationResult {
+  const structural = classifyByStructure(message, phrases)
+  if (structural !== null) return structural
+  return classifyByText(message, context, phrases)
+}
+
+function classifyByStructure(message: ParsedMessage, phrases: readonly LanguagePhrases[]): ClassificationResult | null {
+  const automation = message.automation
+  const contentType = headerText(message, 'content-type').toLowerCase()
+
+  // 1. Complaints (ARF).
+  if (message.feedbackReport !== null) {
+    const type = message.feedbackReport.feedbackType ?? 'unspecified'
+    if (type === 'not-spam') {
+      return result('auto_reply', ruleConfidence.structural, 'ARF feedback report of type not-spam (not a complaint)')
+    }
+    return result('complaint', 0.99, `ARF feedback report (Feedback-Type: ${type})`)
+  }
+  if (/report-type\s*=\s*"?feedback-report/.test(contentType)) {
+    return result('complaint', ruleConfidence.structural, 'multipart/report of type feedback-report')
+  }
+
+  // 2. Bounces.
+  if (message.deliveryStatus !== null) {
+    const verdict = bounceFromDeliveryStatus(message, message.deliveryStatus)
+    if (verdict !== null) return result('bounce', verdict.confidence, verdict.reason, { bounce: verdict.bounce })
+    return result('auto_reply', ruleConfidence.structural, 'delivery status notification reporting successful delivery')
+  }
+  const bounceSubject = isBounceSubject(message.subject)
+  const textBounce = bounceFromText(message, bounceSubject)
+  if (textBounce !== null) return result('bounce', textBounce.confidence, textBounce.reason, { bounce: textBounce.bounce })
+  if (/report-type\s*=\s*"?disposition-notification/.test(contentType)) {
+    return result('auto_reply', ruleConfidence.structural, 'read receipt (message disposition notification)')
+  }
+  if (complaintNotice(message)) {
+    return result('complaint', 0.85, 'abuse report from a feedback loop (no ARF part)')
+  }
+
+  // 3. Automatic replies.
+  const signals: string[] = []
+  if (automation.autoSubmitted !== null) signals.push(`Auto-Submitted: ${automation.autoSubmitted} header`)
+  if (automation.autoReplyHeader) signals.push('X-Autoreply/X-Autorespond header')
+  if (automation.precedence === 'auto_reply' || automation.precedence === 'auto-reply') signals.push(`Precedence: ${automation.precedence} header`)
+  if (automation.autoReplySubject) signals.push('auto-reply subject')
+  const bulk = automation.precedence === 'bulk' || automation.precedence === 'junk' || automation.precedence === 'list' || automation.listMessage
+  if (signals.length === 0 && !bulk) return null
+
+  const analysis = analyzeIntent(`${message.subject}\n${message.replyText || message.text.slice(0, 5000)}`, phrases)
+  const why = signals.length > 0 ? signals.join(', ') : `${automation.precedence ? `Precedence: ${automation.precedence}` : 'mailing-list'} header`
+  if (analysis.outOfOffice.length > 0 || /out of (?:the )?office|abwesen|absence|ausen|afwezig|vacation|urlaub|vacances|vacaciones|ferias/i.test(message.subject)) {
+    const returnDate = returnDateOf(message, analysis)
+    return result('out_of_office', ruleConfidence.structural, `${why}; absence notice${returnDate ? ` (back ${returnDate.toISOString().slice(0, 10)})` : ''}`, returnDate ? { returnDate } : {})
+  }
+  if (analysis.leftCompany.length > 0) {
+    const referralEmail = findReferralEmail(message, analysis)
+    if (referralEmail !== null) {
+      return result('referral', 0.85, `${why}; sender has left the company and names ${referralEmail}`, { referralEmail })
+    }
+    return result('auto_reply', ruleConfidence.structural, `${why}; sender has left the company (no new address given)`)
+  }
+  if (signals.length === 0) {
+    // Bulk or list mail without an auto-reply header: a person may still have written it.
+    const human = classifyByText(message, {}, phrases)
+    if (human.category !== 'unknown' && human.confidence >= ruleConfidence.clear) return human
+    return result('auto_reply', 0.8, `${why}: bulk or list mail, not a personal reply`)
+  }
+  return result('auto_reply', ruleConfidence.structural, why)
+}
+
+function classifyByText(message: ParsedMessage, context: Partial<ClassificationContext>, phrases: readonly LanguagePhrases[]): ClassificationResult {
+  const text = message.replyText
+  if (text.trim() === '') {
+    return result('unknown', 0.2, message.text.trim() === '' ? 'the message has no text' : 'no new text above the quoted message')
+  }
+  const analysis = analyzeIntent(text, phrases)
+  const quote = (hits: readonly PhraseHit[]) => `'${hits[0]?.phrase ?? ''}'`
+
+  if (analysis.unsubscribe.length > 0) {
+    return result('unsubscribe', 0.95, `matched ${quote(analysis.unsubscribe)}`)
+  }
+
+  const positives = analysis.positive.length + (analysis.shortPositive ? 1 : 0)
+  const negatives = analysis.negative.length + analysis.negatedPositive.length + (analysis.shortNegative ? 1 : 0)
+
+  // Absence written without auto-reply headers.
+  if (analysis.outOfOffice.length >= 1 && positives === 0 && negatives === 0 && analysis.question.length === 0) {
+    const strong = analysis.outOfOffice.length >= 2 || /out of (?:the )?office|abwesend|absent|ausente|afwezig/.test(analysis.folded)
+    if (strong) {
+      const returnDate = returnDateOf(message, analysis)
+      return result('out_of_office', ruleConfidence.likely, `absence wording ${quote(analysis.outOfOffice)} without auto-reply headers`, returnDate ? { returnDate } : {})
+    }
+  }
+
+  if (analysis.leftCompany.length > 0) {
+    const referralEmail = findReferralEmail(message, analysis, context)
+    if (referralEmail !== null) {
+      return result('referral', ruleConfidence.clear, `matched ${quote(analysis.leftCompany)} and names ${referralEmail}`, { referralEmail })
+    }
+  }
+
+  if (analysis.referral.length > 0) {
+    const referralEmail = findReferralEmail(message, analysis, context)
+    return result('referral', ruleConfidence.clear, `matched ${quote(analysis.referral)}${referralEmail ? `; refers to ${referralEmail}` : ''}`, referralEmail ? { referralEmail } : {})
+  }
+
+  if (analysis.deferral.length > 0) {
+    return result('negative', positives > 0 ? ruleConfidence.likely : ruleConfidence.clear, `timing objection: matched ${quote(analysis.deferral)}`)
+  }
+
+  if (negatives > 0 && positives === 0) {
+    const hits = [...analysis.negative, ...analysis.negatedPositive]
+    const phrase = hits.length > 0 ? quote(hits) : `'${analysis.shortNegative?.phrase ?? ''}'`
+    const confidence = analysis.negative.length > 0 || analysis.negatedPositive.length > 0 ? ruleConfidence.clear : ruleConfidence.likely
+    return result('negative', confidence, `matched ${phrase}${analysis.negatedPositive.length > 0 && analysis.negative.length === 0 ? ' (negated)' : ''}`)
+  }
+
+  if (positives > 0 && negatives === 0) {
+    if (analysis.positive.length > 0) return result('positive', ruleConfidence.clear, `matched ${quote(analysis.positive)}`)
+    return result('positive', ruleConfidence.likely, `short affirmative reply '${analysis.shortPositive?.phrase ?? ''}'`)
+  }
+
+  if (positives > 0 && negatives > 0) {
+    return result('unknown', 0.4, `mixed signals: matched ${quote(analysis.positive.length > 0 ? analysis.positive : [analysis.shortPositive ?? { phrase: '', language: 'en', index: 0 }])} and ${quote([...analysis.negative, ...analysis.negatedPositive].length > 0 ? [...analysis.negative, ...analysis.negatedPositive] : [analysis.shortNegative ?? { phrase: '', language: 'en', index: 0 }])}`)
+  }
+
+  if (analysis.question.length > 0) {
+    return result('question', ruleConfidence.clear - 0.05, `matched ${quote(analysis.question)}`)
+  }
+  if (analysis.questionMarks > 0) {
+    return result('question', ruleConfidence.weak, 'asks a question (no known phrase)')
+  }
+  if (analysis.autoReply.length >= 2) {
+    return result('auto_reply', ruleConfidence.likely, `automatic-answer wording ${quote(analysis.autoReply)} without auto-reply headers`)
+  }
+  return result('unknown', ruleConfidence.unsure, 'no rule matched the reply text')
+}
+
+function returnDateOf(message: ParsedMessage, analysis: IntentAnalysis): Date | null {
+  const reference = message.date ?? new Date()
+  const text = `${message.subject}\n${message.replyText || message.text.slice(0, 5000)}`
+  return extractReturnDate(text, reference, analysis.languages)
+}
+
+const emailPattern = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g
+
+/** The address a referral points to: in the reply text after the phrase, else a Cc'd person. */
+function findReferralEmail(message: ParsedMessage, analysis: IntentAnalysis, context: Partial<ClassificationContext> = {}): string | null {
+  const excluded = new Set<string>()
+  if (message.from?.address) excluded.add(message.from.address.toLowerCase())
+  for (const address of message.to) excluded.add(address.address.toLowerCase())
+  if (context.lead?.email) excluded.add(context.lead.email.toLowerCase())
+  const usable = (address: string) => {
+    const lower = address.toLowerCase()
+    return !excluded.has(lower) && !/^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster)@/.test(lower)
+  }
+  const text = message.replyText || message.text.slice(0, 5000)
+  const candidates = [...text.matchAll(emailPattern)].map((match) => match[0].replace(/\.+$/, ''))
+  const found = candidates.find(usable)
+  if (found !== undefined) return found
+  if (analysis.referral.length > 0) {
+    const cc = message.cc.map((address) => address.address).find((address) => address !== '' && usable(address))
+    if (cc !== undefined) return cc
+  }
+  return null
+}
+
+function headerText(message: ParsedMessage, name: string): string {
+  const value = message.headers[name]
+  if (value === undefined) return ''
+  return Array.isArray(value) ? value.join(' ') : value
+}
+
+/** A feedback-loop notice without an ARF part ("Abuse report", "Spam complaint"). */
+function complaintNotice(message: ParsedMessage): boolean {
+  const from = message.from?.address.toLowerCase() ?? ''
+  const fromLoop = /^(?:abuse|fbl|feedback(?:loop)?|complaints?|scomp|arf)[-_.@]/.test(from)
+  const subject = /\b(?:abuse report|spam (?:complaint|report)|complaint (?:about|regarding)|feedback loop|fbl report|email abuse report)\b/i.test(message.subject)
+  return fromLoop && subject
+}

@@ -1,0 +1,199 @@
+import { englishPhrases } from './phrases/english.js'
+import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
+import { countWords, foldText, wordsAfter, wordsBefore } from './normalize-text.js'
+
+/** Every built-in language's phrases. */
+export const builtInPhrases: readonly LanguagePhrases[] = [
+  englishPhrases,
+]
+
+type PatternCategory =
+  | 'positive'
+  | 'question'
+  | 'referral'
+  | 'negative'
+  | 'deferral'
+  | 'unsubscribe'
+  | 'outOfOffice'
+  | 'autoReply'
+  | 'leftCompany'
+
+const patternCategories: readonly PatternCategory[] = [
+  'positive',
+  'question',
+  'referral',
+  'negative',
+  'deferral',
+  'unsubscribe',
+  'outOfOffice',
+  'autoReply',
+  'leftCompany',
+]
+
+/** One phrase found in a reply. */
+export interface PhraseHit {
+  /** The matched words (folded). */
+  phrase: string
+  language: RuleLanguage
+  /** Offset in the folded text. */
+  index: number
+}
+
+/** What the phrase rules found in a reply text. */
+export interface IntentAnalysis {
+  /** The folded text that was read. */
+  folded: string
+  /** Interest that no negation reaches. */
+  positive: PhraseHit[]
+  /** Interest phrases that a negation reaches ("not interested", "interessiert uns nicht"). */
+  negatedPositive: PhraseHit[]
+  question: PhraseHit[]
+  referral: PhraseHit[]
+  negative: PhraseHit[]
+  deferral: PhraseHit[]
+  unsubscribe: PhraseHit[]
+  outOfOffice: PhraseHit[]
+  autoReply: PhraseHit[]
+  leftCompany: PhraseHit[]
+  /** The whole reply is a short affirmation ("Yes please!"). */
+  shortPositive: PhraseHit | null
+  /** The whole reply is a short refusal ("No."), or the reply opens with "No," */
+  shortNegative: PhraseHit | null
+  /** Question marks in the reply. */
+  questionMarks: number
+  words: number
+  /** Languages ordered by how many of their frequent words the text has (best first). */
+  languages: RuleLanguage[]
+}
+
+interface CompiledPhrases {
+  source: LanguagePhrases
+  patterns: Record<PatternCategory, RegExp | null>
+  shortPositive: RegExp | null
+  shortNegative: RegExp | null
+  stopwords: ReadonlySet<string>
+}
+
+const compiledCache = new WeakMap<readonly LanguagePhrases[], CompiledPhrases[]>()
+
+function compile(phrases: readonly LanguagePhrases[]): CompiledPhrases[] {
+  const cached = compiledCache.get(phrases)
+  if (cached) return cached
+  const compiled = phrases.map((language) => {
+    const patterns = {} as Record<PatternCategory, RegExp | null>
+    for (const category of patternCategories) {
+      const sources = language[category]
+      patterns[category] = sources.length === 0 ? null : new RegExp(sources.map((source) => `(?:${source})`).join('|'), 'gm')
+    }
+    const whole = (sources: readonly string[]) =>
+      sources.length === 0 ? null : new RegExp(`^(?:${sources.join('|')})[\\s.!,]*$`)
+    return {
+      source: language,
+      patterns,
+      shortPositive: whole(language.shortPositive),
+      shortNegative: whole(language.shortNegative),
+      stopwords: new Set(language.stopwords),
+    }
+  })
+  compiledCache.set(phrases, compiled)
+  return compiled
+}
+
+const greetingLine =
+  /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|hi there|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?|moin|servus|bonjour|bonsoir|salut|cher|chere|hola|buenos dias|buenas tardes|estimad[oa]s?|querid[oa]|ola|oi|bom dia|boa tarde|prezad[oa]s?|car[oa]|beste|hoi|goedemorgen|goedemiddag|geachte)\b[^\n]{0,40}$/
+
+/** Strips a greeting line so "Hi Sam,\n\nYes please!" is judged as "Yes please!". */
+function withoutGreeting(folded: string): string {
+  const lines = folded.split('\n').map((line) => line.trim()).filter((line) => line !== '')
+  while (lines.length > 1 && greetingLine.test(lines[0] ?? '')) lines.shift()
+  return lines.join('\n').trim()
+}
+
+const leadingNo = /^(?:no|nope|nah|nein|non|nee|nao|neen)\b(?![ ,]*(?:problem|prob|worries|worry|stress|rush|hurry|pressure|hay problema|hay prisa|problema|probleem|probleme|souci|te preocupes|se preocupe|need to|idea))/
+
+/**
+ * Finds interest, questions, referrals, refusals, timing objections, unsubscribe wishes and
+ * automatic-answer phrases in a reply text, in every built-in language at once. A positive
+ * phrase reached by a negation in its clause ("not", "nicht", "pas", "no", "não", "niet",
+ * before it; "nicht", "pas", "niet" after it) is reported as `negatedPositive`.
+ */
+export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] = builtInPhrases): IntentAnalysis {
+  const folded = foldText(text.length > 20_000 ? text.slice(0, 20_000) : text)
+  const compiled = compile(phrases)
+  const analysis: IntentAnalysis = {
+    folded,
+    positive: [],
+    negatedPositive: [],
+    question: [],
+    referral: [],
+    negative: [],
+    deferral: [],
+    unsubscribe: [],
+    outOfOffice: [],
+    autoReply: [],
+    leftCompany: [],
+    shortPositive: null,
+    shortNegative: null,
+    questionMarks: (folded.replace(/https?:\/\/\S+/g, '').match(/\?/g) ?? []).length,
+    words: countWords(folded),
+    languages: rankLanguages(folded, compiled),
+  }
+  const negationsBefore = new Set(compiled.flatMap((language) => language.source.negationsBefore))
+  const negationsAfter = new Set(compiled.flatMap((language) => language.source.negationsAfter))
+
+  for (const language of compiled) {
+    for (const category of patternCategories) {
+      const pattern = language.patterns[category]
+      if (pattern === null) continue
+      pattern.lastIndex = 0
+      for (const match of folded.matchAll(pattern)) {
+        if (match[0] === '') continue
+        const hit: PhraseHit = { phrase: match[0].trim(), language: language.source.language, index: match.index }
+        if (category === 'positive') {
+          const before = wordsBefore(folded, match.index, 4)
+          const after = wordsAfter(folded, match.index + match[0].length, 3)
+          const negated =
+            before.some((word) => negationsBefore.has(word) || word.startsWith("n'")) ||
+            after.some((word) => negationsAfter.has(word)) ||
+            /\b(?:not|nicht|pas|no|nao|niet|kein|geen)\b/.test(match[0])
+          if (negated) analysis.negatedPositive.push(hit)
+          else analysis.positive.push(hit)
+        } else {
+          analysis[category].push(hit)
+        }
+      }
+    }
+  }
+
+  const core = withoutGreeting(folded)
+  if (countWords(core) <= 8) {
+    const firstLine = core.split('\n')[0] ?? ''
+    for (const language of compiled) {
+      const candidates = [core, firstLine]
+      if (analysis.shortPositive === null && language.shortPositive !== null) {
+        const found = candidates.find((candidate) => language.shortPositive?.test(candidate))
+        if (found !== undefined) analysis.shortPositive = { phrase: found, language: language.source.language, index: 0 }
+      }
+      if (analysis.shortNegative === null && language.shortNegative !== null) {
+        const found = candidates.find((candidate) => language.shortNegative?.test(candidate))
+        if (found !== undefined) analysis.shortNegative = { phrase: found, language: language.source.language, index: 0 }
+      }
+    }
+  }
+  if (analysis.shortNegative === null) {
+    const opening = leadingNo.exec(core)
+    if (opening) analysis.shortNegative = { phrase: opening[0], language: 'en', index: 0 }
+  }
+  return analysis
+}
+
+function rankLanguages(folded: string, compiled: readonly CompiledPhrases[]): RuleLanguage[] {
+  const words = folded.split(/[^a-z']+/).filter((word) => word !== '').slice(0, 400)
+  const scored = compiled.map((language, order) => ({
+    language: language.source.language,
+    order,
+    score: words.reduce((sum, word) => sum + (language.stopwords.has(word) ? 1 : 0), 0),
+  }))
+  scored.sort((a, b) => b.score - a.score || a.order - b.order)
+  return scored.map((entry) => entry.language)
+}

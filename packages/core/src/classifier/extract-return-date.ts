@@ -1,0 +1,61 @@
+import * as chrono from 'chrono-node'
+import type { RuleLanguage } from './phrases/language-phrases.js'
+import { foldText } from './normalize-text.js'
+
+const parsers: Record<RuleLanguage, chrono.Chrono> = {
+  en: chrono.en.casual,
+  de: chrono.de.casual,
+  fr: chrono.fr.casual,
+  es: chrono.es.casual,
+  pt: chrono.pt.casual,
+  nl: chrono.nl.casual,
+}
+
+/** Words just before a date that say "this is when I am back" (folded). */
+const returnWords =
+  /(?:back|return|returning|returned|respond|reply|available (?:again|from)|in the office|zuruck|wieder|erreichbar ab|ab dem|ab|retour|de retour|reviens|reprendrai|disponible (?:a partir|des)|a partir d|regreso|regresare|vuelta|volvere|de vuelta|disponible (?:a partir|desde)|retorno|retornarei|volto|voltarei|de volta|disponivel a partir|terug|weer|vanaf|beschikbaar)\W{0,3}(?:\w+\W{0,3}){0,4}$/
+/** Words just before a date that say "away until". */
+const untilWords = /(?:until|till|til|through|thru|to|bis|bis zum|bis einschliesslich|jusqu'?au|jusqu'?a|au|hasta|hasta el|al|ate|ate o dia|a|tot|tot en met|t\/m|-)\W{0,3}(?:\w+\W{0,3}){0,2}$/
+
+/**
+ * When an out-of-office sender is back, read from the notice with `chrono-node` in the
+ * sender's likely languages, relative to the message date: a date after "back/return/
+ * zurück/retour/regreso/retorno/terug" wins, then a date after "until/bis/jusqu'au/hasta/
+ * até/tot" (or the end of a range), then the latest future date mentioned. Dates before the
+ * message or more than a year after it are ignored. Null when the text names no usable date.
+ */
+export function extractReturnDate(text: string, messageDate: Date, languages: readonly RuleLanguage[]): Date | null {
+  const source = text.length > 5000 ? text.slice(0, 5000) : text
+  if (source.trim() === '') return null
+  const earliest = messageDate.getTime() - 12 * 60 * 60 * 1000
+  const latest = messageDate.getTime() + 400 * 24 * 60 * 60 * 1000
+  const tried = new Set<RuleLanguage>()
+  const order: RuleLanguage[] = [...languages.slice(0, 2), 'en']
+  let best: { date: Date; score: number } | null = null
+  for (const language of order) {
+    if (tried.has(language)) continue
+    tried.add(language)
+    let results: chrono.ParsedResult[]
+    try {
+      results = parsers[language].parse(source, { instant: messageDate }, { forwardDate: true })
+    } catch {
+      // chrono-node does not throw on text; a throw here is a chrono bug — try the next language.
+      continue
+    }
+    for (const result of results) {
+      const end = result.end?.date()
+      const start = result.start.date()
+      const date = end ?? start
+      if (date.getTime() < earliest || date.getTime() > latest) continue
+      if (!result.start.isCertain('day') && !result.start.isCertain('weekday') && !result.start.isCertain('month')) continue
+      const before = foldText(source.slice(Math.max(0, result.index - 60), result.index)).trimEnd()
+      let score = 1
+      if (returnWords.test(before)) score = 3
+      else if (untilWords.test(before) || end !== undefined) score = 2
+      if (best === null || score > best.score || (score === best.score && date.getTime() > best.date.getTime())) {
+        best = { date, score }
+      }
+    }
+  }
+  return best?.date ?? null
+}

@@ -1,0 +1,39 @@
+/** A language the rule classifier reads. */
+export type RuleLanguage = 'en' | 'de' | 'fr' | 'es' | 'pt' | 'nl'
+
+/**
+ * The phrases the rule classifier looks for in one language. Every entry is a regular
+ * expression source matched against folded text (see `foldText`: lower case, no accents,
+ * plain apostrophes), so patterns are written without accents.
+ */
+export interface LanguagePhrases {
+  language: RuleLanguage
+  /** Frequent short words, to guess the language (date parsing is tried in that order). */
+  stopwords: readonly string[]
+  /** A word that negates the phrase that follows it in the same clause ("not", "nicht", "pas", "no", "nao", "niet"). */
+  negationsBefore: readonly string[]
+  /** A word that negates the phrase it follows ("Das interessiert uns nicht", "ça ne m'intéresse pas"). */
+  negationsAfter: readonly string[]
+  /** Interest and meeting requests; a negation in the clause turns a hit into a refusal. */
+  positive: readonly string[]
+  /** Affirmations that count only when they are (nearly) the whole reply: "Yes please.", "Sure!" */
+  shortPositive: readonly string[]
+  /** Questions about price, details, how it works. */
+  question: readonly string[]
+  /** "Not the right person, talk to …". */
+  referral: readonly string[]
+  /** Refusals and objections. */
+  negative: readonly string[]
+  /** Refusals that count only when they are (nearly) the whole reply: "No.", "Nope." */
+  shortNegative: readonly string[]
+  /** Timing objections: "not now", "maybe next quarter" — never positive. */
+  deferral: readonly string[]
+  /** Any wish to stop receiving mail. */
+  unsubscribe: readonly string[]
+  /** Absence notices. */
+  outOfOffice: readonly string[]
+  /** Other automatic answers (ticket receipts, "we received your message"). */
+  autoReply: readonly string[]
+  /** "No longer with the company". */
+  leftCompany: readonly string[]
+}
