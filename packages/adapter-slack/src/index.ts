@@ -1,2 +1,13 @@
-/** Placeholder entry; filled by a later issue. */
-export {}
+/**
+ * `@cam/adapter-slack`: CAM's `AlertChannel` on Slack (incoming webhook or Web API).
+ *
+ * @packageDocumentation
+ */
+export {
+  createSlackAlerts,
+  type SlackAlertsOptions,
+  type SlackAlertsCommonOptions,
+  type SlackWebhookAlertsOptions,
+  type SlackWebApiAlertsOptions,
+} from './slack-alerts.js'
+export { escapeMrkdwn } from './escape-mrkdwn.js'
