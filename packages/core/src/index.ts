@@ -22,3 +22,27 @@ export { composeClassifiers, type ComposeClassifiersOptions } from './classifier
 export { builtInPhrases } from './classifier/detect-intent.js'
 export type { LanguagePhrases, RuleLanguage } from './classifier/phrases/language-phrases.js'
 export { extractReturnDate } from './classifier/extract-return-date.js'
+export { createCamWorker, type CamWorker, type CamWorkerOptions } from './worker/create-cam-worker.js'
+export type { CamEventPayloads, CamEventName, CamEvents } from './worker/cam-events.js'
+export type { CamEventSource, CamListener } from './worker/safe-emitter.js'
+export type { CamHooks, BeforeSendInput, BeforeSendResult, ClassificationHookInput } from './worker/cam-hooks.js'
+export type { WorkerStep, StepContext, StepCounts, StepReport, CycleReport, CycleState } from './worker/step.js'
+export { resolveWorkerConfig, workerConfigSchema, unsubscribeConfigSchema, type WorkerConfig, type WorkerConfigInput } from './worker/worker-config.js'
+export { createCamClient, type CamClient, type CamClientOptions, type UnsubscribeResult } from './client/create-cam-client.js'
+export type { AddLeadsReport, InvalidLead } from './client/add-leads.js'
+export {
+  loadConfigFromEnv,
+  readEnvironment,
+  env,
+  camEnvironmentVariables,
+  type Environment,
+  type EnvironmentVariable,
+  type EnvironmentValues,
+  type LoadedConfig,
+} from './config/load-config-from-env.js'
+export { decideFollowUp, type FollowUpDecision, type FollowUpPolicySettings } from './policy/follow-up-policy.js'
+export { wilsonLowerBound } from './decide/rate-confidence.js'
+export { isInsideSendWindow, nextSendWindowStart, localDayKey } from './schedule/send-window.js'
+export { compileCampaignTemplates, renderStep, templateContext, type RenderedStep, type TemplateContext } from './templates/campaign-templates.js'
+export { computeCampaignMetrics } from './metrics/compute-campaign-metrics.js'
+export { readMessageIdHeader, normalizeMessageId } from './util/header-message-id.js'

@@ -124,7 +124,15 @@ export const sendScheduleSchema = z
   .object({
     timezone: timezoneSchema,
     weekdays: z
-      .array(z.number().int().min(1).max(7), { error: 'expected weekdays as numbers 1 (Monday) … 7 (Sunday)' })
+      .array(
+        z
+          .number({ error: 'expected a weekday number 1 (Monday) … 7 (Sunday)' })
+          .int({ message: 'expected a weekday number 1 (Monday) … 7 (Sunday)' })
+          .min(1, { message: 'expected a weekday number 1 (Monday) … 7 (Sunday)' })
+          .max(7, { message: 'expected a weekday number 1 (Monday) … 7 (Sunday)' })
+          .transform((day) => day as Weekday),
+        { error: 'expected weekdays as numbers 1 (Monday) … 7 (Sunday)' },
+      )
       .min(1, { message: 'expected at least one weekday' }),
     startTime: timeOfDay,
     endTime: timeOfDay,

@@ -126,7 +126,8 @@ async function sendOne(
 
   let result: Awaited<ReturnType<SenderV1['send']>>
   try {
-    result = await sender.send(email, { idempotencyKey: outbound.idempotencyKey, signal: context.signal })
+    // No abort signal: a stop lets the send in flight finish, so it is never left in doubt.
+    result = await sender.send(email, { idempotencyKey: outbound.idempotencyKey })
   } catch (error) {
     const sendError = SendError.isInstance(error) ? error : SendError.retryable(errorMessage(error), { cause: error })
     const retryAt = await recordFailure(runtime, context, item, sendError, sendError.kind === 'permanent', counts)
