@@ -60,6 +60,14 @@ export function toInboxError(error: unknown, context: ImapErrorContext): InboxEr
       { permanent: true, cause: error },
     )
   }
+  if (error instanceof Error && error.message === 'Unsupported authentication mechanism') {
+    // imapflow's words when the server offers no mechanism for these credentials (e.g. an
+    // access token, but neither AUTH=XOAUTH2 nor AUTH=OAUTHBEARER): configuration, not an outage.
+    return new InboxError(
+      `IMAP server ${context.account} offers no login mechanism for these credentials (OAuth2 needs AUTH=XOAUTH2 or AUTH=OAUTHBEARER): check \`auth\``,
+      { permanent: true, cause: error },
+    )
+  }
   if (fields.mailboxMissing === true) {
     return new InboxError(`IMAP mailbox "${context.mailbox ?? '?'}" does not exist on ${context.account}: check the \`mailboxes\` option`, {
       permanent: true,

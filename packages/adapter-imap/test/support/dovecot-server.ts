@@ -162,7 +162,11 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
         `log_path = ${join(directory, 'dovecot.log')}`,
         'ssl = no',
         'disable_plaintext_auth = no',
-        'auth_mechanisms = plain login',
+        // XOAUTH2/OAUTHBEARER: Dovecot 2.3 checks the bearer token against the passdb like a
+        // password, which lets the tests exercise the OAuth2 login path for real.
+        'auth_mechanisms = plain login xoauth2 oauthbearer',
+        // No artificial slowness for failed logins (production servers keep both).
+        'auth_failure_delay = 0',
         'mail_location = maildir:~/Maildir',
         'mail_fsync = never',
         'first_valid_uid = 1',
@@ -190,7 +194,12 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
         '  }',
         ...(isRoot ? [] : ['  chroot =', '  user = $default_login_user']),
         '}',
-        ...(isRoot ? [] : ['service anvil {', '  chroot =', '}']),
+        'service anvil {',
+        '  unix_listener anvil-auth-penalty {',
+        '    mode = 0',
+        '  }',
+        ...(isRoot ? [] : ['  chroot =']),
+        '}',
         '',
       ].join('\n'),
     )

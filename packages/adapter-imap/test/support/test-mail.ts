@@ -49,9 +49,11 @@ export function buildMessage(message: TestMessage = {}): string {
 
 /** Reads the Message-ID header of a raw message (enough for tests; the worker uses the MIME parser). */
 export function messageIdOf(raw: Uint8Array): string | null {
-  const text = Buffer.from(raw).toString('latin1')
-  const end = text.indexOf('\r\n\r\n')
-  const header = (end === -1 ? text : text.slice(0, end)).replace(/\r\n[ \t]+/g, ' ')
+  // Decode only the header block: a regex match is a slice of its input string and would
+  // keep a whole decoded message alive for as long as the Message-ID is kept.
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
+  const end = bytes.indexOf('\r\n\r\n')
+  const header = bytes.subarray(0, end === -1 ? bytes.length : end).toString('latin1').replace(/\r\n[ \t]+/g, ' ')
   const match = /^message-id:\s*(<[^>\r\n]+>)/im.exec(header)
   return match?.[1] ?? null
 }
