@@ -1,0 +1,116 @@
+/**
+ * The IMAP inbox inside the real CAM worker (`createCamWorker` + memory store) against a real
+ * Dovecot: what the issue's guarantees look like from the host's side (`message:received`).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createCamWorker, type CamWorker } from '@cam/core'
+import { createMemoryStore, type MemoryStore } from '@cam/core/testing'
+import type { ImapInbox } from '../src/index.js'
+import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
+import { appendMessages, buildMessage, connectTestClient, createTestInbox, uniqueMessageId, waitUntil } from './support/test-mail.js'
+
+let server: DovecotServer
+const cleanups: Array<() => Promise<void>> = []
+
+beforeEach(async () => {
+  server = await startDovecot()
+})
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  await server?.dispose()
+})
+
+interface RunningWorker {
+  worker: CamWorker
+  inbox: ImapInbox
+  /** Header Message-IDs of every `message:received`, in order. */
+  received: Array<string | null>
+  receivedAt: number[]
+  cycles: number
+  stop(): Promise<void>
+}
+
+/** Starts a worker on `store` with a fresh inbox (a fresh process, as far as the inbox knows). */
+async function startWorker(store: MemoryStore, inboxOptions: Parameters<typeof createTestInbox>[1] = {}): Promise<RunningWorker> {
+  const inbox = createTestInbox(server, { name: 'sales-inbox', ...inboxOptions })
+  // intervalMs of a minute: within a test, only IDLE (or the first cycle) can trigger a poll.
+  const worker = createCamWorker({ store, inbox, config: { intervalMs: 60_000, stopOnSignals: false } })
+  const state: RunningWorker = {
+    worker,
+    inbox,
+    received: [],
+    receivedAt: [],
+    cycles: 0,
+    stop: async () => {
+      await worker.stop()
+      await done
+      await inbox.close()
+    },
+  }
+  worker.on('message:received', (event) => {
+    state.received.push(event.headerMessageId)
+    state.receivedAt.push(Date.now())
+  })
+  worker.on('cycle:end', () => void state.cycles++)
+  const done = worker.start()
+  cleanups.push(() => state.stop())
+  await waitUntil(() => state.cycles >= 1, 10_000, 'the first cycle')
+  return state
+}
+
+describe('the IMAP inbox in the CAM worker', () => {
+  it('messages appended while the worker is stopped are all received once after the restart', async () => {
+    const store = createMemoryStore()
+    const early = [uniqueMessageId(), uniqueMessageId()]
+    await appendMessages(server, early.map((messageId) => buildMessage({ messageId })))
+
+    const first = await startWorker(store)
+    expect(first.received).toEqual(early)
+    await first.stop()
+
+    const whileStopped = [uniqueMessageId(), uniqueMessageId(), uniqueMessageId()]
+    await appendMessages(server, whileStopped.map((messageId) => buildMessage({ messageId })))
+
+    const second = await startWorker(store)
+    expect(second.received).toEqual(whileStopped)
+    await second.stop()
+    expect((await store.listInboundMessages({ limit: 100 })).map((message) => message.messageId).sort()).toEqual([...early, ...whileStopped].sort())
+  })
+
+  it('a reply appended while the worker is idle reaches message:received within 2 seconds (IDLE)', async () => {
+    const store = createMemoryStore()
+    const running = await startWorker(store)
+    expect(running.received).toEqual([])
+    await new Promise((resolve) => setTimeout(resolve, 300)) // idle, the next timed cycle is a minute away
+
+    const reply = uniqueMessageId()
+    const appendedAt = Date.now()
+    await appendMessages(server, [buildMessage({ messageId: reply, inReplyTo: '<cam-original@cam.example>' })])
+    await waitUntil(() => running.received.length > 0, 2_000, 'message:received after IDLE')
+    expect(running.received).toEqual([reply])
+    expect(running.receivedAt[0]! - appendedAt).toBeLessThan(2_000)
+  })
+
+  it('a UIDVALIDITY change makes the worker resync without receiving any message twice', async () => {
+    const client = await connectTestClient(server)
+    await client.mailboxCreate('Replies')
+    const original = [uniqueMessageId(), uniqueMessageId(), uniqueMessageId()]
+    await appendMessages(server, original.map((messageId) => buildMessage({ messageId })), 'Replies')
+
+    const store = createMemoryStore()
+    const first = await startWorker(store, { mailboxes: ['Replies'] })
+    expect(first.received).toEqual(original)
+    await first.stop()
+
+    await client.mailboxDelete('Replies')
+    await client.mailboxCreate('Replies')
+    await client.logout()
+    const fresh = uniqueMessageId()
+    await appendMessages(server, [...original, fresh].map((messageId) => buildMessage({ messageId })), 'Replies')
+
+    const second = await startWorker(store, { mailboxes: ['Replies'] })
+    expect(second.received).toEqual([fresh])
+    await second.stop()
+    expect(await store.listInboundMessages({ limit: 100 })).toHaveLength(4)
+  })
+})
