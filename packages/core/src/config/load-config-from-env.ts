@@ -91,6 +91,13 @@ export type EnvironmentValues<S extends Record<string, EnvironmentVariable<unkno
  * never echoed, other values are only described, never printed.
  */
 export function readEnvironment<S extends Record<string, EnvironmentVariable<unknown>>>(environment: Environment, variables: S): EnvironmentValues<S> {
+  const { values, issues } = readVariables(environment, variables)
+  if (issues.length > 0) throw new ValidationError('environment', issues, { code: 'CONFIG_INVALID' })
+  return values
+}
+
+/** Reads what it can and collects every problem. */
+function readVariables<S extends Record<string, EnvironmentVariable<unknown>>>(environment: Environment, variables: S): { values: EnvironmentValues<S>; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = []
   const values: Record<string, unknown> = {}
   for (const [name, variable] of Object.entries(variables)) {
@@ -108,8 +115,7 @@ export function readEnvironment<S extends Record<string, EnvironmentVariable<unk
       issues.push({ path: name, message: variable.secret ? `${what} (value hidden: secret)` : what })
     }
   }
-  if (issues.length > 0) throw new ValidationError('environment', issues, { code: 'CONFIG_INVALID' })
-  return values as EnvironmentValues<S>
+  return { values: values as EnvironmentValues<S>, issues }
 }
 
 /** The `CAM_*` variables the worker reads. */
@@ -148,48 +154,38 @@ export function loadConfigFromEnv<E extends Record<string, EnvironmentVariable<u
   environment: Environment = process.env,
   extra?: E,
 ): LoadedConfig<EnvironmentValues<E>> {
-  const issues: ValidationIssue[] = []
-  let cam: EnvironmentValues<typeof camEnvironmentVariables> | null = null
-  let extraValues = {} as EnvironmentValues<E>
-  try {
-    cam = readEnvironment(environment, camEnvironmentVariables)
-  } catch (error) {
-    if (!ValidationError.isInstance(error)) throw error
-    issues.push(...error.issues)
+  const camRead = readVariables(environment, camEnvironmentVariables)
+  const extraRead = extra ? readVariables(environment, extra) : { values: {} as EnvironmentValues<E>, issues: [] }
+  const issues: ValidationIssue[] = [...camRead.issues, ...extraRead.issues]
+  const cam = camRead.values
+  const bad = new Set(issues.map((issue) => issue.path))
+  const given = (name: string) => (environment[name] ?? '').trim() !== ''
+  if (given('CAM_UNSUBSCRIBE_URL') !== given('CAM_UNSUBSCRIBE_SECRET')) {
+    const missing = given('CAM_UNSUBSCRIBE_URL') ? 'CAM_UNSUBSCRIBE_SECRET' : 'CAM_UNSUBSCRIBE_URL'
+    issues.push({ path: missing, message: 'is required when the other unsubscribe variable is set' })
   }
-  try {
-    if (extra) extraValues = readEnvironment(environment, extra)
-  } catch (error) {
-    if (!ValidationError.isInstance(error)) throw error
-    issues.push(...error.issues)
+  const worker: WorkerConfigInput = {
+    ...(cam.CAM_WORKER_ID ? { workerId: cam.CAM_WORKER_ID } : {}),
+    intervalMs: cam.CAM_INTERVAL_MS,
+    sendBatchSize: cam.CAM_SEND_BATCH_SIZE,
+    sendConcurrency: cam.CAM_SEND_CONCURRENCY,
+    leaseTtlMs: cam.CAM_LEASE_TTL_MS,
+    alertsEnabled: cam.CAM_ALERTS_ENABLED,
+    metricsWindowDays: cam.CAM_METRICS_WINDOW_DAYS,
+    ...(cam.CAM_UNSUBSCRIBE_URL && cam.CAM_UNSUBSCRIBE_SECRET
+      ? { unsubscribe: { url: cam.CAM_UNSUBSCRIBE_URL, secret: cam.CAM_UNSUBSCRIBE_SECRET, ...(cam.CAM_UNSUBSCRIBE_MAILTO ? { mailto: cam.CAM_UNSUBSCRIBE_MAILTO } : {}) } }
+      : {}),
   }
-  let worker: WorkerConfigInput = {}
-  if (cam) {
-    const hasUnsubscribe = cam.CAM_UNSUBSCRIBE_URL !== undefined || cam.CAM_UNSUBSCRIBE_SECRET !== undefined
-    if (hasUnsubscribe && (cam.CAM_UNSUBSCRIBE_URL === undefined || cam.CAM_UNSUBSCRIBE_SECRET === undefined)) {
-      issues.push({ path: cam.CAM_UNSUBSCRIBE_URL === undefined ? 'CAM_UNSUBSCRIBE_URL' : 'CAM_UNSUBSCRIBE_SECRET', message: 'is required when the other unsubscribe variable is set' })
-    }
-    worker = {
-      ...(cam.CAM_WORKER_ID ? { workerId: cam.CAM_WORKER_ID } : {}),
-      intervalMs: cam.CAM_INTERVAL_MS,
-      sendBatchSize: cam.CAM_SEND_BATCH_SIZE,
-      sendConcurrency: cam.CAM_SEND_CONCURRENCY,
-      leaseTtlMs: cam.CAM_LEASE_TTL_MS,
-      alertsEnabled: cam.CAM_ALERTS_ENABLED,
-      metricsWindowDays: cam.CAM_METRICS_WINDOW_DAYS,
-      ...(cam.CAM_UNSUBSCRIBE_URL && cam.CAM_UNSUBSCRIBE_SECRET
-        ? { unsubscribe: { url: cam.CAM_UNSUBSCRIBE_URL, secret: cam.CAM_UNSUBSCRIBE_SECRET, ...(cam.CAM_UNSUBSCRIBE_MAILTO ? { mailto: cam.CAM_UNSUBSCRIBE_MAILTO } : {}) } }
-        : {}),
-    }
-    const checked = workerConfigSchema.safeParse(worker)
-    if (!checked.success) {
-      const names: Record<string, string> = { workerId: 'CAM_WORKER_ID', 'unsubscribe.url': 'CAM_UNSUBSCRIBE_URL', 'unsubscribe.secret': 'CAM_UNSUBSCRIBE_SECRET', 'unsubscribe.mailto': 'CAM_UNSUBSCRIBE_MAILTO' }
-      for (const issue of checked.error.issues) {
-        const path = issue.path.map(String).join('.')
-        issues.push({ path: names[path] ?? path, message: path.includes('secret') ? `${issue.message} (value hidden: secret)` : issue.message })
-      }
+  const checked = workerConfigSchema.safeParse(worker)
+  if (!checked.success) {
+    const names: Record<string, string> = { workerId: 'CAM_WORKER_ID', 'unsubscribe.url': 'CAM_UNSUBSCRIBE_URL', 'unsubscribe.secret': 'CAM_UNSUBSCRIBE_SECRET', 'unsubscribe.mailto': 'CAM_UNSUBSCRIBE_MAILTO' }
+    for (const issue of checked.error.issues) {
+      const path = issue.path.map(String).join('.')
+      const name = names[path] ?? path
+      if (bad.has(name)) continue
+      issues.push({ path: name, message: path.includes('secret') ? `${issue.message} (value hidden: secret)` : issue.message })
     }
   }
   if (issues.length > 0) throw new ValidationError('environment', issues, { code: 'CONFIG_INVALID' })
-  return { worker, extra: extraValues }
+  return { worker, extra: extraRead.values }
 }
