@@ -166,8 +166,9 @@ export function createImapInbox(options: ImapInboxOptions): ImapInbox {
       }
       completed = true
     } finally {
+      // Messages the consumer finished with. On an early exit this is best effort: a message
+      // left unseen is cosmetic, never a loss.
       if (settings.markSeen && seen.length > 0 && imap.usable) {
-        // Best effort on early exit: a message left unseen is only cosmetic, never a loss.
         await flagSeen().catch((error: unknown) => {
           if (completed) throw error
           log.warn('IMAP could not mark messages seen', { ...logFields, mailbox, error: String(error) })

@@ -76,7 +76,9 @@ export interface ImapInboxOptions {
   /** Name the cursor is stored under (`Inbox.name`). Default `imap:<user>@<host>`. */
   name?: string
   /**
-   * Set `\Seen` on each message once the consumer took it. Default false: the adapter never
+   * Set `\Seen` on each message once the consumer is done with it (it asked for the next
+   * message, or the fetch ended); a message the consumer stopped on stays unseen. Default
+   * false: the adapter never
    * deletes, moves or flags anything (it opens mailboxes read-only), so it can share a
    * mailbox with a human.
    */

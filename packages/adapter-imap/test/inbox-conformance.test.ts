@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeInboxConformance } from '@cam/core/testing'
 import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
 import { connectTestClient, createTestInbox, readFlags } from './support/test-mail.js'
@@ -39,3 +39,31 @@ describeInboxConformance(
     },
   },
 )
+
+describe('markSeen', () => {
+  it('is off by default (mailboxes are opened read-only); when on, marks a message once the consumer asked for the next one', async () => {
+    const { appendMessages, buildMessage, collect } = await import('./support/test-mail.js')
+    const mailbox = `seen-${randomUUID().slice(0, 8)}`
+    const client = await connectTestClient(server)
+    await client.mailboxCreate(mailbox)
+    await client.logout()
+    await appendMessages(server, [buildMessage(), buildMessage(), buildMessage()], mailbox)
+
+    const readOnly = createTestInbox(server, { mailboxes: [mailbox] })
+    await collect(readOnly.fetch(null))
+    await readOnly.close()
+    expect(await readFlags(server, mailbox)).toEqual([[], [], []])
+
+    const marking = createTestInbox(server, { mailboxes: [mailbox], markSeen: true })
+    let taken = 0
+    for await (const message of marking.fetch(null)) {
+      expect(message.raw.byteLength).toBeGreaterThan(0)
+      if (++taken === 2) break // asked for a second message (so the first is done), then stopped
+    }
+    // The second may not have been stored by the consumer: it stays unseen.
+    expect(await readFlags(server, mailbox)).toEqual([['\\Seen'], [], []])
+    await collect(marking.fetch(null))
+    expect(await readFlags(server, mailbox)).toEqual([['\\Seen'], ['\\Seen'], ['\\Seen']])
+    await marking.close()
+  })
+})

@@ -83,14 +83,17 @@ export async function appendMessages(server: DovecotServer, raws: Iterable<strin
   }
 }
 
-/** Flags of every message in `mailbox`, in UID order, read without changing anything (EXAMINE). */
+/** Stored flags of every message in `mailbox`, in UID order, read without changing anything (EXAMINE). */
 export async function readFlags(server: DovecotServer, mailbox = 'INBOX'): Promise<string[][]> {
   const client = await connectTestClient(server)
   try {
     const opened = await client.mailboxOpen(mailbox, { readOnly: true })
     if (opened.exists === 0) return []
     const flags: string[][] = []
-    for await (const message of client.fetch('1:*', { uid: true, flags: true })) flags.push([...(message.flags ?? [])])
+    // \Recent is a per-session marker the server sets by itself, not a stored flag change.
+    for await (const message of client.fetch('1:*', { uid: true, flags: true })) {
+      flags.push([...(message.flags ?? [])].filter((flag) => flag !== '\\Recent'))
+    }
     return flags
   } finally {
     await client.logout().catch(() => client.close())
