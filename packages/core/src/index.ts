@@ -46,3 +46,4 @@ export { isInsideSendWindow, nextSendWindowStart, localDayKey } from './schedule
 export { compileCampaignTemplates, renderStep, templateContext, type RenderedStep, type TemplateContext } from './templates/campaign-templates.js'
 export { computeCampaignMetrics } from './metrics/compute-campaign-metrics.js'
 export { readMessageIdHeader, normalizeMessageId } from './util/header-message-id.js'
+export { createConsoleAlerts, type ConsoleAlertsOptions } from './alerts/create-console-alerts.js'
