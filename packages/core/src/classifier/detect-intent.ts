@@ -1,10 +1,20 @@
+import { dutchPhrases } from './phrases/dutch.js'
 import { englishPhrases } from './phrases/english.js'
+import { frenchPhrases } from './phrases/french.js'
+import { germanPhrases } from './phrases/german.js'
 import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
+import { portuguesePhrases } from './phrases/portuguese.js'
+import { spanishPhrases } from './phrases/spanish.js'
 import { countWords, foldText, wordsAfter, wordsBefore } from './normalize-text.js'
 
 /** Every built-in language's phrases. */
 export const builtInPhrases: readonly LanguagePhrases[] = [
   englishPhrases,
+  germanPhrases,
+  frenchPhrases,
+  spanishPhrases,
+  portuguesePhrases,
+  dutchPhrases,
 ]
 
 type PatternCategory =
@@ -153,11 +163,16 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
           const before = wordsBefore(folded, match.index, 4)
           const after = wordsAfter(folded, match.index + match[0].length, 3)
           const negated =
-            before.some((word) => negationsBefore.has(word) || word.startsWith("n'")) ||
+            before.some((word, position) => isNegation(word, before[position + 1], negationsBefore)) ||
             after.some((word) => negationsAfter.has(word)) ||
             /\b(?:not|nicht|pas|no|nao|niet|kein|geen)\b/.test(match[0])
           if (negated) analysis.negatedPositive.push(hit)
           else analysis.positive.push(hit)
+        } else if (category === 'referral') {
+          // "looping in nobody", "cc'ing no one": a referral phrase that names no one.
+          const after = wordsAfter(folded, match.index + match[0].length, 2)
+          if (after[0] === 'nobody' || after[0] === 'noone' || (after[0] === 'no' && after[1] === 'one')) continue
+          analysis.referral.push(hit)
         } else {
           analysis[category].push(hit)
         }
@@ -185,6 +200,15 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     if (opening) analysis.shortNegative = { phrase: opening[0], language: 'en', index: 0 }
   }
   return analysis
+}
+
+const notNegating = new Set(['problem', 'problems', 'worries', 'worry', 'doubt', 'rush', 'pressure', 'hay', 'problema', 'duda', 'probleem', 'souci'])
+
+/** A negation word, except "no" in "no problem", "no worries", "no doubt". */
+function isNegation(word: string, next: string | undefined, negations: ReadonlySet<string>): boolean {
+  if (word.startsWith("n'")) return true
+  if (!negations.has(word)) return false
+  return !(word === 'no' && next !== undefined && notNegating.has(next))
 }
 
 function rankLanguages(folded: string, compiled: readonly CompiledPhrases[]): RuleLanguage[] {
