@@ -28,6 +28,8 @@ export interface ResendSenderOptions extends ResendConnectionOptions {
 /** A CAM {@link SenderV1} on Resend. Idempotent: every attempt of one email carries the same `Idempotency-Key`. */
 export interface ResendSender extends SenderV1 {
   readonly idempotent: true
+  /** Resend keeps idempotency keys for 24 hours; an interrupted send older than that is left for a human. */
+  readonly idempotencyWindowMs: number
 }
 
 // RFC 5322 field name: printable US-ASCII except colon.
@@ -131,6 +133,7 @@ export function createResendSender(options: ResendSenderOptions = {}): ResendSen
   return {
     name: options.name ?? 'resend',
     idempotent: true,
+    idempotencyWindowMs: 24 * 60 * 60 * 1000,
     async send(email: OutgoingEmail, sendOptions: SendOptions): Promise<SendResult> {
       const key = sendOptions?.idempotencyKey
       if (typeof key !== 'string' || key === '') {

@@ -61,5 +61,12 @@ export interface SenderV1 {
   readonly name: string
   /** Whether repeating a send with the same idempotency key is safe. */
   readonly idempotent: boolean
+  /**
+   * How long the provider remembers an idempotency key (Resend: 24 hours). An
+   * interrupted send older than this is set aside as `in_doubt` instead of being
+   * retried, because the provider would no longer recognise the key. Omit when keys
+   * never expire.
+   */
+  readonly idempotencyWindowMs?: number
   send(email: OutgoingEmail, options: SendOptions): Promise<SendResult>
 }

@@ -66,6 +66,11 @@ export interface ClaimDueEmailsInput {
   claimTtlMs: number
   /** When true, expired claims are re-claimed (same idempotency key); otherwise they become `in_doubt`. */
   senderIdempotent: boolean
+  /**
+   * With an idempotent sender: an expired claim made longer ago than this is set
+   * `in_doubt` instead of being re-claimed (the provider forgot the key).
+   */
+  senderIdempotencyWindowMs?: number
   /** Only these campaigns may send, each at most `dailyCap` new emails on `day`. */
   caps: CampaignCap[]
 }

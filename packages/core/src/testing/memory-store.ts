@@ -40,6 +40,8 @@ export interface MemoryStore extends StoreV1, LockV1 {
 interface StoredEmail extends OutboundEmail {
   /** Day key the email was counted against its campaign's daily cap, null when not counted. */
   capDay: string | null
+  /** When the current claim was taken. */
+  claimedAt: Date | null
 }
 
 interface StoredMessage extends InboundMessage {
@@ -130,6 +132,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     createdAt: now,
     updatedAt: now,
     capDay: null,
+    claimedAt: null,
   })
 
   const insertEmail = (lead: Lead, draft: NewOutboundEmail, now: Date): boolean => {
@@ -144,7 +147,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   }
 
   const publicEmail = (email: StoredEmail): OutboundEmail => {
-    const { capDay: _capDay, ...rest } = email
+    const { capDay: _capDay, claimedAt: _claimedAt, ...rest } = email
     return clone(rest)
   }
 
@@ -357,9 +360,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       for (const email of emails.values()) {
         if (!caps.has(email.campaignId)) continue
         if (email.status === 'sending' && email.claimExpiresAt !== null && email.claimExpiresAt <= now) {
-          if (!input.senderIdempotent) {
+          const forgotten =
+            input.senderIdempotencyWindowMs !== undefined && email.claimedAt !== null && now.getTime() - email.claimedAt.getTime() > input.senderIdempotencyWindowMs
+          if (!input.senderIdempotent || forgotten) {
             email.status = 'in_doubt'
-            email.lastError = `claim by ${email.claimedBy} expired while sending; not resent because the sender is not idempotent`
+            email.lastError = forgotten
+              ? `claim by ${email.claimedBy} expired while sending, longer ago than the provider keeps idempotency keys; not resent`
+              : `claim by ${email.claimedBy} expired while sending; not resent because the sender is not idempotent`
             email.claimedBy = null
             email.claimExpiresAt = null
             email.updatedAt = now
@@ -402,6 +409,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           email.capDay = cap.day
         }
         email.status = 'sending'
+        email.claimedAt = now
         email.claimedBy = input.workerId
         email.claimExpiresAt = new Date(now.getTime() + input.claimTtlMs)
         email.attempts += 1

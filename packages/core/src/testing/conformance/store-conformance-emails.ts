@@ -18,13 +18,19 @@ const progress = (sentAt: Date, nextStepIndex: number, overrides: Partial<LeadPr
   ...overrides,
 })
 
-async function claim(store: StoreV1, campaignIds: string[], now: Date, options: { workerId?: string; limit?: number; idempotent?: boolean; dailyCap?: number; day?: string } = {}) {
+async function claim(
+  store: StoreV1,
+  campaignIds: string[],
+  now: Date,
+  options: { workerId?: string; limit?: number; idempotent?: boolean; dailyCap?: number; day?: string; windowMs?: number } = {},
+) {
   return store.claimDueEmails({
     now,
     workerId: options.workerId ?? 'worker-a',
     limit: options.limit ?? 100,
     claimTtlMs: ttl,
     senderIdempotent: options.idempotent ?? true,
+    ...(options.windowMs !== undefined ? { senderIdempotencyWindowMs: options.windowMs } : {}),
     caps: campaignIds.map((id) => capFor(id, options.dailyCap ?? 1000, options.day ?? '2030-01-07')),
   })
 }
@@ -224,6 +230,20 @@ export function describeStoreEmailTests(api: ConformanceTestApi, withStore: With
           (error) => CamError.isInstance(error, 'CONFLICT'),
           'the old holder can no longer record',
         )
+      }),
+    )
+
+    api.it(
+      "sets an expired claim aside as in_doubt when the provider has forgotten the idempotency key",
+      withStore(async (store) => {
+        const { campaign } = await seedCampaign(store, t0, { leads: 2 })
+        const [first, second] = (await claim(store, [campaign.id], minutes(1), { workerId: 'crashed' })).claimed
+        // Claim TTL is one hour; the provider keeps keys for three.
+        const recent = await claim(store, [campaign.id], minutes(1 + 61), { workerId: 'worker-b', windowMs: 3 * ttl })
+        assert.deepEqual(new Set(recent.claimed.map((c) => c.email.id)), new Set([first!.email.id, second!.email.id]), 'inside the window: re-claimed')
+        const stale = await claim(store, [campaign.id], minutes(1 + 61 + 60 * 3 + 1), { workerId: 'worker-c', windowMs: 3 * ttl })
+        assert.equal(stale.claimed.length, 0, 'outside the window: not resent')
+        assert.deepEqual(new Set(stale.inDoubt.map((e) => e.id)), new Set([first!.email.id, second!.email.id]))
       }),
     )
 

@@ -48,6 +48,7 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
           limit,
           claimTtlMs: runtime.config.claimTtlMs,
           senderIdempotent: sender.idempotent,
+          ...(sender.idempotencyWindowMs !== undefined ? { senderIdempotencyWindowMs: sender.idempotencyWindowMs } : {}),
           caps,
         })
         for (const email of batch.inDoubt) {
