@@ -13,6 +13,9 @@ export interface BounceVerdict {
 const softText =
   /mailbox (?:is )?full|mailbox (?:size|quota)|over ?quota|quota (?:exceeded|exceed)|exceeded (?:the )?(?:storage|quota)|insufficient (?:system )?storage|out of storage|storage (?:space )?(?:exceeded|full)|try (?:again )?later|temporar(?:y|ily)|greylist|graylist|timed? ?out|time-?out|connection (?:refused|reset|timed)|delivery time expired|retry time(?:out)? (?:exceeded|expired)|retry timeout exceeded|too many (?:connections|messages|recipients)|receiving mail at a rate|rate limit|deferr?ed|will (?:retry|keep trying|continue trying)|still trying|message too (?:big|large)|size (?:limit|exceeds)|postfach (?:ist )?voll|speicher(?:platz)? .{0,20}(?:voll|überschritten)|bo[iî]te (?:aux lettres )?pleine|buz[oó]n (?:est[aá] )?lleno|caixa (?:de correio )?(?:est[aá] )?(?:cheia|lotada)|mailbox (?:is )?vol|postvak (?:is )?vol/i
 
+/** Wording that overrides "deferred"/"try later": the sender is refused for good. */
+const permanentText = /permanently (?:deferred|rejected|blocked)|will not succeed|won'?t succeed|retrying will not|do not retry/i
+
 /** The address does not exist or no longer accepts mail. */
 const hardText =
   /user unknown|unknown user|no such (?:user|mailbox|recipient|address|account|person)|(?:user|mailbox|recipient|address|account|e-?mail account)(?: that you tried to reach)? (?:does not|doesn'?t|did not) exist|(?:does not|doesn'?t) exist|recipient not found|recipientnotfound|not found by smtp address lookup|address (?:couldn'?t|could not|can'?t|cannot) be found|address not found|unknown (?:recipient|mailbox|address|local part)|invalid (?:recipient|mailbox|address|user)|mailbox (?:not found|unavailable|does not exist|disabled|inactive|is disabled|has been disabled|closed)|account (?:has been |is )?(?:disabled|deactivated|suspended|closed|inactive|terminated|deleted|expired)|(?:no longer|not) (?:active|valid|in use|available)|no mailbox here|not our customer|relay access denied|relaying denied|(?:domain|host) (?:not found|name not found|does not exist|lookup failed)|no mx (?:record|host)|unrouteable address|unroutable|nxdomain|name or service not known|bad destination mailbox|user not found|user doesn'?t have a|this user doesn'?t have|addressee unknown|recipient (?:address )?(?:is )?invalid|destinat[aá]rio (?:desconhecido|inv[aá]lido|n[aã]o encontrado)|benutzer (?:unbekannt|existiert nicht)|empf[aä]nger (?:unbekannt|nicht gefunden|existiert nicht)|unbekannter empf[aä]nger|utilisateur inconnu|destinataire inconnu|adresse (?:introuvable|inconnue|inexistante)|usuario desconocido|destinatario (?:desconocido|no encontrado|no existe)|usu[aá]rio desconhecido|gebruiker (?:onbekend|bestaat niet)|onbekende (?:gebruiker|ontvanger)|adres (?:bestaat niet|niet gevonden)/i
@@ -30,7 +33,7 @@ const delayText =
   /delivery (?:has been |is )?delayed|delay(?:ed)? (?:notification|warning)|(?:will|shall) (?:retry|continue (?:to try|trying)|keep trying)|still trying|has not (?:yet )?been delivered|not yet been delivered|warning: message .{0,40} delayed|status notification \(delay\)|zustellung verz[oö]gert|remise diff[ée]r[ée]e|entrega retrasada|entrega atrasada|vertraagd/i
 
 const enhancedStatusPattern = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/
-const replyCodePattern = /(?<![\d.#-])([45][0-5]\d)(?=[ -]|$)(?![ -]?\d{3})/m
+const replyCodePattern = /(?<![\d.#-])([45][0-5]\d)(?=[ :-]|$)(?![ -]?\d{3})/m
 
 /**
  * Decides hard, soft or block from an enhanced status code, an SMTP reply code and the
@@ -48,7 +51,7 @@ export function bounceTypeFor(input: { status: string | null; diagnostic: string
   const enhanced = input.status !== null ? enhancedStatusPattern.exec(input.status) : null
   const statusClass = enhanced?.[1] ?? (input.status !== null && /^[45]\d\d$/.test(input.status) ? input.status[0] : null)
   if (input.delayed || statusClass === '4') return { type: 'soft', why: 'temporary failure' }
-  if (softText.test(text)) return { type: 'soft', why: describeMatch(softText, text) }
+  if (softText.test(text) && !permanentText.test(text)) return { type: 'soft', why: describeMatch(softText, text) }
   if (hardText.test(text)) return { type: 'hard', why: describeMatch(hardText, text) }
   if (blockText.test(text)) return { type: 'block', why: describeMatch(blockText, text) }
   if (enhanced) {
@@ -155,7 +158,7 @@ function findDiagnosticLine(body: string): string | null {
   const lines = body.split(/\r?\n/)
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? ''
-    if (enhancedStatusPattern.test(line) || /(?:^|[\s:;#(])[45]\d\d[ -]/.test(line)) {
+    if (enhancedStatusPattern.test(line) || /(?:^|[\s:;#(])[45]\d\d[ :-]/.test(line)) {
       const next = lines[index + 1] ?? ''
       const joined = /^\s+\S/.test(next) ? `${line.trim()} ${next.trim()}` : line.trim()
       if (/^(?:date|received|message-id|x-|arrival-date)/i.test(joined)) continue

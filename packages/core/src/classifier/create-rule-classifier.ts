@@ -1,5 +1,5 @@
 import type { ClassificationResult, ReplyCategory } from '../domain/classification.js'
-import { isBounceSubject } from '../mime/automation-signals.js'
+import { isBounceSubject, isComplaintSubject } from '../mime/automation-signals.js'
 import type { ParsedMessage } from '../mime/parsed-message.js'
 import type { ClassificationContext, ClassifierV1 } from '../ports/classifier-v1.js'
 import { bounceFromDeliveryStatus, bounceFromText } from './classify-bounce.js'
@@ -186,6 +186,11 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('referral', ruleConfidence.clear, `matched ${quote(analysis.referral)}${referralEmail ? `; refers to ${referralEmail}` : ''}`, referralEmail ? { referralEmail } : {})
   }
 
+  const firmNegatives = analysis.negative.length + analysis.negatedPositive.length
+  if (analysis.undecided.length > 0 && analysis.positive.length === 0 && firmNegatives === 0) {
+    return result('unknown', 0.45, `undecided: matched ${quote(analysis.undecided)}`)
+  }
+
   if (analysis.deferral.length > 0) {
     return result('negative', positives > 0 ? ruleConfidence.likely : ruleConfidence.clear, `timing objection: matched ${quote(analysis.deferral)}`)
   }
@@ -257,6 +262,5 @@ function headerText(message: ParsedMessage, name: string): string {
 function complaintNotice(message: ParsedMessage): boolean {
   const from = message.from?.address.toLowerCase() ?? ''
   const fromLoop = /^(?:abuse|fbl|feedback(?:loop)?|complaints?|scomp|arf)[-_.@]/.test(from)
-  const subject = /\b(?:abuse report|spam (?:complaint|report)|complaint (?:about|regarding)|feedback loop|fbl report|email abuse report)\b/i.test(message.subject)
-  return fromLoop && subject
+  return fromLoop && isComplaintSubject(message.subject)
 }

@@ -23,6 +23,7 @@ type PatternCategory =
   | 'referral'
   | 'negative'
   | 'deferral'
+  | 'undecided'
   | 'unsubscribe'
   | 'outOfOffice'
   | 'autoReply'
@@ -34,6 +35,7 @@ const patternCategories: readonly PatternCategory[] = [
   'referral',
   'negative',
   'deferral',
+  'undecided',
   'unsubscribe',
   'outOfOffice',
   'autoReply',
@@ -61,6 +63,7 @@ export interface IntentAnalysis {
   referral: PhraseHit[]
   negative: PhraseHit[]
   deferral: PhraseHit[]
+  undecided: PhraseHit[]
   unsubscribe: PhraseHit[]
   outOfOffice: PhraseHit[]
   autoReply: PhraseHit[]
@@ -138,6 +141,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     referral: [],
     negative: [],
     deferral: [],
+    undecided: [],
     unsubscribe: [],
     outOfOffice: [],
     autoReply: [],

@@ -42,6 +42,10 @@ export function extractReturnDate(text: string, messageDate: Date, languages: re
       // chrono-node does not throw on text; a throw here is a chrono bug — try the next language.
       continue
     }
+    // Within one language the best-supported date wins (the latest on a tie); another
+    // language's parse only wins with strictly better support, so the likeliest
+    // language's reading is kept when both read the same phrase.
+    let languageBest: { date: Date; score: number } | null = null
     for (const result of results) {
       const end = result.end?.date()
       const start = result.start.date()
@@ -52,10 +56,11 @@ export function extractReturnDate(text: string, messageDate: Date, languages: re
       let score = 1
       if (returnWords.test(before)) score = 3
       else if (untilWords.test(before) || end !== undefined) score = 2
-      if (best === null || score > best.score || (score === best.score && date.getTime() > best.date.getTime())) {
-        best = { date, score }
+      if (languageBest === null || score > languageBest.score || (score === languageBest.score && date.getTime() > languageBest.date.getTime())) {
+        languageBest = { date, score }
       }
     }
+    if (languageBest !== null && (best === null || languageBest.score > best.score)) best = languageBest
   }
   return best?.date ?? null
 }

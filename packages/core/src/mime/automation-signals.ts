@@ -73,6 +73,13 @@ export function isBounceSubject(subject: string): boolean {
   return bounceSubjectPattern.test(subject)
 }
 
+const complaintSubjectPattern = /\b(?:abuse report|spam (?:complaint|report)|complaint (?:about|regarding)|feedback loop|fbl report)\b/i
+
+/** True when a subject looks like a feedback-loop or abuse-desk complaint ("Abuse report: …", "Spam complaint"). */
+export function isComplaintSubject(subject: string): boolean {
+  return complaintSubjectPattern.test(subject)
+}
+
 /** True when a subject looks like an automatic reply ("Automatic reply:", "Abwesenheitsnotiz:", …). */
 export function isAutoReplySubject(subject: string): boolean {
   return autoReplySubjectPattern.test(subject)

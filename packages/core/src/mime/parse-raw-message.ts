@@ -1,5 +1,5 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser'
-import { isBounceSubject, readAutomationSignals } from './automation-signals.js'
+import { isBounceSubject, isComplaintSubject, readAutomationSignals } from './automation-signals.js'
 import { extractReplyText } from './extract-reply-text.js'
 import { parseHeaderFields, parseMessageIdList } from './header-fields.js'
 import { cutQuotedHtml, htmlToPlainText } from './html-to-plain-text.js'
@@ -105,7 +105,8 @@ function buildMessage(mail: ParsedMail, buffer: Buffer, problems: ParseProblem[]
     contentType.startsWith('multipart/report') ||
     automation.fromMailerDaemon ||
     automation.nullReturnPath ||
-    isBounceSubject(subject)
+    isBounceSubject(subject) ||
+    isComplaintSubject(subject)
 
   let originalMessageId: string | null = null
   if (isReport) {

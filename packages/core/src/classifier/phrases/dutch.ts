@@ -70,6 +70,12 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:neem|neemt) (?:over|in|na) .{0,30}(?:weer |opnieuw )?contact\\b',
     '\\b(?:volgend (?:jaar|kwartaal)|over (?:een paar|enkele|\\d+|zes|drie) maanden)\\b',
   ],
+  undecided: [
+    '\\bik (?:kom|kom er) (?:er )?(?:op )?terug\\b',
+    '\\b(?:ik|we) (?:denk|denken) erover na\\b',
+    '\\b(?:moet|moeten) (?:het |dit )?(?:eerst |nog )?(?:intern )?(?:overleggen|bespreken|nadenken)\\b',
+    '\\bnog niet zeker\\b',
+  ],
   unsubscribe: [
     '\\b(?:afmelden|uitschrijven|afmelding|uitschrijving)\\b',
     '\\b(?:verwijder|verwijdert|haal|haalt)(?: me| mij| ons| mijn (?:e-?mailadres|adres|gegevens))? (?:van|uit) (?:de|uw|jullie|je) (?:lijst|mailinglijst|database|bestand)\\b',

@@ -71,6 +71,12 @@ export const frenchPhrases: LanguagePhrases = {
     "\\b(?:recontactez|relancez)(?:-moi|-nous| moi| nous)? (?:dans|en|l'annee|au)\\b",
     "\\b(?:l'annee prochaine|le trimestre prochain|dans (?:quelques|\\d+|six|trois) mois)\\b",
   ],
+  undecided: [
+    "\\bje (?:vais|dois) (?:y )?reflechir\\b",
+    "\\bje (?:reviens|reviendrai) vers vous\\b",
+    "\\bpas (?:encore )?sur(?:e)?\\b",
+    "\\bje (?:vais|dois) (?:en )?(?:parler|discuter|verifier) (?:avec|en interne)\\b",
+  ],
   unsubscribe: [
     "\\b(?:desabonner|desinscrire|desabonnez|desinscrivez|desabonnement|desinscription)\\b",
     "\\b(?:retirez|supprimez|enlevez|rayez)(?:-moi|-nous| moi| nous| mon adresse| mes coordonnees)\\b",

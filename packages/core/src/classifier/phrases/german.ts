@@ -80,6 +80,11 @@ export const germanPhrases: LanguagePhrases = {
     '\\bmelden sie sich (?:gerne |bitte )?(?:im|in|nach|nachstes|naechstes|wieder)\\b.{0,30}\\b(?:quartal|jahr|monat|monaten|wochen|sommer|herbst)',
     '\\b(?:nachstes|naechstes|im nachsten|im naechsten) (?:jahr|quartal)\\b',
   ],
+  undecided: [
+    '\\b(?:ich|wir) (?:melde|melden) (?:mich|uns) (?:spater|spaeter|wieder|dazu|noch)\\b',
+    '\\b(?:muss|mussen|muessen) (?:das |ich |wir )?(?:erst |noch )?(?:intern )?(?:prufen|pruefen|besprechen|abstimmen|uberlegen|ueberlegen)\\b',
+    '\\bnoch nicht sicher\\b',
+  ],
   unsubscribe: [
     '\\babmelden\\b',
     '\\babbestellen\\b',

@@ -28,6 +28,8 @@ export interface LanguagePhrases {
   shortNegative: readonly string[]
   /** Timing objections: "not now", "maybe next quarter" — never positive. */
   deferral: readonly string[]
+  /** Undecided answers: "let me think about it", "I'll check with my team", "not sure yet". */
+  undecided: readonly string[]
   /** Any wish to stop receiving mail. */
   unsubscribe: readonly string[]
   /** Absence notices. */

@@ -68,6 +68,11 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:volte|retome|entre em contato|entre em contacto) (?:a falar )?(?:comigo |connosco |conosco )?(?:no proximo|daqui a|em)\\b.{0,20}\\b(?:meses|ano|trimestre)\\b',
     '\\b(?:no proximo (?:ano|trimestre|semestre)|daqui a (?:alguns|uns|\\d+|seis|tres) meses)\\b',
   ],
+  undecided: [
+    '\\bvou (?:pensar|verificar|ver com|conversar com|avaliar)\\b',
+    '\\b(?:te|lhe) (?:aviso|retorno|dou um retorno)\\b',
+    '\\bnao (?:tenho|temos) certeza\\b',
+  ],
   unsubscribe: [
     '\\b(?:descadastr(?:ar|e|em|o)|descadastre-me|cancelar (?:a )?(?:inscricao|assinatura)|remover (?:minha )?inscricao)\\b',
     '\\b(?:remova|removam|retire|retirem|tire|tirem|exclua|excluam|apague|apaguem)(?:-me|-nos)?(?: meu (?:email|e-mail|contato|contacto|endereco)| da (?:lista|sua lista|base))',

@@ -70,6 +70,11 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:contacta|contacte|escribe|escriba)(?:me|nos)? (?:de nuevo |otra vez )?(?:en|el proximo|dentro de)\\b.{0,20}\\b(?:meses|ano|trimestre)\\b',
     '\\b(?:el proximo (?:ano|trimestre)|dentro de (?:unos|\\d+|seis|tres) meses)\\b',
   ],
+  undecided: [
+    '\\b(?:lo pensare|lo voy a pensar|lo consultare|lo tengo que pensar)\\b',
+    '\\b(?:te|le) (?:aviso|confirmo|digo algo)\\b',
+    '\\bno (?:estoy|estamos) segur[oa]s?\\b',
+  ],
   unsubscribe: [
     '\\b(?:dar(?:me|nos)? de baja|darme de baja|denme de baja|dame de baja|deme de baja|baja de (?:la|su|tu) lista)\\b',
     '\\b(?:eliminar|elimine|eliminen|quitar|quite|quiten|borrar|borre|borren|sacar|saque|saquen)(?:me|nos)? (?:de (?:la|su|tu|sus) (?:lista|base de datos)|mi (?:correo|email|direccion|contacto|datos))\\b',

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { createRuleClassifier, parseRawMessage, replyCategories, type ReplyCategory } from '../src/index.js'
+
+const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
+
+interface ManifestEntry {
+  file: string
+  category: ReplyCategory
+  bounceType?: 'hard' | 'soft' | 'block'
+  bounceRecipient?: string
+  bounceStatus?: string
+  originalMessageId?: string
+  returnDate?: string
+  noReturnDate?: boolean
+  referralEmail?: string
+  replyTextIncludes?: string[]
+  language?: string
+}
+
+function manifest(name: string): ManifestEntry[] {
+  return JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as ManifestEntry[]
+}
+
+const replies = manifest('replies.manifest.json')
+const machine = manifest('machine.manifest.json')
+const all = [...replies, ...machine]
+const classifier = createRuleClassifier()
+const context = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
+
+describe('fixture set', () => {
+  it('has at least 150 fixtures covering every category, six languages and many sources', () => {
+    expect(all.length).toBeGreaterThanOrEqual(150)
+    for (const category of replyCategories) {
+      expect(all.filter((entry) => entry.category === category).length, category).toBeGreaterThan(0)
+    }
+    expect(new Set(replies.map((entry) => entry.language))).toEqual(new Set(['en', 'de', 'fr', 'es', 'pt', 'nl']))
+    expect(all.filter((entry) => entry.category === 'bounce').length).toBeGreaterThanOrEqual(30)
+  })
+})
+
+describe.each([
+  ['human replies', replies],
+  ['machine-generated messages', machine],
+])('rule classifier on %s', (_, entries) => {
+  it.each(entries.map((entry) => [entry.file, entry] as const))('%s', async (_file, entry) => {
+    const message = await parseRawMessage(readFileSync(join(fixturesDir, entry.file)))
+    const result = await classifier.classify(message, context)
+    expect(result.category, result.reason).toBe(entry.category)
+    expect(result.classifier).toBe('rules')
+    expect(result.reason.length).toBeGreaterThan(5)
+    if (entry.bounceType) expect(result.bounce?.type, result.reason).toBe(entry.bounceType)
+    if (entry.category === 'bounce') expect(result.bounce).toBeDefined()
+    else expect(result.bounce).toBeUndefined()
+    if (entry.bounceRecipient) expect(result.bounce?.recipient?.toLowerCase()).toBe(entry.bounceRecipient.toLowerCase())
+    if (entry.bounceStatus) expect(result.bounce?.status).toBe(entry.bounceStatus)
+    if (entry.originalMessageId) expect(message.originalMessageId).toBe(entry.originalMessageId)
+    if (entry.returnDate) expect(result.returnDate?.toISOString().slice(0, 10)).toBe(entry.returnDate)
+    if (entry.noReturnDate) expect(result.returnDate).toBeUndefined()
+    if (entry.referralEmail) expect(result.referralEmail).toBe(entry.referralEmail)
+    for (const fragment of entry.replyTextIncludes ?? []) expect(message.replyText).toContain(fragment)
+    if (entry.category !== 'bounce' && entry.category !== 'complaint') {
+      // Only the sender's new words are judged: the quoted pitch never leaks into replyText.
+      expect(message.replyText).not.toMatch(/Acme books more meetings|15-minütigen|Seriez-vous intéressé|Le interesaría|Você teria interesse|Heeft u interesse in een gesprek/)
+    }
+  })
+})
