@@ -49,7 +49,12 @@ export function extractReturnDate(text: string, messageDate: Date, languages: re
     for (const result of results) {
       const end = result.end?.date()
       const start = result.start.date()
-      const date = end ?? start
+      let date = end ?? start
+      // "Back on Monday" written on a Monday means next week's Monday.
+      const component = result.end ?? result.start
+      if (component.isCertain('weekday') && !component.isCertain('day') && date.getTime() <= messageDate.getTime() + 12 * 60 * 60 * 1000) {
+        date = new Date(date.getTime() + 7 * 24 * 60 * 60 * 1000)
+      }
       if (date.getTime() < earliest || date.getTime() > latest) continue
       if (!result.start.isCertain('day') && !result.start.isCertain('weekday') && !result.start.isCertain('month')) continue
       const before = foldText(source.slice(Math.max(0, result.index - 60), result.index)).trimEnd()

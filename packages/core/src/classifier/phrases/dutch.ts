@@ -26,7 +26,7 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:vertel|vertelt u) (?:me |mij )?(?:gerust )?meer\\b',
     '\\b(?:past|schikt|komt) (?:mij|me|ons) (?:goed|prima|uit)\\b',
   ],
-  shortPositive: ['(?:ja|graag|ja graag|prima|zeker|klinkt goed|goed|leuk|waarom niet|akkoord|top|interessant)(?: (?:graag|bedankt|dank je|dank u))?'],
+  shortPositive: ['(?:ja|graag|ja graag|zeker|klinkt goed|waarom niet|interessant)(?: (?:graag|bedankt|dank je|dank u))?'],
   question: [
     '\\bwat (?:kost|kosten) (?:het|dat|dit|jullie|uw)\\b',
     '\\bhoeveel (?:kost|kosten|is)\\b',

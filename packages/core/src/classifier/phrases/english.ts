@@ -54,7 +54,7 @@ export const englishPhrases: LanguagePhrases = {
     "(?:we'?ve|we have|i'?ve|i have) been (?:looking for|searching for|thinking about) (?:something|a solution|a tool|this|exactly)",
   ],
   shortPositive: [
-    '(?:yes|yeah|yep|yup|sure|absolutely|definitely|of course|why not|sounds good|great|perfect|ok(?:ay)?|interested|deal|love it|go for it|let\'?s do it)(?: (?:please|thanks|thank you|sure|let\'?s do it|why not|interested))?',
+    '(?:yes|yeah|yep|yup|sure|absolutely|definitely|of course|why not|sounds good|sounds great|interested|love it|go for it|let\'?s do it)(?: (?:please|thanks|thank you|sure|let\'?s do it|why not|interested))?',
   ],
   question: [
     '\\bhow much\\b',

@@ -29,7 +29,7 @@ export const frenchPhrases: LanguagePhrases = {
     "\\b(?:dites|racontez)-m'en plus\\b",
     "\\b(?:ca|cela) (?:me|nous) (?:convient|va)\\b",
   ],
-  shortPositive: ["(?:oui|volontiers|avec plaisir|pourquoi pas|d'accord|ok|tres bien|parfait|interesse|bien sur|ca m'interesse)(?: (?:merci|volontiers|avec plaisir))?"],
+  shortPositive: ["(?:oui|volontiers|avec plaisir|pourquoi pas|interesse|interessee|bien sur|ca m'interesse)(?: (?:merci|volontiers|avec plaisir))?"],
   question: [
     "\\b(?:combien|quel) (?:ca |cela )?(?:coute|coutent|est le prix|est le tarif|sont les tarifs)\\b",
     "\\b(?:quel|quels) (?:est votre|sont vos) (?:prix|tarifs?|conditions)\\b",

@@ -29,7 +29,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:passt|klappt) (?:fur mich|fuer mich|fur uns|fuer uns|gut|perfekt)\\b',
     '\\b(?:kurz(?:es|en)?|ein) (?:telefonat|gesprach|gespraech|call|austausch)\\b.{0,40}\\b(?:gerne|gern|passt|moglich|moeglich)\\b',
   ],
-  shortPositive: ['(?:ja|gerne|gern|ja gerne|ja bitte|klingt gut|sehr gerne|warum nicht|interessiert|einverstanden|klar|super|perfekt|auf jeden fall)(?: (?:danke|gerne|bitte))?'],
+  shortPositive: ['(?:ja|gerne|gern|ja gerne|ja bitte|klingt gut|sehr gerne|warum nicht|interessiert|auf jeden fall)(?: (?:danke|gerne|bitte))?'],
   question: [
     '\\bwas (?:kostet|kosten|wurde|wuerde) (?:das|es|ihr|ihre)\\b',
     '\\bwie (?:viel|teuer) (?:kostet|ist|ware|waere|kosten)\\b',

@@ -27,7 +27,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:com (?:muito )?prazer|bora)\\b',
     '\\bconte(?:-me)? mais\\b',
   ],
-  shortPositive: ['(?:sim|claro|com certeza|tenho interesse|pode ser|perfeito|combinado|otimo|por que nao|porque nao|com prazer|bora|interessado|interessada)(?: (?:obrigado|obrigada|claro))?'],
+  shortPositive: ['(?:sim|claro|com certeza|tenho interesse|por que nao|porque nao|com prazer|bora|interessado|interessada)(?: (?:obrigado|obrigada|claro))?'],
   question: [
     '\\bquanto (?:custa|custam|sai|fica|e o investimento)\\b',
     '\\b(?:qual|quais) (?:e|sao) (?:o preco|os precos|o valor|os valores|o custo|os custos|as condicoes|o investimento)\\b',

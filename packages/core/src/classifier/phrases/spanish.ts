@@ -27,7 +27,7 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bcuentame mas\\b',
     '\\b(?:me|nos) (?:viene|va) bien\\b',
   ],
-  shortPositive: ['(?:si|claro|por supuesto|me interesa|con gusto|perfecto|de acuerdo|vale|dale|interesado|interesada|por que no|genial)(?: (?:gracias|claro))?'],
+  shortPositive: ['(?:si|claro|por supuesto|me interesa|con gusto|interesado|interesada|por que no)(?: (?:gracias|claro))?'],
   question: [
     '\\bcuanto (?:cuesta|cuestan|vale|sale|costaria)\\b',
     '\\b(?:cual|cuales) (?:es|son) (?:el precio|los precios|la tarifa|las tarifas|el costo|los costos|las condiciones)\\b',
