@@ -36,64 +36,90 @@ export async function searchNewUids(client: ImapFlow, lastUid: number): Promise<
   return found.filter((uid) => uid > lastUid).sort((a, b) => a - b)
 }
 
-/** Messages whose size is looked up per round trip (UIDs only, so the planning stays small). */
+/** Large messages whose exact size is looked up per round trip. */
 const sizeWindow = 1_000
 
 /**
+ * Size up to which a message counts as "small": `batchSize` small messages always fit in
+ * `batchBytes`, and a small message is never above `maxMessageBytes`.
+ */
+function smallMessageCeiling(limits: MailboxFetchLimits): number {
+  return Math.max(1, Math.min(Math.floor(limits.batchBytes / limits.batchSize), limits.maxMessageBytes))
+}
+
+/**
  * Reads the messages with the given UIDs (ascending) from the selected mailbox, in UID
- * order, keeping memory bounded: sizes are looked up per window of UIDs, then messages are
- * fetched in batches of at most `batchSize` messages and `batchBytes` bytes; a batch is read
- * completely before its messages are handed out (imapflow forbids other commands while a
- * FETCH streams, and the consumer may take its time). Messages that vanished meanwhile
- * (expunged by another client) are skipped.
+ * order, keeping memory bounded:
+ *
+ * - one `UID SEARCH … LARGER c` finds the few messages above the small-message ceiling `c`
+ *   (`batchBytes / batchSize`, at most `maxMessageBytes`); only their exact sizes are fetched
+ *   (asking the server for every size would cost a FETCH line per message);
+ * - messages are then fetched in batches of at most `batchSize` messages and `batchBytes`
+ *   bytes (a small message counts as `c`, a large one as its size); one above
+ *   `maxMessageBytes` costs only its header block and is read with `BODY.PEEK[HEADER]`;
+ * - a batch is read completely before its messages are handed out (imapflow forbids other
+ *   commands while a FETCH streams, and the consumer may take its time).
+ *
+ * Messages that vanished meanwhile (expunged by another client) are skipped.
  */
 export async function* fetchMailboxMessages(
   client: ImapFlow,
   uids: readonly number[],
   limits: MailboxFetchLimits,
 ): AsyncGenerator<MailboxMessage> {
+  const first = uids[0]
+  if (first === undefined) return
+  const ceiling = smallMessageCeiling(limits)
+  const found = await client.search({ uid: `${first}:*`, larger: ceiling }, { uid: true })
+  if (!Array.isArray(found)) {
+    throw Object.assign(new Error('the server rejected UID SEARCH LARGER'), { code: 'SearchFailed' })
+  }
+  const large = new Set(found)
   for (let windowStart = 0; windowStart < uids.length; windowStart += sizeWindow) {
     const window = uids.slice(windowStart, windowStart + sizeWindow)
+    const largeInWindow = window.filter((uid) => large.has(uid))
     const sizes = new Map<number, number>()
-    for await (const message of client.fetch(toUidSequenceSet(window), { uid: true, size: true }, { uid: true })) {
-      sizes.set(message.uid, message.size ?? 0)
+    if (largeInWindow.length > 0) {
+      for await (const message of client.fetch(toUidSequenceSet(largeInWindow), { uid: true, size: true }, { uid: true })) {
+        sizes.set(message.uid, message.size ?? 0)
+      }
     }
-    const present = window.filter((uid) => sizes.has(uid))
-    for (const batch of planBatches(present, sizes, limits)) {
-      yield* await fetchBatch(client, batch, sizes, limits.maxMessageBytes)
+    // A large message without a size vanished since the search.
+    const present = window.filter((uid) => !large.has(uid) || sizes.has(uid))
+    const cost = (uid: number): number => {
+      if (!large.has(uid)) return ceiling
+      const size = sizes.get(uid) ?? 0
+      return size > limits.maxMessageBytes ? 0 : size
+    }
+    const oversized = (uid: number): boolean => large.has(uid) && (sizes.get(uid) ?? 0) > limits.maxMessageBytes
+    for (const batch of planBatches(present, cost, limits)) {
+      yield* await fetchBatch(client, batch, oversized)
     }
   }
 }
 
-/** Splits UIDs into consecutive batches bounded by count and bytes. */
-function planBatches(uids: readonly number[], sizes: ReadonlyMap<number, number>, limits: MailboxFetchLimits): number[][] {
+/** Splits UIDs into consecutive batches bounded by count and estimated bytes. */
+function planBatches(uids: readonly number[], cost: (uid: number) => number, limits: MailboxFetchLimits): number[][] {
   const batches: number[][] = []
   let current: number[] = []
   let currentBytes = 0
   for (const uid of uids) {
-    const size = sizes.get(uid) ?? 0
-    // Oversized messages cost only their headers; count them as small.
-    const cost = size > limits.maxMessageBytes ? 0 : size
-    if (current.length > 0 && (current.length >= limits.batchSize || currentBytes + cost > limits.batchBytes)) {
+    const bytes = cost(uid)
+    if (current.length > 0 && (current.length >= limits.batchSize || currentBytes + bytes > limits.batchBytes)) {
       batches.push(current)
       current = []
       currentBytes = 0
     }
     current.push(uid)
-    currentBytes += cost
+    currentBytes += bytes
   }
   if (current.length > 0) batches.push(current)
   return batches
 }
 
-async function fetchBatch(
-  client: ImapFlow,
-  batch: readonly number[],
-  sizes: ReadonlyMap<number, number>,
-  maxMessageBytes: number,
-): Promise<MailboxMessage[]> {
-  const whole = batch.filter((uid) => (sizes.get(uid) ?? 0) <= maxMessageBytes)
-  const oversized = batch.filter((uid) => (sizes.get(uid) ?? 0) > maxMessageBytes)
+async function fetchBatch(client: ImapFlow, batch: readonly number[], isOversized: (uid: number) => boolean): Promise<MailboxMessage[]> {
+  const whole = batch.filter((uid) => !isOversized(uid))
+  const oversized = batch.filter(isOversized)
   const byUid = new Map<number, MailboxMessage>()
   if (whole.length > 0) {
     for (const message of await client.fetchAll(toUidSequenceSet(whole), { uid: true, source: true, internalDate: true }, { uid: true })) {

@@ -93,6 +93,18 @@ describe('large mailboxes against a real Dovecot', () => {
     expect(Buffer.from(messages[2]!.raw).toString('utf8')).toBe(raws[2])
   })
 
+  it('truncates by maxMessageBytes also when it is below the batch size ceiling', async () => {
+    await createMailbox('SmallLimit')
+    const raws = [buildMessage({ padToBytes: 5_000 }), buildMessage({ padToBytes: 20_000 }), buildMessage({ padToBytes: 9_000 })]
+    await appendMessages(server, raws, 'SmallLimit')
+    const inbox = createTestInbox(server, { mailboxes: ['SmallLimit'], maxMessageBytes: 10_000 })
+    const messages = await collect(inbox.fetch(null))
+    await inbox.close()
+    expect(messages.map((message) => message.truncated ?? false)).toEqual([false, true, false])
+    expect(Buffer.from(messages[0]!.raw).toString()).toBe(raws[0])
+    expect(Buffer.from(messages[2]!.raw).toString()).toBe(raws[2])
+  })
+
   it('reads a 10 MB message whole with the default limits', async () => {
     await createMailbox('TenMegabytes')
     const raw = buildMessage({ subject: 'ten megabytes', padToBytes: 10 * 1024 * 1024 })

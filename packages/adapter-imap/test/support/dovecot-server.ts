@@ -120,6 +120,14 @@ async function probeLogin(port: number, user: string, password: string, timeoutM
   })
 }
 
+function countBareLineFeeds(bytes: Uint8Array): number {
+  let count = 0
+  for (let index = 0; index < bytes.length; index++) {
+    if (bytes[index] === 0x0a && (index === 0 || bytes[index - 1] !== 0x0d)) count++
+  }
+  return count
+}
+
 function lookupId(kind: '-u' | '-g', name: string): number {
   return Number(execFileSync('id', [kind, name], { encoding: 'utf8' }).trim())
 }
@@ -312,8 +320,11 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
       for (const raw of raws) {
         deliveries++
         const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw
-        // Zero-padded counter: Dovecot assigns UIDs to new files in directory-listing order.
-        const name = `${stamp}.M${String(deliveries).padStart(9, '0')}P${process.pid}.cam,S=${bytes.length}`
+        // S= (physical size) and W= (size with CRLF line endings, what RFC822.SIZE reports)
+        // in the name, as Dovecot's own delivery agents write them: the server then knows
+        // sizes without reading every file.
+        const bareLineFeeds = countBareLineFeeds(bytes)
+        const name = `${stamp}.M${String(deliveries).padStart(9, '0')}P${process.pid}.cam,S=${bytes.length},W=${bytes.length + bareLineFeeds}`
         const tmpPath = join(folder, 'tmp', name)
         writeFileSync(tmpPath, bytes, { mode: 0o644 })
         if (isRoot) chownSync(tmpPath, mailUid, mailGid)
