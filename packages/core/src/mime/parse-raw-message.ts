@@ -56,7 +56,12 @@ export async function parseRawMessage(raw: RawMessage): Promise<ParsedMessage> {
     problems.push({ part: 'mime', message: `the MIME structure could not be parsed: ${errorMessage(error)}; headers and text were read without it` })
     return fallbackParse(buffer, problems)
   }
-  return buildMessage(mail, buffer, problems)
+  try {
+    return buildMessage(mail, buffer, problems)
+  } catch (error) {
+    problems.push({ part: 'mime', message: `the parsed message could not be read: ${errorMessage(error)}; headers and text were read without it` })
+    return fallbackParse(buffer, problems)
+  }
 }
 
 function buildMessage(mail: ParsedMail, buffer: Buffer, problems: ParseProblem[]): ParsedMessage {
@@ -82,7 +87,7 @@ function buildMessage(mail: ParsedMail, buffer: Buffer, problems: ParseProblem[]
   let feedbackReport: FeedbackReport | null = null
   let returnedMessageId: string | null = null
   for (const attachment of mail.attachments) {
-    const contentType = attachment.contentType.toLowerCase()
+    const contentType = typeof attachment.contentType === 'string' ? attachment.contentType.toLowerCase() : ''
     if (contentType === 'message/delivery-status' || contentType === 'message/global-delivery-status') {
       if (deliveryStatus !== null) continue
       deliveryStatus = parseDeliveryStatus(attachmentText(attachment))
@@ -255,7 +260,8 @@ function fallbackParse(buffer: Buffer, problems: ParseProblem[]): ParsedMessage 
   for (const field of fields) {
     const existing = headers[field.name]
     if (existing === undefined) headers[field.name] = field.value
-    else headers[field.name] = Array.isArray(existing) ? [...existing, field.value] : [existing, field.value]
+    else if (Array.isArray(existing)) existing.push(field.value)
+    else headers[field.name] = [existing, field.value]
   }
   const text = fields.length > 0 ? bodyOf(buffer) : limited
   const subject = headerValue(headers, 'subject') ?? ''
