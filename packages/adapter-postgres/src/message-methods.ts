@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto'
+import { ConflictError, NotFoundError, type StoreV1, type SuppressionReason } from '@cam/core'
+import type { SqlExecutor } from './database.js'
+import { toMessage } from './rows.js'
+import { counterParams, inSequenceStates, insertAlert, type SharedStatements } from './shared-statements.js'
+import type { StoreContext } from './store-context.js'
+
+type MessageMethods = Pick<
+  StoreV1,
+  | 'getInboxCursor'
+  | 'saveInboxCursor'
+  | 'saveInboundMessage'
+  | 'claimPendingMessages'
+  | 'recordMessageOutcome'
+  | 'releaseMessage'
+  | 'getInboundMessage'
+  | 'listInboundMessages'
+  | 'suppress'
+>
+
+/**
+ * Adds an address to the suppression list (first reason kept), cancels every queued
+ * email to it and ends its leads that are still in sequence — inside `tx`.
+ */
+export async function applySuppression(
+  tx: SqlExecutor,
+  schema: string,
+  shared: SharedStatements,
+  input: { email: string; reason: SuppressionReason; source: string | null; now: Date },
+): Promise<boolean> {
+  const inserted = await tx.query(
+    `INSERT INTO ${schema}.suppressions (email, reason, source, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING RETURNING email`,
+    [input.email, input.reason, input.source, input.now],
+  )
+  const reason = `address suppressed (${input.reason})`
+  const leads = await tx.query<{ id: string }>(`SELECT id FROM ${schema}.leads WHERE email_normalized = $1 ORDER BY id`, [input.email])
+  if (leads.rows.length > 0) {
+    const ids = leads.rows.map((row) => row.id)
+    await tx.query(shared.cancelQueuedEmails, [ids, reason, input.now])
+    await tx.query(
+      `UPDATE ${schema}.leads SET state = $2, state_reason = $3, resume_at = NULL, reply_deadline_at = NULL, updated_at = $4
+       WHERE id = ANY($1::text[]) AND state = ANY($5::text[])`,
+      [ids, input.reason === 'hard_bounce' ? 'bounced' : 'unsubscribed', reason, input.now, inSequenceStates],
+    )
+  }
+  return inserted.rows.length > 0
+}
+
+/** Inbound messages (stored with their cursor, claimed, processed atomically) and suppressions. */
+export function messageMethods(context: StoreContext, shared: SharedStatements): MessageMethods {
+  const { db, schema } = context
+  const utcDay = (date: Date) => date.toISOString().slice(0, 10)
+  return {
+    getInboxCursor(inbox) {
+      return context.run('getInboxCursor', async () => {
+        const { rows } = await db.query<{ cursor: string }>(`SELECT cursor FROM ${schema}.inbox_cursors WHERE inbox = $1`, [inbox])
+        return rows[0]?.cursor ?? null
+      })
+    },
+    saveInboxCursor(inbox, cursor) {
+      return context.run('saveInboxCursor', async () => {
+        await db.query(
+          `INSERT INTO ${schema}.inbox_cursors (inbox, cursor, updated_at) VALUES ($1, $2, now())
+           ON CONFLICT (inbox) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+          [inbox, cursor],
+        )
+      })
+    },
+    saveInboundMessage(input) {
+      return context.transaction('saveInboundMessage', async (tx) => {
+        await tx.query(
+          `INSERT INTO ${schema}.inbox_cursors (inbox, cursor, updated_at) VALUES ($1, $2, now())
+           ON CONFLICT (inbox) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+          [input.inbox, input.cursor],
+        )
+        const inserted = await tx.query<{ id: string }>(
+          `INSERT INTO ${schema}.inbound_messages (id, inbox, source_key, message_id, raw, truncated, received_at, status)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')
+           ON CONFLICT DO NOTHING RETURNING id`,
+          [randomUUID(), input.inbox, input.sourceKey, input.messageId, input.raw, input.truncated, input.receivedAt],
+        )
+        if (inserted.rows[0]) return { stored: true, id: inserted.rows[0].id }
+        const existing = await tx.query<{ id: string }>(
+          `SELECT id FROM ${schema}.inbound_messages
+           WHERE (inbox = $1 AND source_key = $2) OR ($3::text IS NOT NULL AND message_id = $3)
+           ORDER BY (inbox = $1 AND source_key = $2) DESC LIMIT 1`,
+          [input.inbox, input.sourceKey, input.messageId],
+        )
+        if (!existing.rows[0]) throw new Error('inbound message conflicted with a row that is not visible')
+        return { stored: false, id: existing.rows[0].id }
+      })
+    },
+    claimPendingMessages(input) {
+      return context.run('claimPendingMessages', async () => {
+        const { rows } = await db.query(
+          `UPDATE ${schema}.inbound_messages m
+           SET claimed_by = $2, claim_expires_at = $3, attempts = m.attempts + 1
+           FROM (
+             SELECT id FROM ${schema}.inbound_messages
+             WHERE status = 'pending' AND available_at <= $1 AND (claimed_by IS NULL OR claim_expires_at <= $1)
+             ORDER BY seq LIMIT $4
+             FOR UPDATE SKIP LOCKED
+           ) c
+           WHERE m.id = c.id
+           RETURNING m.*`,
+          [input.now, input.workerId, new Date(input.now.getTime() + input.claimTtlMs), input.limit],
+        )
+        return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map(toMessage)
+      })
+    },
+    recordMessageOutcome(outcome) {
+      return context.transaction('recordMessageOutcome', async (tx) => {
+        const message = await tx.query(`SELECT status, claimed_by FROM ${schema}.inbound_messages WHERE id = $1 FOR UPDATE`, [outcome.messageId])
+        if (!message.rows[0]) throw new NotFoundError(`inbound message ${outcome.messageId} not found`)
+        if (message.rows[0].status !== 'pending' || message.rows[0].claimed_by !== outcome.workerId) {
+          throw new ConflictError(`inbound message ${outcome.messageId} is not claimed by ${outcome.workerId}`)
+        }
+        const { now } = outcome
+        const transition = outcome.leadTransition
+        if (transition) {
+          const moved = await tx.query(
+            `UPDATE ${schema}.leads SET state = $3, state_reason = $4, updated_at = $5,
+               resume_at = CASE WHEN $6::boolean THEN $7::timestamptz ELSE resume_at END,
+               reply_deadline_at = CASE WHEN $8::boolean THEN $9::timestamptz ELSE reply_deadline_at END
+             WHERE id = $1 AND state = $2 RETURNING id`,
+            [
+              transition.leadId,
+              transition.from,
+              transition.to,
+              transition.reason,
+              now,
+              transition.resumeAt !== undefined,
+              transition.resumeAt ?? null,
+              transition.replyDeadlineAt !== undefined,
+              transition.replyDeadlineAt ?? null,
+            ],
+          )
+          if (moved.rows.length === 0) {
+            const lead = await tx.query<{ state: string }>(`SELECT state FROM ${schema}.leads WHERE id = $1`, [transition.leadId])
+            if (!lead.rows[0]) throw new NotFoundError(`lead ${transition.leadId} not found`)
+            throw new ConflictError(`lead ${transition.leadId} is ${lead.rows[0].state}, expected ${transition.from}`)
+          }
+        }
+        await tx.query(
+          `UPDATE ${schema}.inbound_messages
+           SET status = 'processed', processed_at = $2, lead_id = $3, campaign_id = $4, outbound_email_id = $5, classification = $6::jsonb,
+               note = $7, claimed_by = NULL, claim_expires_at = NULL
+           WHERE id = $1`,
+          [outcome.messageId, now, outcome.leadId, outcome.campaignId, outcome.outboundEmailId, outcome.classification ? JSON.stringify(outcome.classification) : null, outcome.note],
+        )
+        if (outcome.leadId && outcome.cancelPendingEmails) {
+          await tx.query(shared.cancelQueuedEmails, [[outcome.leadId], 'sequence stopped by reply', now])
+        }
+        if (outcome.leadId && outcome.reschedulePendingEmailTo) {
+          await tx.query(`UPDATE ${schema}.outbound_emails SET scheduled_at = $2, updated_at = $3 WHERE lead_id = $1 AND status = 'queued'`, [
+            outcome.leadId,
+            outcome.reschedulePendingEmailTo,
+            now,
+          ])
+        }
+        if (outcome.suppression) await applySuppression(tx, schema, shared, { ...outcome.suppression, now })
+        if (outcome.alert) await insertAlert(tx, schema, outcome.alert.alert, outcome.alert.channels, now)
+        const counters = counterParams(outcome.campaignId, utcDay(now), outcome.metrics)
+        if (counters) await tx.query(shared.addCounters, counters)
+      })
+    },
+    releaseMessage(input) {
+      return context.run('releaseMessage', async () => {
+        const { rows } = await db.query(
+          `UPDATE ${schema}.inbound_messages SET claimed_by = NULL, claim_expires_at = NULL, note = $3, available_at = $4
+           WHERE id = $1 AND status = 'pending' AND claimed_by = $2 RETURNING id`,
+          [input.messageId, input.workerId, input.error, input.retryAt],
+        )
+        if (rows[0]) return
+        const exists = await db.query(`SELECT 1 FROM ${schema}.inbound_messages WHERE id = $1`, [input.messageId])
+        if (exists.rows.length === 0) throw new NotFoundError(`inbound message ${input.messageId} not found`)
+        throw new ConflictError(`inbound message ${input.messageId} is not claimed by ${input.workerId}`)
+      })
+    },
+    getInboundMessage(id) {
+      return context.run('getInboundMessage', async () => {
+        const { rows } = await db.query(`SELECT * FROM ${schema}.inbound_messages WHERE id = $1`, [id])
+        return rows[0] ? toMessage(rows[0]) : null
+      })
+    },
+    listInboundMessages(filter) {
+      return context.run('listInboundMessages', async () => {
+        const where: string[] = []
+        const params: unknown[] = []
+        if (filter.leadId !== undefined) where.push(`lead_id = $${params.push(filter.leadId)}`)
+        if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`)
+        const limit = filter.limit === undefined ? '' : `LIMIT $${params.push(filter.limit)}`
+        const { rows } = await db.query(
+          `SELECT * FROM ${schema}.inbound_messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${limit}`,
+          params,
+        )
+        return rows.map(toMessage)
+      })
+    },
+    suppress(input) {
+      return context.transaction('suppress', async (tx) => ({ created: await applySuppression(tx, schema, shared, input) }))
+    },
+  }
+}

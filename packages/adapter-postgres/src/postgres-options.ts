@@ -1,0 +1,74 @@
+import type { PGlite } from '@electric-sql/pglite'
+import type { Pool, PoolConfig } from 'pg'
+import { ValidationError, errorMessage, type Logger, type ValidationIssue } from '@cam/core'
+import { createPgDatabase, createPgliteDatabase, type Database } from './database.js'
+
+/**
+ * Where the data lives: exactly one of `connectionString`, `pool` or `pglite`.
+ */
+export interface PostgresConnectionOptions {
+  /** A PostgreSQL URL, e.g. `postgres://user:pass@host:5432/db`. A pool is created (and closed by `close()`). */
+  connectionString?: string
+  /** An existing node-postgres pool; it stays yours (`close()` leaves it open). */
+  pool?: Pool
+  /** An embedded PGlite instance (no server); it stays yours. */
+  pglite?: PGlite
+  /** Schema holding every table (default `cam`); quoted everywhere, so any name of 1–63 characters works. */
+  schema?: string
+  /** Size of the pool created from `connectionString` (default 10). */
+  poolSize?: number
+  /** Extra node-postgres pool settings (SSL, timeouts…) for the pool created from `connectionString`. */
+  poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
+}
+
+/** Validated connection options. */
+export interface ResolvedConnectionOptions {
+  connectionString?: string
+  pool?: Pool
+  pglite?: PGlite
+  schema: string
+  poolSize: number
+  poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
+}
+
+/** Validates connection options; throws a `ValidationError` naming every bad field. */
+export function resolveConnectionOptions(options: PostgresConnectionOptions | undefined, subject: string): ResolvedConnectionOptions {
+  const issues: ValidationIssue[] = []
+  const input = (options ?? {}) as PostgresConnectionOptions
+  const given = (['connectionString', 'pool', 'pglite'] as const).filter((key) => input[key] !== undefined && input[key] !== null)
+  if (given.length === 0) issues.push({ path: 'connectionString', message: 'expected one of connectionString, pool or pglite' })
+  if (given.length > 1) issues.push({ path: given[1]!, message: `expected only one of connectionString, pool or pglite (got ${given.join(', ')})` })
+  if (input.connectionString !== undefined && (typeof input.connectionString !== 'string' || input.connectionString.trim() === '')) {
+    issues.push({ path: 'connectionString', message: 'expected a non-empty PostgreSQL URL such as postgres://user@host:5432/db' })
+  }
+  if (input.pool !== undefined && (typeof input.pool !== 'object' || typeof (input.pool as Pool | null)?.connect !== 'function')) {
+    issues.push({ path: 'pool', message: 'expected a pg.Pool' })
+  }
+  if (input.pglite !== undefined && (typeof input.pglite !== 'object' || typeof (input.pglite as PGlite | null)?.query !== 'function')) {
+    issues.push({ path: 'pglite', message: 'expected a PGlite instance' })
+  }
+  const schema = input.schema ?? 'cam'
+  if (typeof schema !== 'string' || schema.length === 0 || schema.length > 63 || schema.includes('\u0000')) {
+    issues.push({ path: 'schema', message: 'expected a schema name of 1 to 63 characters' })
+  }
+  const poolSize = input.poolSize ?? 10
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) issues.push({ path: 'poolSize', message: 'expected an integer from 1 to 1000' })
+  if (input.poolSize !== undefined && input.connectionString === undefined) {
+    issues.push({ path: 'poolSize', message: 'only applies with connectionString (size your own pool yourself)' })
+  }
+  if (issues.length > 0) throw new ValidationError(subject, issues, { code: 'CONFIG_INVALID' })
+  return { connectionString: input.connectionString, pool: input.pool, pglite: input.pglite, schema, poolSize, poolConfig: input.poolConfig }
+}
+
+/** Opens the database the options point at. */
+export function openDatabase(options: ResolvedConnectionOptions, logger: Logger): Database {
+  if (options.pglite) return createPgliteDatabase(options.pglite)
+  return createPgDatabase({
+    pool: options.pool,
+    connectionString: options.connectionString,
+    poolSize: options.poolSize,
+    poolConfig: options.poolConfig,
+    // An idle connection dropped by the server (restart, failover): the pool replaces it.
+    onPoolError: (error) => logger.warn('postgres store: idle connection lost', { error: errorMessage(error) }),
+  })
+}
