@@ -169,7 +169,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
           const negated =
             before.some((word, position) => isNegation(word, before[position + 1], negationsBefore)) ||
             after.some((word) => negationsAfter.has(word)) ||
-            /\b(?:not|nicht|pas|no|nao|niet|kein|geen)\b/.test(match[0])
+            /\b(?:not|nicht|pas|no|nao|niet|kein|geen)\b/.test(match[0].replace(/\b(?:why not|pourquoi pas|warum nicht|por que no|por que nao|porque nao|waarom niet|no problem)\b/g, ''))
           if (negated) analysis.negatedPositive.push(hit)
           else analysis.positive.push(hit)
         } else if (category === 'referral') {

@@ -127,7 +127,7 @@ function cutSignature(lines: string[]): string[] {
     const raw = lines[index] ?? ''
     const line = raw.trim()
     const lower = line.toLowerCase()
-    if ((raw === '-- ' || raw === '--' || line === '—' || /^_{8,}$/.test(line)) && index > firstContent) {
+    if ((raw === '-- ' || raw === '--' || line === '—' || /^(?:_{8,}|-{8,})$/.test(line)) && index > firstContent) {
       return lines.slice(0, index)
     }
     if (mobileSignaturePattern.test(lower) || disclaimerPattern.test(lower)) {

@@ -52,7 +52,7 @@ export const headerBlockFieldPattern =
 
 /** Mobile and webmail footers: "Sent from my iPhone", "Von meinem iPhone gesendet", … */
 export const mobileSignaturePattern =
-  /^(?:sent from (?:my |mail for |outlook|yahoo|gmail|samsung|proton|the )|sent via |sent with (?:proton|tutanota|spark|superhuman|blackberry)|get outlook for |envoy[ée] (?:de|depuis) (?:mon|l'application|outlook)|von meinem .{1,40} gesendet|gesendet von (?:meinem|mobil|outlook)|gesendet mit |enviado (?:desde|de) (?:mi|mis|outlook|yahoo)|enviado do (?:meu|outlook|yahoo)|enviado de (?:meu|minha)|verzonden (?:vanaf|met|van) (?:mijn|outlook)|verstuurd (?:vanaf|met|van) (?:mijn|outlook))/
+  /^(?:sent from (?:my |mail for |outlook|yahoo|gmail|samsung|proton|the )|sent via |sent with (?:proton|tutanota|spark|superhuman|blackberry)|get outlook for |obtenir outlook pour |outlook für ios herunterladen|outlook fur ios herunterladen|obtener outlook para |obter o outlook para |outlook voor (?:ios|android) downloaden|envoy[ée] (?:de|depuis) (?:mon|l'application|outlook)|von meinem .{1,40} gesendet|gesendet von (?:meinem|mobil|outlook)|gesendet mit |enviado (?:desde|de) (?:mi|mis|outlook|yahoo)|enviado do (?:meu|outlook|yahoo)|enviado de (?:meu|minha)|verzonden (?:vanaf|met|van) (?:mijn|outlook)|verstuurd (?:vanaf|met|van) (?:mijn|outlook))/
 
 /**
  * The start of a closing line that opens the signature ("Best regards,", "Mit freundlichen

@@ -44,6 +44,8 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:neem|neemt) (?:contact op met|contact met)\\b',
     '\\b(?:de juiste|de beste|de aangewezen) (?:persoon|contactpersoon) (?:is|zou|hiervoor)\\b',
     '\\b(?:gaat|beslist) (?:hier|daar) over\\b',
+    '\\b(?:daar|hier) (?:ga|gaat) (?:ik|hij|zij) niet over\\b',
+    '\\b(?:mail|e-?mail|stuur|bel) (?:even |gerust |maar )?(?:naar|met) (?:[a-z0-9._%+-]+@|mijn collega|onze)\\b',
     '\\b(?:is|zijn) (?:hier|daar)voor verantwoordelijk\\b',
     '\\b(?:verantwoordelijk|aanspreekpunt) (?:voor|is)\\b',
     '\\b(?:ik heb|heb) (?:uw|je|jouw) (?:e-?mail|mail|bericht) (?:doorgestuurd|doorgezet)\\b',

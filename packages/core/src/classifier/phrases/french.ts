@@ -49,6 +49,7 @@ export const frenchPhrases: LanguagePhrases = {
     "\\b(?:le bon|la bonne) (?:interlocuteur|interlocutrice|contact|personne) (?:est|serait|pour)\\b",
     "\\b(?:s'occupe|est en charge|est responsable|gere) (?:de )?(?:ce sujet|ces sujets|cela|ca|des achats|du marketing)",
     "\\b(?:je transmets|j'ai transmis|je transfere|j'ai transfere|je fais suivre|j'ai fait suivre|je mets en copie|en copie)\\b",
+    "\\b(?:ce n'est|c'est) pas moi qui (?:gere|m'occupe|decide|traite)\\b",
   ],
   negative: [
     "\\bpas (?:du tout |vraiment )?interesse(?:e|s|es)?\\b",
@@ -80,7 +81,7 @@ export const frenchPhrases: LanguagePhrases = {
   unsubscribe: [
     "\\b(?:desabonner|desinscrire|desabonnez|desinscrivez|desabonnement|desinscription)\\b",
     "\\b(?:retirez|supprimez|enlevez|rayez)(?:-moi|-nous| moi| nous| mon adresse| mes coordonnees)\\b",
-    "\\bne (?:plus|pas) (?:me |nous )?(?:contacter|ecrire|recevoir|solliciter|relancer)\\b",
+    "\\bne (?:plus|pas) (?:me |nous |m')?(?:contacter|ecrire|recevoir|solliciter|relancer)\\b",
     "\\bne (?:me|nous) (?:contactez|ecrivez|relancez|sollicitez) plus\\b",
     "\\barretez (?:de m'|de nous |vos )?(?:ecrire|envoyer|contacter|relances|e-?mails|mails)",
     "\\bplus (?:de|d'aucun) (?:mails?|e-?mails?|messages?|relances?)\\b",

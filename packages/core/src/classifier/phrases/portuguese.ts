@@ -45,6 +45,8 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:fale|falem|entre em contato|entre em contacto|procure|contate|contacte|converse) (?:com|o|a)\\b(?! (?:igo|nosco))',
     '\\b(?:e|seria) (?:quem|o responsavel|a responsavel) (?:cuida|decide|trata)\\b',
     '\\b(?:cuida|e responsavel|responde) (?:disso|por isso|desse assunto|dessa area|das compras|do marketing)\\b',
+    '\\bquem (?:trata|cuida|decide|responde) (?:disso|desse|deste|dessa|desta|sobre)\\b',
+    '\\b(?:escreva|mande um e-?mail|envie um e-?mail) (?:para|ao|a)\\b',
     '\\b(?:copiei|coloquei em copia|coloco em copia|estou copiando|encaminhei|encaminhando|vou encaminhar)\\b',
   ],
   negative: [

@@ -45,6 +45,8 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:hable|hablen|contacte|contacten|escriba|escriban|dirijase|pongase en contacto) (?:con|a)\\b(?! (?:migo|nosotros))',
     '\\b(?:es|seria) (?:quien|el que|la que) (?:se encarga|lleva|gestiona|decide)\\b',
     '\\b(?:se encarga|esta a cargo|es responsable) de (?:esto|este tema|estos temas|las compras|marketing)\\b',
+    '\\b(?:esto|este tema|eso) lo (?:lleva|gestiona|maneja|decide|ve)\\b',
+    '\\b(?:escribele|escribale|escribeles|escribidle|contactale|contactele|hablale|hablele) a\\b',
     '\\b(?:te|le|les) (?:pongo en copia|copio)\\b',
     '\\b(?:paso|reenvio|he reenviado|reenvie) (?:tu|su) (?:correo|mensaje|email|e-mail) a\\b',
     '\\b(?:he reenviado|reenvie|reenviado|pongo en copia|en copia)\\b',
