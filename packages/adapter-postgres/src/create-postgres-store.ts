@@ -27,6 +27,12 @@ export type PostgresStoreOptions = PostgresConnectionOptions & {
 export interface PostgresStore extends StoreV1, LockV1 {
   /** Schema the tables live in (unquoted). */
   readonly schema: string
+  /**
+   * Calls `listener` when another process queued work (leads added, a campaign
+   * activated, an in-doubt email queued again), and once after the LISTEN connection
+   * came back from an outage. Returns the unsubscribe function.
+   */
+  onWorkQueued(listener: () => void): () => void
   /** Closes the LISTEN connection and the pool this store created (a pool or PGlite passed in stays open). */
   close(): Promise<void>
 }

@@ -1,0 +1,130 @@
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CamError } from '@cam/core'
+import { createPostgresStore, latestMigrationVersion, listMigrations, migrate, SchemaVersionError } from '../src/index.js'
+import { databaseUrl, dropSchema, testSchemaName } from './support/database.js'
+import { dumpSchema } from './support/schema-dump.js'
+
+const schemas: string[] = []
+const freshSchema = (prefix: string) => {
+  const schema = testSchemaName(prefix)
+  schemas.push(schema)
+  return schema
+}
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 })
+
+afterAll(async () => {
+  for (const schema of schemas) await dropSchema(schema)
+  await pool.end()
+})
+
+describe('migrate', () => {
+  it('ships numbered migrations with the schema placeholder', () => {
+    const migrations = listMigrations()
+    expect(migrations.length).toBeGreaterThan(0)
+    migrations.forEach((migration, index) => {
+      expect(migration.version).toBe(index + 1)
+      expect(migration.sql).toContain('{{schema}}.')
+    })
+    expect(latestMigrationVersion()).toBe(migrations.at(-1)!.version)
+  })
+
+  it('matches the committed schema snapshot (review schema changes here)', async () => {
+    const schema = freshSchema('snapshot')
+    await migrate({ pool, schema })
+    const dump = await dumpSchema(pool, schema)
+    expect(dump).toContain('TABLE outbound_emails')
+    await expect(dump).toMatchFileSnapshot('./schema.snapshot.txt')
+  })
+
+  it('creates the same schema on PGlite as on PostgreSQL', async () => {
+    const schema = freshSchema('same')
+    await migrate({ pool, schema })
+    const pglite = await PGlite.create()
+    try {
+      await migrate({ pglite, schema })
+      expect(await dumpSchema(pglite, schema)).toBe(await dumpSchema(pool, schema))
+    } finally {
+      await pglite.close()
+    }
+  })
+
+  it('is safe when several processes migrate at once: each migration applied exactly once', async () => {
+    const schema = freshSchema('race')
+    const results = await Promise.all(Array.from({ length: 4 }, () => migrate({ connectionString: databaseUrl, schema })))
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(listMigrations().map((m) => m.version))
+    expect(results.every((r) => r.version === latestMigrationVersion())).toBe(true)
+    const { rows } = await pool.query(`SELECT version, name, breaking FROM "${schema}".schema_migrations ORDER BY version`)
+    expect(rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version))
+    const again = await migrate({ pool, schema })
+    expect(again.applied).toEqual([])
+  })
+
+  it('quotes the schema name everywhere', async () => {
+    const schema = freshSchema('Odd "Name"; drop').slice(0, 63)
+    await migrate({ pool, schema })
+    const store = createPostgresStore({ pool, schema })
+    const campaign = await store.createCampaign(
+      {
+        name: 'Quoted',
+        sender: { email: 'ana@sender.example' },
+        steps: [{ subject: 'Hi', text: 'Hi', delayDays: 0 }],
+        schedule: { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5], startTime: '09:00', endTime: '17:00' },
+        dailyCap: 10,
+        rules: [],
+        noReplyTimeoutDays: 14,
+        nurtureCampaignId: null,
+      },
+      new Date(),
+    )
+    expect((await store.getCampaign(campaign.id))?.name).toBe('Quoted')
+    const lease = await store.acquire({ name: 'x', holder: 'a', ttlMs: 1000 })
+    expect(lease?.token).toBe(1)
+    await store.close()
+  })
+
+  it('makes the store refuse an unmigrated schema with a clear error', async () => {
+    const store = createPostgresStore({ pool, schema: freshSchema('missing') })
+    const error = await store.getCampaign('x').catch((e: unknown) => e)
+    expect(CamError.isInstance(error, 'STORE_FAILED')).toBe(true)
+    expect(String((error as Error).message)).toMatch(/needs version \d+: run migrate\(\)/)
+    await store.close()
+  })
+
+  it('refuses to run code older than a breaking schema, but tolerates newer additive migrations', async () => {
+    const schema = freshSchema('newer')
+    await migrate({ pool, schema })
+    const next = latestMigrationVersion() + 1
+    await pool.query(`INSERT INTO "${schema}".schema_migrations (version, name, breaking, checksum) VALUES ($1, 'future_additive', false, 'x')`, [next])
+    const tolerant = createPostgresStore({ pool, schema })
+    expect(await tolerant.listCampaigns()).toEqual([])
+    await tolerant.close()
+    await pool.query(`INSERT INTO "${schema}".schema_migrations (version, name, breaking, checksum) VALUES ($1, 'future_breaking', true, 'x')`, [next + 1])
+    await expect(migrate({ pool, schema })).rejects.toThrow(/breaking change .*upgrade @cam\/adapter-postgres/)
+    const store = createPostgresStore({ pool, schema })
+    const error = await store.listCampaigns().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SchemaVersionError)
+    expect((error as Error).message).toContain(`breaking change (version ${next + 1})`)
+    await store.close()
+  })
+
+  it('runs from the command line', async () => {
+    const { execFile } = await import('node:child_process')
+    const schema = freshSchema('cli')
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        )
+      })
+    const first = await run(['migrate', '--schema', schema])
+    expect(first.code).toBe(0)
+    expect(first.stdout).toContain(`applied 1`)
+    const second = await run(['migrate', '--schema', schema])
+    expect(second.stdout).toContain('up to date')
+    const bad = await run(['frobnicate'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('unknown command')
+  })
+})
