@@ -194,3 +194,19 @@ describe('composeClassifiers', () => {
     expect((caught as ValidationError).issues.map((issue) => issue.path)).toEqual(['classifiers', 'threshold', 'onError'])
   })
 })
+
+describe('rule classifier: subject written by the sender', () => {
+  it('reads a subject the sender wrote, but not a "Re:" subject that repeats our pitch', async () => {
+    const raw = (subject: string, body: string) =>
+      `From: a@example.com\r\nTo: sam@acme-outreach.io\r\nSubject: ${subject}\r\nMessage-ID: <s@example.com>\r\n\r\n${body}\r\n`
+    const own = await rules.classify(await parseRawMessage(raw('Unsubscribe', '')), context)
+    expect(own.category).toBe('unsubscribe')
+    const quoted = await rules.classify(await parseRawMessage(raw('Re: Not interested in more leads?', 'Ok.')), context)
+    expect(quoted.category).toBe('unknown')
+    const ours = await rules.classify(await parseRawMessage(raw('Interested in a demo?', 'Hmm.')), {
+      ...context,
+      outboundEmail: { subject: 'Interested in a demo?' } as ClassificationContext['outboundEmail'],
+    })
+    expect(ours.category).toBe('unknown')
+  })
+})

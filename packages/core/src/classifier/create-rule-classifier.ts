@@ -82,12 +82,16 @@ export function classifyMessage(
   context: Partial<ClassificationContext> = {},
   phrases: readonly LanguagePhrases[] = builtInPhrases,
 ): ClassificationResult {
-  const structural = classifyByStructure(message, phrases)
+  const structural = classifyByStructure(message, context, phrases)
   if (structural !== null) return structural
   return classifyByText(message, context, phrases)
 }
 
-function classifyByStructure(message: ParsedMessage, phrases: readonly LanguagePhrases[]): ClassificationResult | null {
+function classifyByStructure(
+  message: ParsedMessage,
+  context: Partial<ClassificationContext>,
+  phrases: readonly LanguagePhrases[],
+): ClassificationResult | null {
   const automation = message.automation
   const contentType = headerText(message, 'content-type').toLowerCase()
 
@@ -143,7 +147,7 @@ function classifyByStructure(message: ParsedMessage, phrases: readonly LanguageP
   }
   if (signals.length === 0) {
     // Bulk or list mail without an auto-reply header: a person may still have written it.
-    const human = classifyByText(message, {}, phrases)
+    const human = classifyByText(message, context, phrases)
     if (human.category !== 'unknown' && human.confidence >= ruleConfidence.clear) return human
     return result('auto_reply', 0.8, `${why}: bulk or list mail, not a personal reply`)
   }
@@ -151,7 +155,8 @@ function classifyByStructure(message: ParsedMessage, phrases: readonly LanguageP
 }
 
 function classifyByText(message: ParsedMessage, context: Partial<ClassificationContext>, phrases: readonly LanguagePhrases[]): ClassificationResult {
-  const text = message.replyText
+  const ownSubject = writtenSubject(message, context)
+  const text = ownSubject === null ? message.replyText : `${ownSubject}\n${message.replyText}`
   if (text.trim() === '') {
     return result('unknown', 0.2, message.text.trim() === '' ? 'the message has no text' : 'no new text above the quoted message')
   }
@@ -221,6 +226,20 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('auto_reply', ruleConfidence.likely, `automatic-answer wording ${quote(analysis.autoReply)} without auto-reply headers`)
   }
   return result('unknown', ruleConfidence.unsure, 'no rule matched the reply text')
+}
+
+const replyPrefix = /^\s*(?:(?:re|aw|antw|antwort|sv|vs|r|rif|res|ref|tr|fw|fwd|wg|enc)\s*(?:\[\d+\])?\s*:\s*)+/i
+
+/**
+ * The subject when the sender wrote it themselves (no "Re:"-style prefix and not our own
+ * subject): people answer "Unsubscribe" or "Not interested" in the subject line alone.
+ */
+function writtenSubject(message: ParsedMessage, context: Partial<ClassificationContext>): string | null {
+  const subject = message.subject.trim()
+  if (subject === '' || replyPrefix.test(subject)) return null
+  const ours = context.outboundEmail?.subject?.trim()
+  if (ours !== undefined && ours !== '' && subject.toLowerCase() === ours.toLowerCase()) return null
+  return subject
 }
 
 function returnDateOf(message: ParsedMessage, analysis: IntentAnalysis): Date | null {

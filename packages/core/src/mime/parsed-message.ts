@@ -74,7 +74,7 @@ export interface ParseProblem {
 export interface ParsedMessage {
   /** Message-ID with angle brackets, e.g. `<abc@host>`; null when missing. */
   messageId: string | null
-  /** In-Reply-To Message-ID(s). */
+  /** First Message-ID of In-Reply-To (with angle brackets); null when missing. */
   inReplyTo: string | null
   /** References Message-IDs, oldest first. */
   references: string[]
@@ -85,7 +85,11 @@ export interface ParsedMessage {
   subject: string
   /** Date header; null when missing or unparseable. */
   date: Date | null
-  /** Every header, lower-cased names; repeated headers joined in arrival order as an array. */
+  /**
+   * Every header, lower-cased names, folding undone; a repeated header is an array in
+   * arrival order. Unstructured values (Subject, X-…) are decoded from RFC 2047; address
+   * and structured headers are given as written.
+   */
   headers: Record<string, string | string[]>
   /** Plain-text body (from text/plain, or derived from HTML). */
   text: string

@@ -54,11 +54,7 @@ export const headerBlockFieldPattern =
 export const mobileSignaturePattern =
   /^(?:sent from (?:my |mail for |outlook|yahoo|gmail|samsung|proton|the )|sent via |sent with (?:proton|tutanota|spark|superhuman|blackberry)|get outlook for |obtenir outlook pour |outlook für ios herunterladen|outlook fur ios herunterladen|obtener outlook para |obter o outlook para |outlook voor (?:ios|android) downloaden|envoy[ée] (?:de|depuis) (?:mon|l'application|outlook)|von meinem .{1,40} gesendet|gesendet von (?:meinem|mobil|outlook)|gesendet mit |enviado (?:desde|de) (?:mi|mis|outlook|yahoo)|enviado do (?:meu|outlook|yahoo)|enviado de (?:meu|minha)|verzonden (?:vanaf|met|van) (?:mijn|outlook)|verstuurd (?:vanaf|met|van) (?:mijn|outlook))/
 
-/**
- * The start of a closing line that opens the signature ("Best regards,", "Mit freundlichen
- * Grüßen", "Cordialement", …), matched on the lower-cased line. What follows it on the line
- * must be at most a name (see `isValedictionLine`).
- */
+/** Closing formulas that open a signature, in the six languages. */
 const valedictions: readonly string[] = [
   'best',
   'best regards',
@@ -126,6 +122,11 @@ const valedictions: readonly string[] = [
   'dank u(?: wel)?',
 ]
 
+/**
+ * The start of a closing line that opens the signature ("Best regards,", "Mit freundlichen
+ * Grüßen", "Cordialement", …), matched on the lower-cased line; longest formula first. What
+ * follows it on the line must be at most a name (see `isValedictionLine`).
+ */
 export const valedictionPrefixPattern = new RegExp(
   `^(?:${[...valedictions].sort((a, b) => b.length - a.length).join('|')})(?=[\\s,.!-]|$)`,
   'u',
