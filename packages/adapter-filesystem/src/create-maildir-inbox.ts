@@ -138,7 +138,13 @@ async function readCandidate(
       const content = await readMessageFile(join(settings.directory, entry.folder, entry.fileName), settings.maxMessageBytes)
       return { entry, content }
     } catch (error) {
-      if (systemErrorCode(error) !== 'ENOENT') throw toInboxError(error, `reading ${entry.folder}/${entry.fileName} in Maildir ${settings.directory}`)
+      const code = systemErrorCode(error)
+      if (code === 'EISDIR' || code === 'ENOTREGULAR') {
+        // A directory, FIFO or socket (through a symlink, say) is not a message; it must not block the mailbox.
+        settings.logger.warn('maildir: skipping an entry that is not a regular file', { file: sanitizeForLog(`${entry.folder}/${entry.fileName}`) })
+        return null
+      }
+      if (code !== 'ENOENT') throw toInboxError(error, `reading ${entry.folder}/${entry.fileName} in Maildir ${settings.directory}`)
       try {
         entry = await locateMessage(settings.directory, listed.uniqueName, settings.infoSeparator)
       } catch (locateError) {

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
 
 /** What {@link readMessageFile} read from one message file. */
@@ -36,10 +37,11 @@ function headerEnd(bytes: Uint8Array, length: number, from: number): number {
  * rename (a mail client moving it to `cur/`) cannot mix two files.
  */
 export async function readMessageFile(path: string, maxBytes: number): Promise<MessageFileContent> {
-  const handle = await open(path, 'r')
+  // O_NONBLOCK: a FIFO dropped into the Maildir must not hang the fetch (no effect on regular files).
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
   try {
     const stats = await handle.stat()
-    if (!stats.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'EISDIR' })
+    if (!stats.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREGULAR' })
     if (stats.size <= maxBytes) {
       const buffer = await handle.readFile()
       return { raw: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), truncated: false, size: buffer.byteLength, modifiedAt: stats.mtime }

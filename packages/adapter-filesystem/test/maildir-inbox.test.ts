@@ -1,4 +1,5 @@
-import { mkdir, readdir, rename, unlink, utimes, writeFile } from 'node:fs/promises'
+import { execFileSync } from 'node:child_process'
+import { mkdir, readdir, rename, symlink, unlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CamError, InboxError, ValidationError, parseRawMessage, type FetchedMessage } from '@cam/core'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -143,6 +144,15 @@ describe('Maildir inbox: reading', () => {
     await place(directory, 'new', '1700000001.M1P1.mx', message('in new'))
     await place(directory, 'cur', '1700000002.M1P1.mx:2,S', message('in cur'))
     expect(subjects(await collect(inboxOn(directory).fetch(null)))).toEqual(['in new', 'in cur'])
+  })
+
+  it.skipIf(process.platform === 'win32')('skips a FIFO or a symlink to a directory instead of hanging or failing', async () => {
+    const directory = await maildir()
+    await place(directory, 'new', '1700000001.M1P1.mx', message('before'))
+    execFileSync('mkfifo', [join(directory, 'new', '1700000002.M1P1.fifo')])
+    await symlink(join(directory, 'tmp'), join(directory, 'new', '1700000003.M1P1.link'))
+    await place(directory, 'new', '1700000004.M1P1.mx', message('after'))
+    expect(subjects(await collect(inboxOn(directory).fetch(null)))).toEqual(['before', 'after'])
   })
 
   it('keeps bytes exactly as delivered (LF and CRLF files) and reports the file time as receivedAt', async () => {
