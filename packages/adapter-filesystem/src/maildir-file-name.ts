@@ -98,11 +98,12 @@ let counter = 0
 
 /**
  * A new unique Maildir name, `<seconds>.M<microseconds>P<pid>Q<counter>.<host>`, the modern
- * form the specification recommends. Within this process the (seconds, microseconds) pair
- * never goes backwards, so names sort in the order they were made even if the wall clock is
- * stepped back by a second or two.
+ * form the specification recommends. `now` is in microseconds since the epoch (default: the
+ * wall clock, millisecond precision). Within this process the (seconds, microseconds) pair
+ * always grows — by one microsecond when the clock has not moved or was stepped back — so names
+ * sort in the order they were made.
  */
-export function createUniqueName(now: number = Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000)): string {
+export function createUniqueName(now: number = Date.now() * 1000): string {
   let seconds = Math.floor(now / 1_000_000)
   let microseconds = Math.floor(now % 1_000_000)
   if (seconds < lastStamp.seconds || (seconds === lastStamp.seconds && microseconds <= lastStamp.microseconds)) {

@@ -1,8 +1,7 @@
 import { watch as watchDirectory, type FSWatcher } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { InboxWatch, InboxWatchOptions, Logger } from '@cam/core'
-import { errorMessage } from '@cam/core'
+import { errorMessage, type InboxWatch, type InboxWatchOptions, type Logger } from '@cam/core'
 import { maildirUniqueName } from './maildir-file-name.js'
 import { maildirFolders } from './maildir-layout.js'
 

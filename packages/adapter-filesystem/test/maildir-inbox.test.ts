@@ -155,6 +155,16 @@ describe('Maildir inbox: reading', () => {
     expect(subjects(await collect(inboxOn(directory).fetch(null)))).toEqual(['before', 'after'])
   })
 
+  it('infoSeparator: a Maildir written with "!" (mbsync on file systems without colons) keeps stable keys', async () => {
+    const directory = await maildir()
+    await place(directory, 'new', '1700000001.M1P1.mx', message('unread'))
+    const [before] = await collect(inboxOn(directory, { infoSeparator: '!' }).fetch(null))
+    await rename(join(directory, 'new', '1700000001.M1P1.mx'), join(directory, 'cur', '1700000001.M1P1.mx!2,S'))
+    const [after] = await collect(inboxOn(directory, { infoSeparator: '!' }).fetch(null))
+    expect(after!.sourceKey).toBe(before!.sourceKey)
+    expect(await collect(inboxOn(directory, { infoSeparator: '!' }).fetch(before!.cursor))).toEqual([])
+  })
+
   it('keeps bytes exactly as delivered (LF and CRLF files) and reports the file time as receivedAt', async () => {
     const directory = await maildir()
     const lf = 'Subject: lf\n\nline one\nline two\n'
