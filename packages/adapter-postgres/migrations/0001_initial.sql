@@ -49,9 +49,10 @@ CREATE INDEX leads_email ON {{schema}}.leads (email_normalized);
 CREATE INDEX leads_reply_deadline ON {{schema}}.leads (reply_deadline_at, seq)
   WHERE state IN ('completed', 'paused') AND reply_deadline_at IS NOT NULL;
 
+-- Hot table: every send updates a row and inserts the next step, so it carries only the
+-- indexes the queries need (partial ones cost nothing for rows outside their predicate).
 CREATE TABLE {{schema}}.outbound_emails (
   id text PRIMARY KEY,
-  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   campaign_id text NOT NULL REFERENCES {{schema}}.campaigns (id),
   lead_id text NOT NULL REFERENCES {{schema}}.leads (id),
   step_index integer NOT NULL,
@@ -78,19 +79,18 @@ CREATE TABLE {{schema}}.outbound_emails (
   UNIQUE (lead_id, step_index)
 );
 -- The send step's claim: due follow-ups and due first touches of one campaign, oldest first.
+-- (Emails not yet counted against a daily cap; retries are in the next index.)
 CREATE INDEX outbound_emails_due_follow_ups ON {{schema}}.outbound_emails (campaign_id, scheduled_at, created_at, id)
-  WHERE status = 'queued' AND step_index > 0;
+  WHERE status = 'queued' AND step_index > 0 AND cap_day IS NULL;
 CREATE INDEX outbound_emails_due_first_touches ON {{schema}}.outbound_emails (campaign_id, scheduled_at, created_at, id)
-  WHERE status = 'queued' AND step_index = 0;
+  WHERE status = 'queued' AND step_index = 0 AND cap_day IS NULL;
 -- Retries already counted against a daily cap (claimed even when the cap is used up).
 CREATE INDEX outbound_emails_due_retries ON {{schema}}.outbound_emails (campaign_id, scheduled_at)
   WHERE status = 'queued' AND cap_day IS NOT NULL;
 -- Crash recovery: claims that expired while sending.
 CREATE INDEX outbound_emails_sending ON {{schema}}.outbound_emails (campaign_id, claim_expires_at)
   WHERE status = 'sending';
--- Cancelling a lead's queued emails, listing a lead's emails.
-CREATE INDEX outbound_emails_lead ON {{schema}}.outbound_emails (lead_id);
-CREATE INDEX outbound_emails_campaign_seq ON {{schema}}.outbound_emails (campaign_id, seq);
+-- (Cancelling or listing a lead's emails uses the unique (lead_id, step_index) index.)
 CREATE INDEX outbound_emails_in_doubt ON {{schema}}.outbound_emails (campaign_id) WHERE status = 'in_doubt';
 -- Matching replies by the Message-ID the provider used.
 CREATE INDEX outbound_emails_provider_message_id ON {{schema}}.outbound_emails (provider_message_id)

@@ -8,10 +8,11 @@ import { toCampaign, toEmail, toLead, type Row } from './rows.js'
  * 1. (non-idempotent sender) expired claims become `in_doubt`;
  * 2. the listed campaigns that are active are locked (`FOR NO KEY UPDATE`, in id
  *    order) so that two claimers never count the same daily-cap slot;
- * 3. candidates are read per campaign from the partial "due" indexes — follow-ups,
- *    first touches (each at most the campaign's remaining cap), retries and expired
- *    claims — ranked (follow-ups first, then oldest), cut to the cap and the limit, and
- *    only those rows are locked with `FOR UPDATE SKIP LOCKED`;
+ * 3. candidates are read per campaign from the partial "due" indexes — new emails
+ *    (follow-ups first, then the oldest, at most the campaign's remaining cap), retries
+ *    and expired claims — merged in claim order and cut to the limit; only those rows
+ *    are locked, with `FOR UPDATE SKIP LOCKED`, and checked again;
+ *    (emails to suppressed addresses among them are cancelled, and count for nothing);
  * 4. one statement marks them `sending`, cancels those to suppressed addresses and
  *    moves the daily-cap counters.
  *
@@ -44,41 +45,37 @@ export function claimDueEmailsStatements(schema: string) {
         FROM unnest($1::text[], $2::text[], $3::int[]) AS x(campaign_id, day, daily_cap)
         LEFT JOIN ${schema}.daily_sends d ON d.campaign_id = x.campaign_id AND d.day = x.day
       ), candidates AS (
-        SELECT DISTINCT ON (e.id) e.id, e.campaign_id, e.lead_id, e.step_index, e.scheduled_at, e.created_at, e.cap_day, caps.remaining
-        FROM caps CROSS JOIN LATERAL (
-          (SELECT id, campaign_id, lead_id, step_index, scheduled_at, created_at, cap_day FROM ${schema}.outbound_emails
-            WHERE campaign_id = caps.campaign_id AND status = 'queued' AND step_index > 0 AND scheduled_at <= $4
-            ORDER BY scheduled_at, created_at, id LIMIT LEAST($5::int, caps.remaining))
-          UNION ALL
-          (SELECT id, campaign_id, lead_id, step_index, scheduled_at, created_at, cap_day FROM ${schema}.outbound_emails
-            WHERE campaign_id = caps.campaign_id AND status = 'queued' AND step_index = 0 AND scheduled_at <= $4
-            ORDER BY scheduled_at, created_at, id LIMIT LEAST($5::int, caps.remaining))
-          UNION ALL
-          (SELECT id, campaign_id, lead_id, step_index, scheduled_at, created_at, cap_day FROM ${schema}.outbound_emails
-            WHERE campaign_id = caps.campaign_id AND status = 'queued' AND cap_day IS NOT NULL AND scheduled_at <= $4
-            ORDER BY scheduled_at LIMIT $5::int)
-          UNION ALL
-          (SELECT id, campaign_id, lead_id, step_index, scheduled_at, created_at, cap_day FROM ${schema}.outbound_emails
-            WHERE $6::boolean AND campaign_id = caps.campaign_id AND status = 'sending' AND claim_expires_at <= $4
-            ORDER BY claim_expires_at LIMIT $5::int)
-        ) e
-      ), eligible AS (
-        SELECT c.*, (s.email IS NOT NULL) AS suppressed
-        FROM candidates c
-        JOIN ${schema}.leads l ON l.id = c.lead_id AND l.state IN ('queued', 'active', 'paused')
-        LEFT JOIN ${schema}.suppressions s ON s.email = l.email_normalized
-      ), ranked AS (
-        SELECT e.*, row_number() OVER (
-          PARTITION BY e.campaign_id, (e.cap_day IS NULL AND NOT e.suppressed)
-          ORDER BY e.step_index = 0, e.scheduled_at, e.created_at, e.id
-        ) AS nth
-        FROM eligible e
-      ), picked AS (
-        (SELECT id FROM ranked
-          WHERE NOT suppressed AND (cap_day IS NOT NULL OR nth <= remaining)
-          ORDER BY step_index = 0, scheduled_at, created_at, id LIMIT $5::int)
+        -- New emails (not yet counted against the cap): per campaign, follow-ups first, then the
+        -- oldest, at most its remaining cap; leads that left the sequence are skipped in the scan.
+        SELECT n.* FROM caps CROSS JOIN LATERAL (
+          SELECT * FROM (
+            (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
+              JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
+              WHERE e.campaign_id = caps.campaign_id AND e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4
+              ORDER BY e.scheduled_at, e.created_at, e.id LIMIT LEAST($5::int, caps.remaining))
+            UNION ALL
+            (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
+              JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
+              WHERE e.campaign_id = caps.campaign_id AND e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4
+              ORDER BY e.scheduled_at, e.created_at, e.id LIMIT LEAST($5::int, caps.remaining))
+          ) u
+          ORDER BY u.step_index = 0, u.scheduled_at, u.created_at, u.id LIMIT LEAST($5::int, caps.remaining)
+        ) n
         UNION ALL
-        (SELECT id FROM ranked WHERE suppressed)
+        -- Retries (already counted: no cap) and, with an idempotent sender, expired claims.
+        SELECT r.* FROM caps CROSS JOIN LATERAL (
+          (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
+            JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
+            WHERE e.campaign_id = caps.campaign_id AND e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4
+            ORDER BY e.scheduled_at LIMIT $5::int)
+          UNION ALL
+          (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
+            JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
+            WHERE $6::boolean AND e.campaign_id = caps.campaign_id AND e.status = 'sending' AND e.claim_expires_at <= $4
+            ORDER BY e.claim_expires_at LIMIT $5::int)
+        ) r
+      ), picked AS (
+        SELECT id FROM candidates ORDER BY step_index = 0, scheduled_at, created_at, id LIMIT $5::int
       )
       SELECT e.*, to_jsonb(l) AS lead_row, (s.email IS NOT NULL) AS suppressed, caps.day AS cap_key, caps.remaining
       FROM ${schema}.outbound_emails e

@@ -21,7 +21,7 @@ type EmailMethods = Pick<
 const utcDay = (date: Date) => date.toISOString().slice(0, 10)
 
 /** Outbound emails: the claim, the per-email records (one statement each), in-doubt resolution. */
-export function emailMethods(context: StoreContext, shared: SharedStatements): EmailMethods {
+export function emailMethods(context: StoreContext, shared: SharedStatements, options: { asyncCommitSendRecords: boolean }): EmailMethods {
   const { db, schema } = context
   const claimSql = claimDueEmailsStatements(schema)
 
@@ -52,7 +52,7 @@ export function emailMethods(context: StoreContext, shared: SharedStatements): E
       SELECT campaign_id, $19::date, 1 FROM e
       ON CONFLICT (campaign_id, day) DO UPDATE SET sent = c.sent + 1
     )
-    SELECT * FROM e`
+    ${options.asyncCommitSendRecords ? `SELECT e.* FROM e, (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed` : 'SELECT * FROM e'}`
 
   const recordFailedSql = `
     WITH e AS (
@@ -201,7 +201,7 @@ export function emailMethods(context: StoreContext, shared: SharedStatements): E
         if (filter.statuses) where.push(`status = ANY($${params.push(filter.statuses)}::text[])`)
         const limit = filter.limit === undefined ? '' : `LIMIT $${params.push(filter.limit)}`
         const { rows } = await db.query(
-          `SELECT * FROM ${schema}.outbound_emails ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${limit}`,
+          `SELECT * FROM ${schema}.outbound_emails ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, step_index, id ${limit}`,
           params,
         )
         return rows.map(toEmail)
@@ -211,7 +211,7 @@ export function emailMethods(context: StoreContext, shared: SharedStatements): E
       return context.run('findEmailsByMessageIds', async () => {
         if (messageIds.length === 0) return []
         const { rows } = await db.query(
-          `SELECT * FROM ${schema}.outbound_emails WHERE message_id = ANY($1::text[]) OR provider_message_id = ANY($1::text[]) ORDER BY seq`,
+          `SELECT * FROM ${schema}.outbound_emails WHERE message_id = ANY($1::text[]) OR provider_message_id = ANY($1::text[]) ORDER BY created_at, step_index, id`,
           [messageIds],
         )
         return rows.map(toEmail)

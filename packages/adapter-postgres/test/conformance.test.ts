@@ -20,6 +20,21 @@ describe('postgres', () => {
   describeLockConformance({ describe, it }, { name: 'postgres', create: async () => store })
 })
 
+describe('postgres with asyncCommitSendRecords', () => {
+  const schema = testSchemaName('conformance_async')
+  let dropSchema: () => Promise<void> = async () => {}
+  let store: PostgresStore
+  beforeAll(async () => {
+    dropSchema = await createMigratedSchema(schema)
+    store = createPostgresStore({ connectionString: databaseUrl, schema, asyncCommitSendRecords: true })
+  })
+  afterAll(async () => {
+    await store?.close()
+    await dropSchema()
+  })
+  describeStoreConformance({ describe, it }, { name: 'postgres (asynchronous send-record commits)', create: async () => store })
+})
+
 describe('pglite', () => {
   let pglite: PGlite
   let store: PostgresStore

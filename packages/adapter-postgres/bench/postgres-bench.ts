@@ -1,0 +1,351 @@
+/**
+ * `pnpm bench`: throughput and idle-cycle benchmark of the PostgreSQL store (not a test).
+ *
+ * 1. send-step throughput: N due emails across 50 campaigns, a no-op sender, 1 and 4
+ *    workers (in this process, each with its own pool), only the `send` step running;
+ * 2. the same workload as no-op jobs drained by graphile-worker on the same database,
+ *    in the same run (1 and 4 runners, concurrency 4 each = CAM's `sendConcurrency`);
+ * 3. an idle worker cycle (every step, nothing due) with 10,000 vs 1,000,000 leads,
+ *    with the plans of the hot queries.
+ *
+ * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
+ * BENCH_EMAILS (default 20000), BENCH_LEADS (default "10000,1000000"), BENCH_CYCLES (default 30).
+ * Results: printed as tables and written to bench/results/postgres-bench.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem, type as osType, release } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import { run as runGraphileWorker, makeWorkerUtils, type Runner } from 'graphile-worker'
+import { createCamWorker, type CamWorker, type SenderV1 } from '@cam/core'
+import { sampleCampaign, sampleEmail, sampleLead } from '@cam/core/testing'
+import { createPostgresStore, migrate, type PostgresStore } from '../src/index.js'
+import { claimDueEmailsStatements } from '../src/claim-due-emails.js'
+
+const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const emailCount = Number(process.env.BENCH_EMAILS ?? 20_000)
+const leadSizes = (process.env.BENCH_LEADS ?? '10000,1000000').split(',').map(Number)
+const idleCycles = Number(process.env.BENCH_CYCLES ?? 30)
+const campaignCount = 50
+const admin = new pg.Pool({ connectionString: url, max: 2 })
+
+const noopSender: SenderV1 = { name: 'noop', idempotent: true, send: async () => ({}) }
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
+const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits
+
+async function freshSchema(prefix: string): Promise<string> {
+  const schema = `cam_bench_${prefix}_${randomUUID().slice(0, 6)}`
+  await admin.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`)
+  return schema
+}
+const dropSchema = (schema: string) => admin.query(`DROP SCHEMA IF EXISTS ${quote(schema)} CASCADE`)
+
+// ── 1. CAM send throughput ──────────────────────────────────────────────────────
+
+async function seedSendWorkload(store: PostgresStore): Promise<void> {
+  const now = new Date()
+  const due = new Date(now.getTime() - 60_000)
+  for (let c = 0; c < campaignCount; c++) {
+    const campaign = await store.createCampaign(sampleCampaign({ dailyCap: 100_000 }), now)
+    await store.transitionCampaign({ campaignId: campaign.id, from: ['draft'], to: 'active', reason: null, now })
+    const share = Math.floor(emailCount / campaignCount) + (c < emailCount % campaignCount ? 1 : 0)
+    for (let offset = 0; offset < share; offset += 2000) {
+      const leads = Array.from({ length: Math.min(2000, share - offset) }, () => ({ lead: sampleLead(), firstEmail: sampleEmail(0, due) }))
+      await store.addLeads({ campaignId: campaign.id, leads, now })
+    }
+  }
+}
+
+async function camSendThroughput(workerCount: number, asyncCommitSendRecords = false) {
+  const schema = await freshSchema(`send${workerCount}`)
+  await migrate({ connectionString: url, schema })
+  const seedStore = createPostgresStore({ connectionString: url, schema, poolSize: 4 })
+  await seedSendWorkload(seedStore)
+  await seedStore.close()
+  await admin.query(`VACUUM ANALYZE ${quote(schema)}.outbound_emails, ${quote(schema)}.leads, ${quote(schema)}.campaigns`)
+  const stores = Array.from({ length: workerCount }, () => createPostgresStore({ connectionString: url, schema, poolSize: 6, listen: false, asyncCommitSendRecords }))
+  const workers: CamWorker[] = stores.map((store, i) =>
+    createCamWorker({
+      store,
+      sender: noopSender,
+      config: { workerId: `bench-${i}`, stopOnSignals: false, maxSendsPerCycle: 1_000_000 },
+      hooks: { steps: (steps) => steps.filter((step) => step.name === 'send') },
+    }),
+  )
+  await Promise.all(stores.map((store) => store.listCampaigns())) // connect + schema check before timing
+  const start = process.hrtime.bigint()
+  const sent = await Promise.all(
+    workers.map(async (worker) => {
+      let total = 0
+      for (;;) {
+        const report = await worker.runOnce()
+        const step = report.steps.find((s) => s.name === 'send')
+        if (step?.status !== 'ok') throw new Error(`send step failed: ${step?.error}`)
+        total += step.counts.sent ?? 0
+        if ((step.counts.claimed ?? 0) === 0) return total
+      }
+    }),
+  )
+  const elapsedMs = ms(start)
+  const total = sent.reduce((a, b) => a + b, 0)
+  const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${quote(schema)}.outbound_emails WHERE status = 'sent'`)
+  if (total !== emailCount || rows[0].n !== emailCount) throw new Error(`expected ${emailCount} sent, got ${total} (store: ${rows[0].n})`)
+  await Promise.all(stores.map((store) => store.close()))
+  await dropSchema(schema)
+  return { workers: workerCount, asyncCommitSendRecords, emails: total, seconds: round(elapsedMs / 1000, 2), perSecond: Math.round(total / (elapsedMs / 1000)) }
+}
+
+// ── 2. graphile-worker on the same workload ─────────────────────────────────────
+
+async function graphileThroughput(runnerCount: number) {
+  const schema = await freshSchema(`gw${runnerCount}`)
+  const utils = await makeWorkerUtils({ connectionString: url, schema })
+  await utils.migrate()
+  await utils.release()
+  await admin.query(
+    `SELECT ${quote(schema)}.add_job('noop', json_build_object('campaign', i % ${campaignCount}, 'lead', i)) FROM generate_series(1, $1) AS i`,
+    [emailCount],
+  )
+  await admin.query(`VACUUM ANALYZE ${quote(schema)}._private_jobs`)
+  let done = 0
+  let finish: () => void = () => {}
+  const finished = new Promise<void>((resolve) => (finish = resolve))
+  const runners: Runner[] = []
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < runnerCount; i++) {
+    const runner = await runGraphileWorker({
+      connectionString: url,
+      schema,
+      concurrency: 4,
+      noHandleSignals: true,
+      pollInterval: 1000,
+      logger: undefined,
+      taskList: {
+        noop: async () => {
+          if (++done === emailCount) finish()
+        },
+      },
+    })
+    runners.push(runner)
+  }
+  await finished
+  // Completions are written after the task returns: wait until the queue is empty.
+  for (;;) {
+    const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${quote(schema)}._private_jobs`)
+    if (rows[0].n === 0) break
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  const elapsedMs = ms(start)
+  await Promise.all(runners.map((runner) => runner.stop()))
+  await dropSchema(schema)
+  return { runners: runnerCount, jobs: emailCount, seconds: round(elapsedMs / 1000, 2), perSecond: Math.round(emailCount / (elapsedMs / 1000)) }
+}
+
+// ── 3. idle cycle vs store size ────────────────────────────────────────────────
+
+/** Seeds `leadCount` leads in a realistic mix with SQL (the store API would take minutes for a million). */
+async function seedLeads(schema: string, leadCount: number): Promise<void> {
+  const s = quote(schema)
+  const store = createPostgresStore({ connectionString: url, schema, poolSize: 2, listen: false })
+  const now = new Date()
+  for (let c = 0; c < campaignCount; c++) {
+    const campaign = await store.createCampaign(sampleCampaign({ dailyCap: 100_000 }), now)
+    await store.transitionCampaign({ campaignId: campaign.id, from: ['draft'], to: 'active', reason: null, now })
+  }
+  await store.close()
+  // 60% completed (reply deadline ahead), 30% active (a follow-up queued days ahead), 10% replied.
+  await admin.query(
+    `INSERT INTO ${s}.leads (id, campaign_id, email, email_normalized, first_name, variables, state, next_step_index, last_sent_at, reply_deadline_at, thread_subject, created_at, updated_at)
+     SELECT 'lead-' || i, c.ids[1 + i % ${campaignCount}], 'p' || i || '@prospect.example', 'p' || i || '@prospect.example', 'P', '{}',
+            CASE WHEN i % 10 < 6 THEN 'completed' WHEN i % 10 < 9 THEN 'active' ELSE 'replied' END,
+            CASE WHEN i % 10 < 6 THEN 3 ELSE 1 END,
+            now() - interval '1 day',
+            CASE WHEN i % 10 < 6 THEN now() + interval '10 days' END,
+            'Hello', now() - interval '20 days', now()
+     FROM generate_series(1, $1) AS i, (SELECT array_agg(id ORDER BY seq) AS ids FROM ${s}.campaigns) AS c`,
+    [leadCount],
+  )
+  await admin.query(
+    `INSERT INTO ${s}.outbound_emails (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, idempotency_key, subject, attempts, sent_at, cap_day, created_at, updated_at)
+     SELECT 'e0-' || l.id, l.campaign_id, l.id, 0, 'sent', now() - interval '3 days', '<e0-' || l.id || '@x>', 'k0-' || l.id, 'Hello', 1, now() - interval '3 days', '2000-01-01', now() - interval '20 days', now()
+     FROM ${s}.leads l`,
+  )
+  await admin.query(
+    `INSERT INTO ${s}.outbound_emails (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, idempotency_key, created_at, updated_at)
+     SELECT 'e1-' || l.id, l.campaign_id, l.id, 1, 'queued', now() + interval '3 days', '<e1-' || l.id || '@x>', 'k1-' || l.id, now(), now()
+     FROM ${s}.leads l WHERE l.state = 'active'`,
+  )
+  await admin.query(
+    `INSERT INTO ${s}.campaign_counters (campaign_id, day, sent, replied, bounced, unsubscribed)
+     SELECT c.id, current_date - d, 100, 5, 2, 1 FROM ${s}.campaigns c, generate_series(0, 89) AS d`,
+  )
+  await admin.query(
+    `INSERT INTO ${s}.suppressions (email, reason, source, created_at)
+     SELECT 'p' || i || '@prospect.example', 'unsubscribe', 'bench', now() FROM generate_series(1, $1, 100) AS i`,
+    [leadCount],
+  )
+  await admin.query(
+    `INSERT INTO ${s}.inbound_messages (id, inbox, source_key, message_id, raw, received_at, status, processed_at, lead_id)
+     SELECT 'm-' || i, 'inbox', 'INBOX:1:' || i, '<m-' || i || '@prospect.example>', convert_to('Subject: Re: Hello', 'UTF8'), now(), 'processed', now(), 'lead-' || i
+     FROM generate_series(1, $1, 20) AS i`,
+    [leadCount],
+  )
+  await admin.query(`VACUUM ANALYZE ${s}.leads, ${s}.outbound_emails, ${s}.campaign_counters, ${s}.suppressions, ${s}.inbound_messages, ${s}.campaigns`)
+}
+
+/** EXPLAIN (ANALYZE, BUFFERS) of the queries an idle cycle runs. */
+async function idlePlans(schema: string) {
+  const s = quote(schema)
+  const client = await admin.connect()
+  const plans: Record<string, { ms: number; buffers: number; plan: string[] }> = {}
+  try {
+    const { rows: campaigns } = await client.query(`SELECT id FROM ${s}.campaigns`)
+    const ids = campaigns.map((c) => c.id)
+    const now = new Date()
+    const claim = claimDueEmailsStatements(s)
+    const queries: Record<string, [string, unknown[]]> = {
+      'claim: due candidates (send step)': [claim.lockCandidates, [ids, ids.map(() => '2030-01-01'), ids.map(() => 100_000), now, 50, true]],
+      'timeouts: leads past reply deadline': [
+        `SELECT * FROM ${s}.leads WHERE state IN ('completed', 'paused') AND reply_deadline_at IS NOT NULL AND reply_deadline_at <= $1 ORDER BY reply_deadline_at, seq LIMIT 1000`,
+        [now],
+      ],
+      'metrics: counters of 50 campaigns': [
+        `SELECT campaign_id, sum(sent), sum(sent) FILTER (WHERE day >= $2::date) FROM ${s}.campaign_counters WHERE campaign_id = ANY($1::text[]) GROUP BY campaign_id`,
+        [ids, '2000-01-01'],
+      ],
+      'process: pending messages': [
+        `SELECT id FROM ${s}.inbound_messages WHERE status = 'pending' AND available_at <= $1 AND (claimed_by IS NULL OR claim_expires_at <= $1) ORDER BY seq LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        [now],
+      ],
+    }
+    for (const [name, [sql, params]] of Object.entries(queries)) {
+      await client.query('BEGIN')
+      const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params)
+      await client.query('ROLLBACK')
+      const root = (rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode; 'Execution Time': number }>)[0]!
+      plans[name] = { ms: round(root['Execution Time'], 3), buffers: (root.Plan['Shared Hit Blocks'] ?? 0) + (root.Plan['Shared Read Blocks'] ?? 0), plan: flattenPlan(root.Plan) }
+    }
+  } finally {
+    client.release()
+  }
+  return plans
+}
+
+interface PlanNode {
+  'Node Type': string
+  'Index Name'?: string
+  'Relation Name'?: string
+  'Actual Rows'?: number
+  'Shared Hit Blocks'?: number
+  'Shared Read Blocks'?: number
+  Plans?: PlanNode[]
+}
+
+function flattenPlan(node: PlanNode, depth = 0, out: string[] = []): string[] {
+  const target = node['Index Name'] ? ` using ${node['Index Name']}` : node['Relation Name'] ? ` on ${node['Relation Name']}` : ''
+  out.push(`${'  '.repeat(depth)}${node['Node Type']}${target} (rows ${node['Actual Rows'] ?? 0})`)
+  for (const child of node.Plans ?? []) flattenPlan(child, depth + 1, out)
+  return out
+}
+
+async function idleCycle(leadCount: number) {
+  const schema = await freshSchema(`idle${leadCount}`)
+  await migrate({ connectionString: url, schema })
+  const seedStart = process.hrtime.bigint()
+  await seedLeads(schema, leadCount)
+  const seedSeconds = ms(seedStart) / 1000
+  const store = createPostgresStore({ connectionString: url, schema, poolSize: 4, listen: false })
+  const worker = createCamWorker({ store, sender: noopSender, config: { stopOnSignals: false } })
+  for (let i = 0; i < 3; i++) await worker.runOnce() // warm-up: connections, prepared statements, caches
+  const durations: number[] = []
+  const steps = new Map<string, number[]>()
+  for (let i = 0; i < idleCycles; i++) {
+    const report = await worker.runOnce()
+    for (const step of report.steps) {
+      if (step.status === 'error') throw new Error(`${step.name} failed: ${step.error}`)
+      steps.set(step.name, [...(steps.get(step.name) ?? []), step.durationMs])
+    }
+    if ((report.steps.find((s) => s.name === 'send')?.counts.claimed ?? 0) > 0) throw new Error('the idle cycle sent something')
+    durations.push(report.durationMs)
+  }
+  const plans = await idlePlans(schema)
+  await worker.stop()
+  await store.close()
+  const size = await admin.query(`SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS size FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1`, [schema])
+  await dropSchema(schema)
+  return {
+    leads: leadCount,
+    seedSeconds: round(seedSeconds, 1),
+    storeSize: String(size.rows[0].size),
+    cycleMedianMs: round(median(durations), 2),
+    cycleP95Ms: round(percentile(durations, 0.95), 2),
+    stepsMedianMs: Object.fromEntries([...steps].map(([name, values]) => [name, round(median(values), 2)])),
+    plans,
+  }
+}
+
+// ── main ───────────────────────────────────────────────────────────────────────
+
+async function main() {
+  const version = await admin.query('SHOW server_version')
+  const machine = {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: round(totalmem() / 1024 ** 3, 1),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    postgres: String(version.rows[0].server_version),
+  }
+  console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}`)
+  const send = []
+  for (const workers of [1, 4]) {
+    const cam = await camSendThroughput(workers)
+    const camAsync = await camSendThroughput(workers, true)
+    const graphile = await graphileThroughput(workers)
+    send.push({ workers, cam, camAsync, graphile, ratio: round(cam.perSecond / graphile.perSecond, 2), ratioAsync: round(camAsync.perSecond / graphile.perSecond, 2) })
+    console.log(`send ${workers} worker(s): CAM ${cam.perSecond}/s (async send records ${camAsync.perSecond}/s), graphile-worker ${graphile.perSecond}/s`)
+  }
+  console.log(`\nSend-step throughput: ${emailCount} due emails across ${campaignCount} campaigns, no-op sender`)
+  console.table(
+    send.map((r) => ({
+      workers: r.workers,
+      'CAM emails/s': r.cam.perSecond,
+      'CAM seconds': r.cam.seconds,
+      'graphile-worker jobs/s': r.graphile.perSecond,
+      'graphile-worker seconds': r.graphile.seconds,
+      'CAM ÷ graphile-worker': r.ratio,
+      'CAM async-commit emails/s': r.camAsync.perSecond,
+      'async ÷ graphile-worker': r.ratioAsync,
+    })),
+  )
+  const idle = []
+  for (const leads of leadSizes) {
+    const result = await idleCycle(leads)
+    idle.push(result)
+    console.log(`idle cycle with ${leads} leads: median ${result.cycleMedianMs} ms`)
+  }
+  console.log('\nIdle cycle (every step, nothing due)')
+  console.table(idle.map((r) => ({ leads: r.leads, 'store size': r.storeSize, 'median ms': r.cycleMedianMs, 'p95 ms': r.cycleP95Ms, ...r.stepsMedianMs })))
+  const [smallest, largest] = [idle[0], idle.at(-1)]
+  const idleRatio = smallest && largest ? round(largest.cycleMedianMs / smallest.cycleMedianMs, 2) : null
+  if (idleRatio !== null) console.log(`largest ÷ smallest idle cycle: ${idleRatio}×`)
+  for (const result of idle) {
+    console.log(`\nQuery plans with ${result.leads} leads:`)
+    for (const [name, plan] of Object.entries(result.plans)) console.log(`  ${name}: ${plan.ms} ms, ${plan.buffers} buffers\n    ${plan.plan.join('\n    ')}`)
+  }
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'postgres-bench.json')
+  mkdirSync(dirname(out), { recursive: true })
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, emails: emailCount, campaigns: campaignCount, send, idle, idleRatio }, null, 2)}\n`)
+  console.log(`\nwritten to ${out}`)
+}
+
+try {
+  await main()
+} finally {
+  await admin.end()
+}
