@@ -177,7 +177,7 @@ function buildReplyAlert(parsed: ParsedMessage, match: MessageMatch, category: R
   const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ') || null
   const who = `${name ?? lead.email}${lead.company ? ` (${lead.company})` : ''}`
   const excerpt = parsed.replyText.trim() || parsed.text.trim()
-  const referral = classification.referralEmail ? ` — referred to ${classification.referralEmail}` : ''
+  const referral = classification.referralEmail && !classification.reason.includes(classification.referralEmail) ? ` — referred to ${classification.referralEmail}` : ''
   return {
     kind: 'reply',
     title: `${categoryLabels[category]} from ${who}`,

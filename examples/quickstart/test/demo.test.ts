@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseRawMessage } from '@cam/core'
+
+const run = promisify(execFile)
+const main = new URL('../src/main.ts', import.meta.url).pathname
+
+async function demo(dataDir: string, ...args: string[]) {
+  const result = await run(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, CAM_DEMO_DIR: dataDir }, maxBuffer: 16 * 1024 * 1024 })
+  return result.stdout
+}
+
+describe('pnpm demo', () => {
+  let dataDir: string
+  let firstRun: string
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cam-demo-test-'))
+    firstRun = await demo(dataDir)
+  })
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('runs the whole job on embedded defaults and ends with a summary', () => {
+    expect(firstRun).toMatch(/Created campaign "CAM quickstart demo" with 25 leads/)
+    expect(firstRun).toMatch(/^Mon 05 Jan\s+sent 20/m) // the daily cap
+    expect(firstRun).toContain('🔔 Positive reply from Ana Silva (Lisbon Labs)')
+    expect(firstRun).toContain('🔔 Question from Bruno Keller (Keller Logistik)')
+    expect(firstRun).toContain('🔔 Referral from Chloé Martin (Atelier Martin)')
+    for (const [name, state] of [
+      ['Ana Silva', 'interested'],
+      ['Bruno Keller', 'replied'],
+      ['Chloé Martin', 'replied'],
+      ['Emma Jones', 'unsubscribed'],
+      ['Hiro Tanaka', 'unsubscribed'],
+      ['Farid Haddad', 'bounced'],
+      ['Isabel Costa', 'not_interested'],
+      ['Jan de Vries', 'no_reply'],
+    ]) {
+      expect(firstRun).toMatch(new RegExp(`^  ${name}\\s+\\S+\\s+${state}\\b`, 'm'))
+    }
+    expect(firstRun).toMatch(/Alerts delivered: 3/)
+    expect(firstRun).toContain(join(dataDir, 'outbox'))
+  })
+
+  it('sends real, threaded emails with one-click unsubscribe headers and honours the out-of-office date', async () => {
+    const outbox = join(dataDir, 'outbox')
+    const files = await readdir(outbox)
+    const emails = await Promise.all(files.map(async (name) => parseRawMessage(await readFile(join(outbox, name)))))
+    const toDieter = emails.filter((e) => e.to[0]?.address === 'dieter.braun@braunmaschinenbau.example').sort((a, b) => a.date!.getTime() - b.date!.getTime())
+    expect(toDieter.length).toBeGreaterThanOrEqual(2)
+    // Out of office until 6 days after the first email: the follow-up waits.
+    expect(toDieter[1]!.date!.getTime() - toDieter[0]!.date!.getTime()).toBeGreaterThanOrEqual(6 * 86_400_000 - 3_600_000)
+    expect(toDieter[1]!.inReplyTo).toBe(toDieter[0]!.messageId)
+    expect(toDieter[1]!.subject).toBe(`Re: ${toDieter[0]!.subject}`)
+    expect(toDieter[0]!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click')
+    expect(String(toDieter[0]!.headers['list-unsubscribe'])).toMatch(/^<http:\/\/localhost:3000\/unsubscribe\?token=v1\./)
+    expect(emails.filter((e) => e.to[0]?.address === 'ana.silva@lisbonlabs.example')).toHaveLength(1) // stopped after the positive reply
+    expect(emails.filter((e) => e.to[0]?.address === 'farid.haddad@cedarsystems.example')).toHaveLength(1) // stopped after the bounce
+  })
+
+  it('continues from the stored state without sending anything twice, and --reset starts over', async () => {
+    const before = (await readdir(join(dataDir, 'outbox'))).sort()
+    const second = await demo(dataDir, '--days', '3')
+    expect(second).toMatch(/Continuing from 2026-01-26/)
+    expect(second).toMatch(/sent 0, received 0 this run/)
+    expect((await readdir(join(dataDir, 'outbox'))).sort()).toEqual(before)
+    const reset = await demo(dataDir, '--reset', '--days', '1')
+    expect(reset).toMatch(/Created campaign/)
+    expect((await readdir(join(dataDir, 'outbox'))).length).toBe(20)
+  })
+})
