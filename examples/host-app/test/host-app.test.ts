@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPostgresStore, migrate, type PostgresStore } from '@cam/adapter-postgres'
+import { createCamClient, createUnsubscribeToken, type Lead } from '@cam/core'
+
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const secret = 'host-app-test-secret-0123456789'
+const schema = `host_app_${randomUUID().replace(/-/g, '').slice(0, 12)}`
+
+describe('host-app example', () => {
+  let child: ChildProcess
+  let baseUrl: string
+  let store: PostgresStore
+  let dir: string
+  let lead: Lead
+  let output = ''
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cam-host-app-'))
+    await migrate({ connectionString: databaseUrl, schema })
+    store = createPostgresStore({ connectionString: databaseUrl, schema })
+    const client = createCamClient({ store })
+    const campaign = await client.createCampaign({
+      name: 'Host app campaign',
+      sender: { email: 'ana@sender.example' },
+      steps: [{ subject: 'Hello {{ firstName }}', text: 'Hi {{ firstName }} — unsubscribe: {{ unsubscribeUrl }}', delayDays: 0 }],
+      schedule: { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7], startTime: '00:00', endTime: '24:00' },
+    })
+    lead = (await client.addLeads(campaign.id, [{ email: 'lee@prospect.example', firstName: 'Lee' }])).addedLeads[0]!
+    await client.startCampaign(campaign.id)
+    child = spawn(process.execPath, ['--import', 'tsx', new URL('../src/main.ts', import.meta.url).pathname], {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        CAM_DB_SCHEMA: schema,
+        PORT: '0',
+        CAM_UNSUBSCRIBE_SECRET: secret,
+        CAM_UNSUBSCRIBE_URL: 'http://127.0.0.1:9/unsubscribe',
+        CAM_INTERVAL_MS: '500',
+        CAM_OUTBOX_DIR: join(dir, 'outbox'),
+        CAM_MAILDIR: join(dir, 'Maildir'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    baseUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`host app did not start:\n${output}`)), 30_000)
+      const check = () => {
+        const match = /listening on (http:\/\/\S+)/.exec(output)
+        if (match) {
+          clearTimeout(timer)
+          resolve(match[1]!)
+        } else setTimeout(check, 50)
+      }
+      check()
+    })
+  })
+
+  afterAll(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+    await store.close?.()
+    const pool = new pg.Pool({ connectionString: databaseUrl })
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await pool.end()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('reports health from the worker heartbeat and serves campaign metrics', async () => {
+    await expect.poll(async () => (await fetch(`${baseUrl}/health`)).status, { timeout: 20_000 }).toBe(200)
+    const health = (await (await fetch(`${baseUrl}/health`)).json()) as { status: string; cycles: number }
+    expect(health.status).toBe('ok')
+    expect(health.cycles).toBeGreaterThanOrEqual(1)
+    await expect.poll(async () => (await readdir(join(dir, 'outbox')).catch(() => [])).length, { timeout: 20_000 }).toBe(1)
+    const metrics = (await (await fetch(`${baseUrl}/metrics`)).json()) as { campaigns: Array<{ name: string; lifetime: { counts: { sent: number } } }> }
+    expect(metrics.campaigns.find((c) => c.name === 'Host app campaign')?.lifetime.counts.sent).toBe(1)
+    expect((await fetch(`${baseUrl}/campaigns/00000000-0000-0000-0000-000000000000/metrics`)).status).toBe(404)
+  })
+
+  it('GET shows a confirmation page and never unsubscribes; POST (RFC 8058 one-click) does', async () => {
+    const token = createUnsubscribeToken({ leadId: lead.id, email: lead.emailNormalized }, secret)
+    const page = await fetch(`${baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<form method="post"')
+    expect(await store.getSuppression(lead.emailNormalized)).toBeNull()
+    const post = await fetch(`${baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    })
+    expect(post.status).toBe(200)
+    expect(await post.text()).toContain('lee@prospect.example will not receive these emails again')
+    expect((await store.getSuppression(lead.emailNormalized))?.reason).toBe('unsubscribe')
+    expect((await store.getLead(lead.id))?.state).toBe('unsubscribed')
+    const forged = await fetch(`${baseUrl}/unsubscribe?token=${encodeURIComponent(token.slice(0, -3))}abc`, { method: 'POST', body: '' })
+    expect(forged.status).toBe(400)
+    const injected = await fetch(`${baseUrl}/unsubscribe?token=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E`)
+    expect(await injected.text()).not.toContain('<script>')
+  })
+
+  it('shuts down gracefully on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(output).toContain('"message":"stopped"')
+    const heartbeats = await store.listHeartbeats()
+    expect(heartbeats.length).toBe(1)
+  })
+})
