@@ -263,6 +263,10 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
     const authorization = request.headers['authorization']
     if (authorization === undefined) return fail(401, 'missing_api_key', 'Missing API key in the authorization header. Include the following header in the request: Authorization: Bearer YOUR_API_KEY')
     if (authorization !== `Bearer ${apiKey}`) return fail(403, 'invalid_api_key', 'API key is invalid')
+    if (path === '/domains' && request.method === 'GET') {
+      // Read-only: what `--check`-style connectivity probes call; it never sends anything.
+      return reply(200, { object: 'list', has_more: false, data: [{ id: 'd91cd9bd-1176-453e-8fc1-35364d380206', name: 'cam-test.example', status: 'verified', created_at: '2026-01-01 00:00:00.000000+00', region: 'us-east-1' }] })
+    }
     if (path !== '/emails') return fail(404, 'not_found', 'The requested endpoint does not exist.')
     if (request.method !== 'POST') return fail(405, 'method_not_allowed', 'Method is not allowed for the requested path.')
     if (limited) {

@@ -243,6 +243,13 @@ export async function startSlackApiServer(options: SlackApiServerOptions = {}): 
           requests.push(log)
           return handleWebhook(body, log, response)
         }
+        if (request.method === 'POST' && path === '/api/auth.test') {
+          requests.push({ via: 'other', status: 200, at: Date.now() })
+          const ok = request.headers['authorization'] === `Bearer ${token}`
+          response.writeHead(200, { 'content-type': 'application/json' })
+          response.end(JSON.stringify(ok ? { ok: true, url: 'https://cam-test.slack.com/', team: 'CAM Test', user: 'cam-bot', team_id: 'T00000000', user_id: 'U0CAMBOT' } : { ok: false, error: 'invalid_auth' }))
+          return undefined
+        }
         if (request.method === 'POST' && path === '/api/chat.postMessage') {
           const log: SlackRequestLog = { via: 'web-api', status: 0, at: Date.now() }
           requests.push(log)

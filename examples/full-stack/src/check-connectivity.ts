@@ -1,0 +1,113 @@
+import { ImapFlow } from 'imapflow'
+import pg from 'pg'
+import { latestMigrationVersion } from '@cam/adapter-postgres'
+import { errorMessage } from '@cam/core'
+import type { FullStackConfig } from './full-stack-config.js'
+
+/** The outcome of checking one service. */
+export interface ServiceCheck {
+  service: string
+  ok: boolean
+  /** What was found (never a secret). */
+  detail: string
+}
+
+const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
+
+async function checkPostgres(config: FullStackConfig): Promise<ServiceCheck> {
+  const client = new pg.Client({ connectionString: config.database.url, connectionTimeoutMillis: 5_000 })
+  try {
+    await client.connect()
+    const version = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'
+    const table = await client.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`${quote(config.database.schema)}.schema_migrations`])
+    let schemaState = `schema "${config.database.schema}" not migrated yet (the worker migrates it on start)`
+    if (table.rows[0]?.exists) {
+      const applied = (await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quote(config.database.schema)}.schema_migrations`)).rows[0]?.version ?? 0
+      const needed = latestMigrationVersion()
+      schemaState = applied >= needed ? `schema "${config.database.schema}" at version ${applied} (up to date)` : `schema "${config.database.schema}" at version ${applied}, ${needed - applied} migration(s) pending`
+    }
+    return { service: 'PostgreSQL', ok: true, detail: `server ${version}; ${schemaState}` }
+  } catch (error) {
+    return { service: 'PostgreSQL', ok: false, detail: errorMessage(error) }
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+async function checkImap(config: FullStackConfig): Promise<ServiceCheck> {
+  const { imap } = config
+  const client = new ImapFlow({
+    host: imap.host,
+    port: imap.port,
+    secure: imap.secure,
+    auth: imap.accessToken ? { user: imap.user, accessToken: imap.accessToken } : { user: imap.user, pass: imap.password ?? '' },
+    logger: false,
+    connectionTimeout: 10_000,
+  })
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+    const found: string[] = []
+    for (const mailbox of imap.mailboxes) {
+      const status = await client.status(mailbox, { messages: true, uidValidity: true })
+      found.push(status ? `${mailbox}: ${status.messages ?? 0} messages` : `${mailbox}: no status`)
+    }
+    const idle = client.capabilities.has('IDLE') ? 'IDLE supported' : 'no IDLE (will poll)'
+    return { service: 'IMAP', ok: true, detail: `${imap.user}@${imap.host}:${imap.port}; ${found.join(', ')}; ${idle}` }
+  } catch (error) {
+    const authFailed = (error as { authenticationFailed?: boolean }).authenticationFailed === true
+    return { service: 'IMAP', ok: false, detail: authFailed ? `authentication failed for ${imap.user}` : errorMessage(error) }
+  } finally {
+    await client.logout().catch(() => client.close())
+  }
+}
+
+async function checkResend(config: FullStackConfig): Promise<ServiceCheck> {
+  const base = (config.resend.baseUrl ?? 'https://api.resend.com').replace(/\/$/, '')
+  try {
+    // Read-only: lists the domains; nothing is sent.
+    const response = await fetch(`${base}/domains`, { headers: { authorization: `Bearer ${config.resend.apiKey}` }, signal: AbortSignal.timeout(10_000) })
+    const body = (await response.json().catch(() => ({}))) as { data?: Array<{ name: string; status: string }>; name?: string; message?: string }
+    if (!response.ok) return { service: 'Resend', ok: false, detail: `HTTP ${response.status} ${body.name ?? ''}: ${body.message ?? ''}`.trim() }
+    const domains = (body.data ?? []).map((d) => `${d.name} (${d.status})`).join(', ') || 'no domains'
+    return { service: 'Resend', ok: true, detail: `API key accepted; domains: ${domains}` }
+  } catch (error) {
+    return { service: 'Resend', ok: false, detail: `unreachable: ${errorMessage(error)}` }
+  }
+}
+
+async function checkSlack(config: FullStackConfig): Promise<ServiceCheck | null> {
+  const { slack } = config
+  try {
+    if (slack.webhookUrl) {
+      // An empty payload is refused with `no_text` by a live webhook (and `no_service` /
+      // `invalid_token` by a dead one) — so nothing is posted.
+      const response = await fetch(slack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) })
+      const text = (await response.text()).slice(0, 100)
+      const alive = response.status === 400 && /no_text|invalid_payload/.test(text)
+      return { service: 'Slack webhook', ok: alive, detail: alive ? 'webhook is live (checked without posting)' : `webhook answered HTTP ${response.status} ${text}` }
+    }
+    if (slack.token) {
+      const base = (slack.apiUrl ?? 'https://slack.com/api/').replace(/\/?$/, '/')
+      const response = await fetch(`${base}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${slack.token}` }, signal: AbortSignal.timeout(10_000) })
+      const body = (await response.json()) as { ok: boolean; team?: string; user?: string; error?: string }
+      return body.ok
+        ? { service: 'Slack Web API', ok: true, detail: `token valid for ${body.user ?? '?'} in ${body.team ?? '?'}; posting to ${slack.channel}` }
+        : { service: 'Slack Web API', ok: false, detail: `auth.test failed: ${body.error ?? 'unknown error'}` }
+    }
+    return null
+  } catch (error) {
+    return { service: 'Slack', ok: false, detail: `unreachable: ${errorMessage(error)}` }
+  }
+}
+
+/** Checks every configured service without sending or changing anything. */
+export async function checkConnectivity(config: FullStackConfig): Promise<ServiceCheck[]> {
+  const checks = await Promise.all([checkPostgres(config), checkImap(config), checkResend(config), checkSlack(config)])
+  const results = checks.filter((check): check is ServiceCheck => check !== null)
+  if (config.alertEmails) results.push({ service: 'Alert emails', ok: true, detail: `from ${config.alertEmails.from} to ${config.alertEmails.to.join(', ')} (via Resend)` })
+  if (!config.slack.webhookUrl && !config.slack.token && !config.alertEmails) {
+    results.push({ service: 'Alerts', ok: false, detail: 'no alert channel configured: set SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN + SLACK_CHANNEL, or CAM_ALERT_EMAILS' })
+  }
+  return results
+}

@@ -1,0 +1,83 @@
+import { ValidationError, env, loadConfigFromEnv, type Environment, type WorkerConfigInput } from '@cam/core'
+
+/** Everything the full stack reads from the environment. */
+export interface FullStackConfig {
+  worker: WorkerConfigInput
+  database: { url: string; schema: string }
+  imap: { host: string; port: number; secure: boolean; user: string; password?: string; accessToken?: string; mailboxes: string[] }
+  resend: { apiKey: string; baseUrl?: string }
+  slack: { webhookUrl?: string; token?: string; channel?: string; apiUrl?: string }
+  alertEmails: { from: string; to: string[] } | null
+  appUrl?: string
+}
+
+const email = (value: string) => {
+  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value)) throw new Error('expected an email address')
+}
+
+/** The variables, with what each expects (printed by `--help`). */
+export const fullStackVariables = {
+  DATABASE_URL: env.url({ protocols: ['postgres:', 'postgresql:'], secret: true, description: 'PostgreSQL connection string' }),
+  CAM_DB_SCHEMA: env.string({ default: 'cam', description: 'schema holding CAM tables' }),
+  IMAP_HOST: env.string({ description: 'IMAP server, e.g. imap.gmail.com' }),
+  IMAP_PORT: env.integer({ min: 1, max: 65_535, default: 993 }),
+  IMAP_SECURE: env.boolean({ default: true, description: 'implicit TLS (993)' }),
+  IMAP_USER: env.string({ description: 'mailbox login, usually the address' }),
+  IMAP_PASSWORD: env.optional(env.string({ secret: true, description: 'password or app password' })),
+  IMAP_ACCESS_TOKEN: env.optional(env.string({ secret: true, description: 'OAuth2 access token (instead of a password)' })),
+  IMAP_MAILBOXES: env.list({ default: ['INBOX'], description: 'comma-separated mailboxes to read' }),
+  RESEND_API_KEY: env.string({ secret: true, description: 'Resend API key (re_…)' }),
+  RESEND_BASE_URL: env.optional(env.url({ description: 'Resend API base URL (tests)' })),
+  SLACK_WEBHOOK_URL: env.optional(env.url({ secret: true, description: 'Slack incoming webhook' })),
+  SLACK_BOT_TOKEN: env.optional(env.string({ secret: true, description: 'Slack bot token (instead of a webhook)' })),
+  SLACK_CHANNEL: env.optional(env.string({ description: 'channel for the bot token' })),
+  SLACK_API_URL: env.optional(env.url({ description: 'Slack Web API base URL (tests)' })),
+  CAM_ALERT_EMAILS: env.optional(env.list({ item: email, description: 'comma-separated addresses that get alert emails' })),
+  CAM_ALERT_FROM: env.optional(env.string({ description: 'sender address of alert emails' })),
+  CAM_APP_URL: env.optional(env.url({ description: 'link back to your app in alerts' })),
+}
+
+/**
+ * Reads and validates the whole configuration. Every missing or malformed variable is
+ * listed in **one** `ValidationError`; secret values are never echoed.
+ */
+export function loadFullStackConfig(environment: Environment): FullStackConfig {
+  let loaded: ReturnType<typeof loadConfigFromEnv<typeof fullStackVariables>> | null = null
+  const issues: Array<{ path: string; message: string }> = []
+  try {
+    loaded = loadConfigFromEnv(environment, fullStackVariables)
+  } catch (error) {
+    if (!ValidationError.isInstance(error)) throw error
+    issues.push(...error.issues)
+  }
+  const given = (name: string) => (environment[name] ?? '').trim() !== ''
+  if (!given('IMAP_PASSWORD') && !given('IMAP_ACCESS_TOKEN')) issues.push({ path: 'IMAP_PASSWORD', message: 'is required (or IMAP_ACCESS_TOKEN for OAuth2)' })
+  if (given('SLACK_BOT_TOKEN') !== given('SLACK_CHANNEL')) issues.push({ path: given('SLACK_BOT_TOKEN') ? 'SLACK_CHANNEL' : 'SLACK_BOT_TOKEN', message: 'is required with the other Slack Web API variable' })
+  if (given('SLACK_WEBHOOK_URL') && given('SLACK_BOT_TOKEN')) issues.push({ path: 'SLACK_BOT_TOKEN', message: 'set either SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN + SLACK_CHANNEL, not both' })
+  if (given('CAM_ALERT_EMAILS') && !given('CAM_ALERT_FROM')) issues.push({ path: 'CAM_ALERT_FROM', message: 'is required with CAM_ALERT_EMAILS' })
+  if (issues.length > 0 || !loaded) throw new ValidationError('environment', issues, { code: 'CONFIG_INVALID' })
+  const e = loaded.extra
+  return {
+    worker: loaded.worker,
+    database: { url: e.DATABASE_URL, schema: e.CAM_DB_SCHEMA },
+    imap: {
+      host: e.IMAP_HOST,
+      port: e.IMAP_PORT,
+      secure: e.IMAP_SECURE,
+      user: e.IMAP_USER,
+      mailboxes: e.IMAP_MAILBOXES,
+      ...(e.IMAP_PASSWORD ? { password: e.IMAP_PASSWORD } : {}),
+      ...(e.IMAP_ACCESS_TOKEN ? { accessToken: e.IMAP_ACCESS_TOKEN } : {}),
+    },
+    resend: { apiKey: e.RESEND_API_KEY, ...(e.RESEND_BASE_URL ? { baseUrl: e.RESEND_BASE_URL } : {}) },
+    slack: {
+      ...(e.SLACK_WEBHOOK_URL ? { webhookUrl: e.SLACK_WEBHOOK_URL } : {}),
+      ...(e.SLACK_BOT_TOKEN ? { token: e.SLACK_BOT_TOKEN } : {}),
+      ...(e.SLACK_CHANNEL ? { channel: e.SLACK_CHANNEL } : {}),
+      ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+    },
+    alertEmails: e.CAM_ALERT_EMAILS && e.CAM_ALERT_FROM ? { from: e.CAM_ALERT_FROM, to: e.CAM_ALERT_EMAILS } : null,
+    ...(e.CAM_APP_URL ? { appUrl: e.CAM_APP_URL } : {}),
+  }
+}
+

@@ -1,0 +1,45 @@
+/**
+ * The full production stack, configured only from environment variables:
+ * PostgreSQL + IMAP + Resend + Slack (and optional alert emails).
+ *
+ *   pnpm --filter @cam/example-full-stack check   # verify every service, send nothing
+ *   pnpm --filter @cam/example-full-stack start   # run the worker until SIGTERM
+ */
+import { parseArgs } from 'node:util'
+import { migrate } from '@cam/adapter-postgres'
+import { ValidationError, createCamWorker, createConsoleLogger, errorMessage } from '@cam/core'
+import { checkConnectivity } from './check-connectivity.js'
+import { createStack } from './create-stack.js'
+import { loadFullStackConfig } from './full-stack-config.js'
+
+const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } })
+
+let config: ReturnType<typeof loadFullStackConfig>
+try {
+  config = loadFullStackConfig(process.env)
+} catch (error) {
+  if (!ValidationError.isInstance(error)) throw error
+  console.error(error.message)
+  console.error('\nSee examples/full-stack/README.md for every variable.')
+  process.exit(2)
+}
+
+if (values.check) {
+  const results = await checkConnectivity(config)
+  for (const result of results) console.log(`${result.ok ? '✓' : '✗'} ${result.service.padEnd(14)} ${result.detail}`)
+  const failed = results.filter((r) => !r.ok).length
+  console.log(failed === 0 ? '\nEverything is reachable. Nothing was sent.' : `\n${failed} problem(s). Nothing was sent.`)
+  process.exit(failed === 0 ? 0 : 1)
+}
+
+const logger = createConsoleLogger({ level: 'info' })
+await migrate({ connectionString: config.database.url, schema: config.database.schema, logger })
+const { store, inbox, sender, alerts } = createStack(config, logger)
+const worker = createCamWorker({ store, inbox, sender, alerts, logger, config: config.worker })
+worker.on('email:sent', (e) => logger.info('email sent', { emailId: e.emailId, step: e.stepIndex }))
+worker.on('reply:classified', (e) => logger.info('reply classified', { messageId: e.messageId, category: e.classification.category }))
+worker.on('step:error', (e) => logger.warn('step failed', { step: e.step, error: errorMessage(e.error) }))
+logger.info('worker started', { workerId: worker.workerId, alerts: alerts.map((a) => a.name) })
+await worker.start() // until SIGTERM/SIGINT
+await store.close?.()
+logger.info('worker stopped')

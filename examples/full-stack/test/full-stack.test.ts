@@ -1,0 +1,134 @@
+import { execFile, spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { promisify } from 'node:util'
+import { ImapFlow } from 'imapflow'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createPostgresStore, migrate, type PostgresStore } from '@cam/adapter-postgres'
+import { createCamClient } from '@cam/core'
+import { startDovecot, type DovecotServer } from '../../../packages/adapter-imap/test/support/dovecot-server.js'
+import { startResendApiServer, type ResendApiServer } from '../../../packages/adapter-resend/test/resend-api-server.js'
+import { startSlackApiServer, type SlackApiServer } from '../../../packages/adapter-slack/test/slack-api-server.js'
+
+const run = promisify(execFile)
+const main = new URL('../src/main.ts', import.meta.url).pathname
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const schema = `full_stack_${randomUUID().replace(/-/g, '').slice(0, 12)}`
+
+async function runMain(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', main, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 })
+    return { code: 0, stdout, stderr }
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string }
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr }
+  }
+}
+
+describe('full-stack example', () => {
+  let dovecot: DovecotServer
+  let resend: ResendApiServer
+  let slack: SlackApiServer
+  let store: PostgresStore
+  let env: Record<string, string>
+
+  beforeAll(async () => {
+    ;[dovecot, resend, slack] = await Promise.all([startDovecot(), startResendApiServer({ rateLimit: false }), startSlackApiServer()])
+    env = {
+      DATABASE_URL: databaseUrl,
+      CAM_DB_SCHEMA: schema,
+      IMAP_HOST: dovecot.host,
+      IMAP_PORT: String(dovecot.port),
+      IMAP_SECURE: 'false',
+      IMAP_USER: dovecot.user,
+      IMAP_PASSWORD: dovecot.password,
+      RESEND_API_KEY: resend.apiKey,
+      RESEND_BASE_URL: resend.url,
+      SLACK_WEBHOOK_URL: slack.webhookUrl,
+      CAM_INTERVAL_MS: '300',
+    }
+    await migrate({ connectionString: databaseUrl, schema })
+    store = createPostgresStore({ connectionString: databaseUrl, schema })
+  })
+
+  afterAll(async () => {
+    await store?.close?.()
+    const pool = new pg.Pool({ connectionString: databaseUrl })
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await pool.end()
+    await Promise.all([dovecot?.dispose(), resend?.close(), slack?.close()])
+  })
+
+  it('lists every missing or bad variable in one message, without echoing secrets', async () => {
+    const result = await runMain({ RESEND_API_KEY: 're_super_secret_value', DATABASE_URL: 'mysql://root:hunter2@db/x', IMAP_PORT: 'ninety' })
+    expect(result.code).toBe(2)
+    for (const name of ['DATABASE_URL', 'IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'IMAP_PORT']) expect(result.stderr).toContain(name)
+    expect(result.stderr).not.toContain('hunter2')
+    expect(result.stderr).not.toContain('re_super_secret_value')
+  })
+
+  it('--check verifies every service and sends nothing', async () => {
+    const result = await runMain(env, '--check')
+    expect(result.stdout).toMatch(/✓ PostgreSQL\s+server 15/)
+    expect(result.stdout).toMatch(new RegExp(`✓ IMAP\\s+${dovecot.user}@127\\.0\\.0\\.1:${dovecot.port}; INBOX: 0 messages; IDLE supported`))
+    expect(result.stdout).toMatch(/✓ Resend\s+API key accepted; domains: cam-test\.example \(verified\)/)
+    expect(result.stdout).toMatch(/✓ Slack webhook\s+webhook is live/)
+    expect(result.stdout).toContain('Nothing was sent.')
+    expect(result.code).toBe(0)
+    expect(resend.emails).toHaveLength(0)
+    expect(slack.messages).toHaveLength(0)
+  })
+
+  it('--check reports a wrong IMAP password clearly, without the password', async () => {
+    const result = await runMain({ ...env, IMAP_PASSWORD: 'wrong-password-123' }, '--check')
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/✗ IMAP\s+authentication failed for/)
+    expect(result.stdout + result.stderr).not.toContain('wrong-password-123')
+  })
+
+  it('runs the whole stack: sends through Resend, reads the reply over IMAP, alerts Slack, stops on SIGTERM', async () => {
+    const client = createCamClient({ store })
+    const campaign = await client.createCampaign({
+      name: 'Full stack',
+      sender: { email: 'ana@cam-test.example', name: 'Ana' },
+      steps: [{ subject: 'Quick question, {{ firstName }}', text: 'Hi {{ firstName }}, worth a chat?', delayDays: 0 }],
+      schedule: { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7], startTime: '00:00', endTime: '24:00' },
+    })
+    await client.addLeads(campaign.id, [{ email: 'lee@prospect.example', firstName: 'Lee' }])
+    await client.startCampaign(campaign.id)
+
+    let output = ''
+    const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    try {
+      await expect.poll(() => resend.emails.length, { timeout: 30_000 }).toBe(1)
+      const sent = resend.emails[0]!
+      expect(sent.recipients).toEqual(['lee@prospect.example'])
+      expect(sent.body.subject).toBe('Quick question, Lee')
+      const messageId = sent.body.headers?.['Message-ID']
+      expect(messageId).toMatch(/^<cam\..+@cam-test\.example>$/)
+
+      const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false })
+      await imap.connect()
+      await imap.append(
+        'INBOX',
+        `From: Lee <lee@prospect.example>\r\nTo: ana@cam-test.example\r\nSubject: Re: Quick question, Lee\r\nMessage-ID: <reply-${randomUUID()}@prospect.example>\r\nIn-Reply-To: ${messageId}\r\nReferences: ${messageId}\r\nDate: ${new Date().toUTCString()}\r\n\r\nYes, I'm interested. Let's talk on Tuesday <!channel>.\r\n`,
+      )
+      await imap.logout()
+
+      await expect.poll(() => slack.messages.length, { timeout: 30_000 }).toBe(1)
+      const alert = JSON.stringify(slack.messages[0]!.payload)
+      expect(alert).toContain('Positive reply from Lee')
+      expect(alert).not.toContain('<!channel>') // the reply's mention is escaped
+      const [lead] = await client.listLeads({ campaignId: campaign.id })
+      expect(lead?.state).toBe('interested')
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    }
+    expect(output).toContain('worker stopped')
+    expect(output).not.toContain(dovecot.password)
+  })
+})
