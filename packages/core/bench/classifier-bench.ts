@@ -1,136 +1,68 @@
 /**
- * Classifier benchmark: runs `parseRawMessage` + the rule classifier over every fixture in
- * `test/fixtures/*.manifest.json` and prints per-category precision and recall, overall
- * accuracy, bounce recall (and bounce-type accuracy), positive precision, messages per
- * second, and the worst-case time of hostile inputs (10 MB, deeply nested, garbage).
- * Writes the numbers to `bench-results/classifier.json`.
+ * Classifier benchmark: runs `parseRawMessage` + the rule classifier over every fixture set
+ * in `test/fixtures/` and prints, for the tuning set and for each held-out set separately,
+ * per-category precision and recall, overall accuracy, bounce recall and bounce-type
+ * accuracy, positive precision, return-date and referral-address accuracy; then messages
+ * per second (parse + classify, classify only, parse only) and the worst-case time of
+ * hostile inputs (10 MB, deeply nested, garbage). Writes the numbers to
+ * `bench-results/classifier.json`.
  *
  *   pnpm --filter @cam/core bench:classifier
  */
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createRuleClassifier, parseRawMessage, replyCategories, type ReplyCategory } from '../src/index.js'
+import { createRuleClassifier, parseRawMessage, type ParsedMessage } from '../src/index.js'
+import { evaluate, metrics, printReport, type ManifestEntry, type SetReport } from './classifier-metrics.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const fixturesDir = join(root, 'test', 'fixtures')
 
-interface Entry {
-  file: string
-  category: ReplyCategory
-  bounceType?: string
-  holdout?: boolean
-}
+const readManifest = (name: string): ManifestEntry[] =>
+  existsSync(join(fixturesDir, name)) ? (JSON.parse(readFileSync(join(fixturesDir, name), 'utf8')) as ManifestEntry[]) : []
 
-const sets: Record<string, Entry[]> = {}
-for (const name of ['replies', 'machine', 'holdout']) {
-  try {
-    sets[name] = JSON.parse(readFileSync(join(fixturesDir, `${name}.manifest.json`), 'utf8')) as Entry[]
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-  }
-}
+/** The sets, each reported on its own; what each one can tell is in its title. */
+const sets: { key: string; title: string; entries: ManifestEntry[] }[] = [
+  { key: 'tuning', title: 'Tuning set (replies + machine-generated; the rules are written against it)', entries: [...readManifest('replies.manifest.json'), ...readManifest('machine.manifest.json')] },
+  { key: 'heldOut1', title: 'Held-out set 1 (50 replies; scored 80% before the rules were generalised, its misses were known)', entries: readManifest('holdout.manifest.json') },
+  { key: 'heldOut2', title: 'Held-out set 2 (baseline taken before any rule change, then used for tuning)', entries: readManifest('held-out-2.manifest.json') },
+  { key: 'heldOut3', title: 'Held-out set 3 (written before the rules were changed, never tuned on: the honest estimate)', entries: readManifest('held-out-3.manifest.json') },
+].filter((set) => set.entries.length > 0)
 
 const classifier = createRuleClassifier()
 const context = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
 
-interface Outcome {
-  file: string
-  expected: ReplyCategory
-  actual: ReplyCategory
-  expectedBounceType?: string
-  actualBounceType?: string
-  reason: string
+const results: Record<string, SetReport> = {}
+for (const set of sets) {
+  results[set.key] = metrics(await evaluate(set.entries, fixturesDir, classifier, context))
+  printReport(set.title, results[set.key] as SetReport)
 }
 
-async function evaluate(entries: Entry[]): Promise<Outcome[]> {
-  const outcomes: Outcome[] = []
-  for (const entry of entries) {
-    const message = await parseRawMessage(readFileSync(join(fixturesDir, entry.file)))
-    const result = await classifier.classify(message, context)
-    outcomes.push({
-      file: entry.file,
-      expected: entry.category,
-      actual: result.category,
-      ...(entry.bounceType ? { expectedBounceType: entry.bounceType } : {}),
-      ...(result.bounce ? { actualBounceType: result.bounce.type } : {}),
-      reason: result.reason,
-    })
-  }
-  return outcomes
+// Throughput over every fixture, several rounds after a warm-up.
+const raws = sets.flatMap((set) => set.entries).map((entry) => readFileSync(join(fixturesDir, entry.file)))
+const parsed: ParsedMessage[] = []
+for (const raw of raws) {
+  const message = await parseRawMessage(raw)
+  parsed.push(message)
+  await classifier.classify(message, context)
 }
-
-function metrics(outcomes: Outcome[]) {
-  const perCategory: Record<string, { support: number; predicted: number; correct: number; precision: number | null; recall: number | null }> = {}
-  for (const category of replyCategories) {
-    const support = outcomes.filter((outcome) => outcome.expected === category).length
-    const predicted = outcomes.filter((outcome) => outcome.actual === category).length
-    const correct = outcomes.filter((outcome) => outcome.expected === category && outcome.actual === category).length
-    perCategory[category] = {
-      support,
-      predicted,
-      correct,
-      precision: predicted === 0 ? null : correct / predicted,
-      recall: support === 0 ? null : correct / support,
-    }
-  }
-  const correct = outcomes.filter((outcome) => outcome.expected === outcome.actual).length
-  const bounces = outcomes.filter((outcome) => outcome.expected === 'bounce')
-  const typed = bounces.filter((outcome) => outcome.expectedBounceType !== undefined && outcome.actual === 'bounce')
-  return {
-    messages: outcomes.length,
-    accuracy: outcomes.length === 0 ? null : correct / outcomes.length,
-    bounceRecall: perCategory['bounce']?.recall ?? null,
-    bounceTypeAccuracy: typed.length === 0 ? null : typed.filter((outcome) => outcome.actualBounceType === outcome.expectedBounceType).length / typed.length,
-    positivePrecision: perCategory['positive']?.precision ?? null,
-    perCategory,
-    misses: outcomes
-      .filter((outcome) => outcome.expected !== outcome.actual || (outcome.expectedBounceType !== undefined && outcome.actualBounceType !== outcome.expectedBounceType))
-      .map((outcome) => ({ file: outcome.file, expected: outcome.expectedBounceType ? `${outcome.expected}/${outcome.expectedBounceType}` : outcome.expected, actual: outcome.actualBounceType ? `${outcome.actual}/${outcome.actualBounceType}` : outcome.actual, reason: outcome.reason })),
-  }
-}
-
-const percent = (value: number | null) => (value === null ? '   -  ' : `${(value * 100).toFixed(1).padStart(5)}%`)
-
-function printReport(title: string, report: ReturnType<typeof metrics>) {
-  console.log(`\n${title}: ${report.messages} messages`)
-  console.log('  category        support  predicted  precision  recall')
-  for (const [category, row] of Object.entries(report.perCategory)) {
-    if (row.support === 0 && row.predicted === 0) continue
-    console.log(`  ${category.padEnd(15)} ${String(row.support).padStart(7)}  ${String(row.predicted).padStart(9)}  ${percent(row.precision).padStart(9)}  ${percent(row.recall).padStart(6)}`)
-  }
-  console.log(`  overall accuracy      ${percent(report.accuracy)}   (target ≥ 95%)`)
-  console.log(`  bounce recall         ${percent(report.bounceRecall)}   (target ≥ 98%)`)
-  console.log(`  bounce type accuracy  ${percent(report.bounceTypeAccuracy)}`)
-  console.log(`  positive precision    ${percent(report.positivePrecision)}   (target ≥ 97%)`)
-  for (const miss of report.misses) console.log(`  miss: ${miss.file}: expected ${miss.expected}, got ${miss.actual} (${miss.reason})`)
-}
-
-// Accuracy
-const results: Record<string, ReturnType<typeof metrics>> = {}
-const fixtureEntries = [...(sets['replies'] ?? []), ...(sets['machine'] ?? [])]
-results['fixtures'] = metrics(await evaluate(fixtureEntries))
-printReport('Fixture set (replies + machine-generated)', results['fixtures'])
-if (sets['holdout'] && sets['holdout'].length > 0) {
-  results['holdout'] = metrics(await evaluate(sets['holdout']))
-  printReport('Held-out set (written after the rules were frozen; never tuned on)', results['holdout'])
-}
-
-// Throughput: parse + classify every fixture, several rounds after a warm-up.
-const raws = [...fixtureEntries, ...(sets['holdout'] ?? [])].map((entry) => readFileSync(join(fixturesDir, entry.file)))
-for (const raw of raws) await classifier.classify(await parseRawMessage(raw), context)
 const rounds = 5
-let started = performance.now()
-for (let round = 0; round < rounds; round++) {
-  for (const raw of raws) await classifier.classify(await parseRawMessage(raw), context)
+const perSecond = async (work: () => Promise<void>) => {
+  const started = performance.now()
+  for (let round = 0; round < rounds; round++) await work()
+  return (raws.length * rounds) / ((performance.now() - started) / 1000)
 }
-const seconds = (performance.now() - started) / 1000
-const messagesPerSecond = (raws.length * rounds) / seconds
-started = performance.now()
-for (let round = 0; round < rounds; round++) for (const raw of raws) await parseRawMessage(raw)
-const parseOnlyPerSecond = (raws.length * rounds) / ((performance.now() - started) / 1000)
-console.log(`\nThroughput: ${messagesPerSecond.toFixed(0)} messages/s parse + classify (${parseOnlyPerSecond.toFixed(0)} messages/s parse only), ${raws.length * rounds} messages`)
+const messagesPerSecond = await perSecond(async () => {
+  for (const raw of raws) await classifier.classify(await parseRawMessage(raw), context)
+})
+const classifyOnlyPerSecond = await perSecond(async () => {
+  for (const message of parsed) await classifier.classify(message, context)
+})
+const parseOnlyPerSecond = await perSecond(async () => {
+  for (const raw of raws) await parseRawMessage(raw)
+})
+console.log(`\nThroughput over ${raws.length} messages x ${rounds}: ${messagesPerSecond.toFixed(0)} messages/s parse + classify, ${classifyOnlyPerSecond.toFixed(0)} messages/s classify only, ${parseOnlyPerSecond.toFixed(0)} messages/s parse only`)
 
 // Worst cases: each hostile input must take well under a second.
 const tenMegabytes = 10 * 1024 * 1024
@@ -161,7 +93,7 @@ const output = {
   date: new Date().toISOString(),
   node: process.version,
   ...results,
-  throughput: { messagesPerSecond, parseOnlyPerSecond, messages: raws.length * rounds },
+  throughput: { messagesPerSecond, classifyOnlyPerSecond, parseOnlyPerSecond, messages: raws.length * rounds },
   hostileInputsMs: worst,
 }
 mkdirSync(join(root, 'bench-results'), { recursive: true })
