@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
-import { run as runGraphileWorker, makeWorkerUtils, type Runner } from 'graphile-worker'
+import { Logger as GraphileLogger, run as runGraphileWorker, makeWorkerUtils, type Runner } from 'graphile-worker'
 import { createCamWorker, type CamWorker, type SenderV1 } from '@cam/core'
 import { sampleCampaign, sampleEmail, sampleLead } from '@cam/core/testing'
 import { createPostgresStore, migrate, type PostgresStore } from '../src/index.js'
@@ -31,6 +31,7 @@ const idleCycles = Number(process.env.BENCH_CYCLES ?? 30)
 const campaignCount = 50
 const admin = new pg.Pool({ connectionString: url, max: 2 })
 
+const silentGraphileLogger = new GraphileLogger(() => () => {})
 const noopSender: SenderV1 = { name: 'noop', idempotent: true, send: async () => ({}) }
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
 const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6
@@ -104,7 +105,7 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
 
 async function graphileThroughput(runnerCount: number) {
   const schema = await freshSchema(`gw${runnerCount}`)
-  const utils = await makeWorkerUtils({ connectionString: url, schema })
+  const utils = await makeWorkerUtils({ connectionString: url, schema, logger: silentGraphileLogger })
   await utils.migrate()
   await utils.release()
   await admin.query(
@@ -124,7 +125,9 @@ async function graphileThroughput(runnerCount: number) {
       concurrency: 4,
       noHandleSignals: true,
       pollInterval: 1000,
-      logger: undefined,
+      // Silent: graphile-worker logs every job by default, which would slow it down here.
+      logger: silentGraphileLogger,
+      crontab: '',
       taskList: {
         noop: async () => {
           if (++done === emailCount) finish()
