@@ -4,7 +4,7 @@ import type { Alert } from '../../domain/alert.js'
 import { CamError } from '../../errors/cam-error.js'
 import type { AlertDeliveryError } from '../../errors/send-error.js'
 import type { AlertChannelV1 } from '../../ports/alert-channel-v1.js'
-import type { ConformanceTestApi } from './test-api.js'
+import { subjectTests, type ConformanceTestApi } from './test-api.js'
 
 /**
  * How the service interprets a piece of text it received:
@@ -208,20 +208,7 @@ export function describeAlertChannelConformance(api: ConformanceTestApi, options
   const failures = options.failures ?? []
   const timeoutMs = options.timeoutMs ?? 30_000
 
-  const test = (name: string, body: (subject: AlertChannelConformanceSubject) => Promise<void>) => {
-    api.it(
-      name,
-      async () => {
-        const subject = await options.create()
-        try {
-          await body(subject)
-        } finally {
-          await subject.close?.()
-        }
-      },
-      timeoutMs,
-    )
-  }
+  const test = subjectTests<AlertChannelConformanceSubject>(api, { create: options.create, close: (subject) => subject.close?.(), timeoutMs })
 
   const received = async (subject: AlertChannelConformanceSubject) => [...(await subject.received())]
   const deliver = (subject: AlertChannelConformanceSubject, alert: Alert, key = `conformance/${alert.id}`) =>

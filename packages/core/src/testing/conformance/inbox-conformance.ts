@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import type { FetchedMessage, InboxFetchOptions, InboxV1 } from '../../ports/inbox-v1.js'
-import type { ConformanceTestApi } from './test-api.js'
+import { subjectTests, type ConformanceTestApi } from './test-api.js'
 
 /** What {@link InboxConformanceOptions.create} returns for one test: an empty mailbox and a way to put mail in it. */
 export interface InboxConformanceSubject {
@@ -121,24 +121,17 @@ export function describeInboxConformance(api: ConformanceTestApi, options: Inbox
   const timeoutMs = options.timeoutMs ?? 30_000
   const watchTimeoutMs = options.watchTimeoutMs ?? 10_000
 
-  const test = (name: string, body: (subject: InboxConformanceSubject) => Promise<void>) => {
-    api.it(
-      name,
-      async () => {
-        const subject = await options.create()
-        try {
-          await body(subject)
-        } finally {
-          try {
-            await subject.inbox.close?.()
-          } finally {
-            await subject.close?.()
-          }
-        }
-      },
-      timeoutMs,
-    )
-  }
+  const test = subjectTests<InboxConformanceSubject>(api, {
+    create: options.create,
+    close: async (subject) => {
+      try {
+        await subject.inbox.close?.()
+      } finally {
+        await subject.close?.()
+      }
+    },
+    timeoutMs,
+  })
 
   const fetchAll = async (inbox: InboxV1, cursor: string | null, fetchOptions?: InboxFetchOptions): Promise<FetchedMessage[]> => {
     const messages: FetchedMessage[] = []

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { SendError } from '../../errors/send-error.js'
 import type { OutgoingEmail, SendResult, SenderV1 } from '../../ports/sender-v1.js'
-import type { ConformanceTestApi } from './test-api.js'
+import { subjectTests, type ConformanceTestApi } from './test-api.js'
 
 /**
  * One email as the provider received it, normalised by the suite's factory so the
@@ -146,20 +146,7 @@ export function describeSenderConformance(api: ConformanceTestApi, options: Send
   const failures = options.failures ?? []
   const timeoutMs = options.timeoutMs ?? 30_000
 
-  const test = (name: string, body: (subject: SenderConformanceSubject) => Promise<void>) => {
-    api.it(
-      name,
-      async () => {
-        const subject = await options.create()
-        try {
-          await body(subject)
-        } finally {
-          await subject.close?.()
-        }
-      },
-      timeoutMs,
-    )
-  }
+  const test = subjectTests<SenderConformanceSubject>(api, { create: options.create, close: (subject) => subject.close?.(), timeoutMs })
 
   const received = async (subject: SenderConformanceSubject) => [...(await subject.received())]
   const send = (subject: SenderConformanceSubject, email: OutgoingEmail, key = `conformance/${randomUUID()}`) =>

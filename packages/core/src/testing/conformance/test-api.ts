@@ -15,3 +15,26 @@ export interface ConformanceTestApi {
   beforeEach?: (body: () => Promise<void> | void) => void
   afterEach?: (body: () => Promise<void> | void) => void
 }
+
+/**
+ * Declares tests that each get a fresh subject from `create()` and always release it
+ * with `close()`, even when the test fails — the pattern every conformance suite uses.
+ */
+export function subjectTests<S>(
+  api: ConformanceTestApi,
+  options: { create: () => Promise<S>; close?: (subject: S) => Promise<void> | void; timeoutMs?: number },
+): (name: string, body: (subject: S) => Promise<void>) => void {
+  return (name, body) =>
+    api.it(
+      name,
+      async () => {
+        const subject = await options.create()
+        try {
+          await body(subject)
+        } finally {
+          await options.close?.(subject)
+        }
+      },
+      options.timeoutMs,
+    )
+}
