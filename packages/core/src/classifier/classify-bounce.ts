@@ -18,19 +18,22 @@ const permanentText = /permanently (?:deferred|rejected|blocked)|will not succee
 
 /** The address does not exist or no longer accepts mail. */
 const hardText =
-  /user unknown|unknown user|no such (?:user|mailbox|recipient|address|account|person)|(?:user|mailbox|recipient|address|account|e-?mail account)(?: that you tried to reach)? (?:does not|doesn'?t|did not) exist|(?:does not|doesn'?t) exist|recipient not found|recipientnotfound|not found by smtp address lookup|address (?:couldn'?t|could not|can'?t|cannot) be found|address not found|unknown (?:recipient|mailbox|address|local part)|invalid (?:recipient|mailbox|address|user)|mailbox (?:not found|unavailable|does not exist|disabled|inactive|is disabled|has been disabled|closed)|account (?:has been |is )?(?:disabled|deactivated|suspended|closed|inactive|terminated|deleted|expired)|(?:no longer|not) (?:active|valid|in use|available)|no mailbox here|not our customer|relay access denied|relaying denied|(?:domain|host) (?:not found|name not found|does not exist|lookup failed)|no mx (?:record|host)|unrouteable address|unroutable|nxdomain|name or service not known|bad destination mailbox|user not found|user doesn'?t have a|this user doesn'?t have|addressee unknown|recipient (?:address )?(?:is )?invalid|destinat[aá]rio (?:desconhecido|inv[aá]lido|n[aã]o encontrado)|benutzer (?:unbekannt|existiert nicht)|empf[aä]nger (?:unbekannt|nicht gefunden|existiert nicht)|unbekannter empf[aä]nger|utilisateur inconnu|destinataire inconnu|adresse (?:introuvable|inconnue|inexistante)|usuario desconocido|destinatario (?:desconocido|no encontrado|no existe)|usu[aá]rio desconhecido|gebruiker (?:onbekend|bestaat niet)|onbekende (?:gebruiker|ontvanger)|adres (?:bestaat niet|niet gevonden)/i
+  /user unknown|unknown user|no such (?:user|mailbox|recipient|address|account|person)|(?:user|mailbox|recipient|address|account|e-?mail account)(?: that you tried to reach)? (?:does not|doesn'?t|did not) exist|(?:does not|doesn'?t) exist|recipient not found|recipientnotfound|not found by smtp address lookup|address (?:couldn'?t|could not|can'?t|cannot) be found|address not found|unknown (?:recipient|mailbox|address|local part)|invalid (?:recipient|mailbox|address|user)|mailbox (?:not found|unavailable|does not exist|disabled|inactive|is disabled|has been disabled|closed)|account (?:has been |is )?(?:disabled|deactivated|suspended|closed|inactive|terminated|deleted|expired)|(?:no longer|not) (?:active|valid|in use|available)|no mailbox here|not our customer|relay access denied|relaying denied|(?:domain|host) (?:not found|name not found|does not exist|lookup failed)|no mx (?:record|host)|unrouteable address|unroutable|nxdomain|name or service not known|bad destination mailbox|user not found|user doesn'?t have a|this user doesn'?t have|addressee unknown|recipient (?:address )?(?:is )?invalid|destinat[aá]rio (?:desconhecido|inv[aá]lido|n[aã]o encontrado)|benutzer (?:unbekannt|existiert nicht)|empf[aä]nger (?:unbekannt|nicht gefunden|existiert nicht)|unbekannter empf[aä]nger|utilisateur inconnu|destinataire inconnu|adresse (?:introuvable|inconnue|inexistante)|usuario desconocido|destinatario (?:desconocido|no encontrado|no existe)|usu[aá]rio desconhecido|gebruiker (?:onbekend|bestaat niet)|onbekende (?:gebruiker|ontvanger)|adres (?:bestaat niet|niet gevonden)|not listed in (?:the )?(?:[a-z&' ]+ )?(?:directory|address book)|account (?:is |has been )?locked|non-?existent (?:host|domain|user|mailbox)|no longer on (?:this )?server|invalid mailbox|bo[iî]te (?:aux lettres )?inexistante|(?:adresse|destinataire) inexistant|indirizzo (?:e-?mail )?(?:inesistente|non valido)|utente (?:sconosciuto|inesistente)|existiert nicht|(?:direcci[oó]n|usuario|buz[oó]n) no existe|endere[cç]o (?:de e-?mail )?n[aã]o existe/i
 
 /** The address may be fine; the message or sender was refused (spam, policy, reputation, authentication). */
 const blockText =
-  /\bspam\b|junk mail|unsolicited|\bblock(?:ed|list|listed)?\b|black ?list(?:ed)?|deny ?list(?:ed)?|\blisted (?:at|in|on|by)\b|\brbl\b|\bdnsbl\b|spamhaus|spamcop|barracuda|sorbs|proofpoint|mimecast|reputation|\bpolic(?:y|ies)\b|dmarc|\bspf\b|\bdkim\b|unauthenticated|authentication (?:failed|required)|not authori[sz]ed|content (?:rejected|filter)|message (?:rejected|refused) (?:due to|because|as)|rejected (?:due to|because of|for) (?:policy|content|spam|security)|banned|suspicious|phishing|\bvirus\b|malware|bulk mail|high (?:probability|likelihood) of|likely (?:unsolicited|spam)|sender (?:address )?(?:rejected|denied|blocked)|client host (?:rejected|blocked)|\bip\b.{0,40}(?:rejected|blocked|denied|not accepted)|traffic not accepted|access denied, (?:banned|traffic)|cannot be delivered due to (?:policy|security)/i
+  /\bspam\b|junk mail|unsolicited|\bblock(?:ed|list|listed)?\b|black ?list(?:ed)?|deny ?list(?:ed)?|(?<!not )\blisted (?:at|in|on|by)\b|\brbl\b|\bdnsbl\b|spamhaus|spamcop|barracuda|sorbs|proofpoint|mimecast|reputation|\bpolic(?:y|ies)\b|dmarc|\bspf\b|\bdkim\b|unauthenticated|authentication (?:failed|required)|not authori[sz]ed|content (?:rejected|filter)|message (?:rejected|refused) (?:due to|because|as)|rejected (?:due to|because of|for) (?:policy|content|spam|security)|banned|suspicious|phishing|\bvirus\b|malware|bulk mail|high (?:probability|likelihood) of|likely (?:unsolicited|spam)|sender (?:address )?(?:rejected|denied|blocked)|client host (?:rejected|blocked)|\bip\b.{0,40}(?:rejected|blocked|denied|not accepted)|traffic not accepted|access denied, (?:banned|traffic)|cannot be delivered due to (?:policy|security)/i
+
+/** The remote server refused our sender (verification, authentication), not the lead's address: checked before `hardText`, whose words may describe our own return path. */
+const senderRefusedText = /sender verif(?:y|ication) failed|verification failed for|callout verification|bad outbound sender|sender address (?:verification )?(?:failed|rejected)/i
 
 /** Words in a non-standard bounce that say delivery failed. */
 const failureText =
-  /could not be delivered|couldn'?t be delivered|wasn'?t delivered|was not delivered|not (?:been )?delivered|undeliverable|undelivered|delivery (?:to the following recipients? )?(?:has )?failed|failed permanently|permanent(?:ly)? (?:error|failure|fatal)|permanent fatal errors|delivery (?:status notification|failure)|unable to deliver|wasn'?t able to deliver|was not able to deliver|cannot be reached|could not reach|rejected your message|message (?:was )?rejected|returned to sender|failure notice|mail delivery (?:failed|subsystem|system)|qmail-send|smtp error from remote (?:mail )?server|the following address(?:es)?(?:\(es\))? failed|host .{1,80} said:|remote server returned|konnte nicht zugestellt werden|nicht zugestellt|unzustellbar|n'a (?:pas )?pu (?:être|etre) (?:remis|distribu|d[ée]livr)|non remis|no se (?:ha )?pod(?:ido|ía) entregar|no (?:pudo|ha podido) ser entregado|n[aã]o (?:p[oô]de|foi poss[ií]vel) (?:ser )?entreg|kon niet (?:worden )?(?:bezorgd|afgeleverd)|kan niet worden bezorgd|onbestelbaar/i
+  /could not be delivered|couldn'?t be delivered|wasn'?t delivered|was not delivered|not (?:been )?delivered|undeliverable|undelivered|delivery (?:to the following recipients? )?(?:has )?failed|failed permanently|permanent(?:ly)? (?:error|failure|fatal)|permanent fatal errors|delivery (?:status notification|failure)|unable to deliver|wasn'?t able to deliver|was not able to deliver|cannot be reached|could not reach|rejected your message|message (?:was )?rejected|returned to sender|failure notice|mail delivery (?:failed|subsystem|system)|qmail-send|smtp error from remote (?:mail )?server|the following address(?:es)?(?:\(es\))? failed|host .{1,80} said:|remote server returned|konnte nicht zugestellt werden|nicht zugestellt|unzustellbar|n'a (?:pas )?pu (?:être|etre) (?:remis|distribu|d[ée]livr)|non remis|no se (?:ha )?pod(?:ido|ía) entregar|no (?:pudo|ha podido) ser entregado|n[aã]o (?:p[oô]de|foi poss[ií]vel) (?:ser )?entreg|kon niet (?:worden )?(?:bezorgd|afgeleverd)|kan niet worden bezorgd|niet afgeleverd|onbestelbaar|failed addresses?|failed recipients?|mail failed|returning (?:message )?to sender|n'a (?:pas )?pu (?:être|etre) achemin|non (?:è|e'?) stat[oa] recapitat|non recapitat|mancato recapito|impossibile recapitare|no pudo entregarse|no se pudo entregar/i
 
 /** Words in a delay warning: the server is still trying. */
 const delayText =
-  /delivery (?:has been |is )?delayed|delay(?:ed)? (?:notification|warning)|(?:will|shall) (?:retry|continue (?:to try|trying)|keep trying)|still trying|has not (?:yet )?been delivered|not yet been delivered|warning: message .{0,40} delayed|status notification \(delay\)|zustellung verz[oö]gert|remise diff[ée]r[ée]e|entrega retrasada|entrega atrasada|vertraagd/i
+  /delivery (?:has been |is )?delayed|delay(?:ed)? (?:notification|warning)|(?:will|shall) (?:retry|continue (?:to try|trying)|keep trying)|still trying|has not (?:yet )?been delivered|not yet been delivered|warning: message .{0,40} delayed|status notification \(delay\)|zustellung verz[oö]gert|remise diff[ée]r[ée]e|entrega retrasada|entrega atrasada|vertraagd|(?:is|was) delayed for more than|temporary failure report|will be retried/i
 
 const enhancedStatusPattern = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/
 const replyCodePattern = /(?<![\d.#-])([45][0-5]\d)(?=[ :-]|$)(?![ -]?\d{3})/m
@@ -40,11 +43,12 @@ const replyCodePattern = /(?<![\d.#-])([45][0-5]\d)(?=[ :-]|$)(?![ -]?\d{3})/m
  * server's diagnostic text:
  * 1. a 4.x.x / 4xx code (or a delay) is temporary → soft;
  * 2. mailbox full, rate limits, timeouts → soft;
- * 3. "user unknown", "no such user", "account disabled", "relay access denied" → hard;
- * 4. spam, block lists, policy, reputation, authentication (SPF/DKIM/DMARC) → block;
- * 5. by code: 5.1.x, 5.2.1, 5.4.1, 5.4.4, 5.5.x → hard; 5.7.x → block; 5.2.2, 5.2.3, 5.3.x,
+ * 3. the server refused our sender ("sender verify failed", "bad outbound sender") → block;
+ * 4. "user unknown", "no such user", "account disabled", "relay access denied" → hard;
+ * 5. spam, block lists, policy, reputation, authentication (SPF/DKIM/DMARC) → block;
+ * 6. by code: 5.1.x, 5.2.1, 5.4.1, 5.4.4, 5.5.x → hard; 5.7.x → block; 5.2.2, 5.2.3, 5.3.x,
  *    5.4.x, 5.6.x → soft; reply code 552 → soft, 554 → block, 550/551/553 → hard;
- * 6. any other permanent failure → hard.
+ * 7. any other permanent failure → hard.
  */
 export function bounceTypeFor(input: { status: string | null; diagnostic: string | null; delayed: boolean }): { type: BounceType; why: string } {
   const text = input.diagnostic ?? ''
@@ -52,6 +56,7 @@ export function bounceTypeFor(input: { status: string | null; diagnostic: string
   const statusClass = enhanced?.[1] ?? (input.status !== null && /^[45]\d\d$/.test(input.status) ? input.status[0] : null)
   if (input.delayed || statusClass === '4') return { type: 'soft', why: 'temporary failure' }
   if (softText.test(text) && !permanentText.test(text)) return { type: 'soft', why: describeMatch(softText, text) }
+  if (senderRefusedText.test(text)) return { type: 'block', why: describeMatch(senderRefusedText, text) }
   if (hardText.test(text)) return { type: 'hard', why: describeMatch(hardText, text) }
   if (blockText.test(text)) return { type: 'block', why: describeMatch(blockText, text) }
   if (enhanced) {
@@ -130,27 +135,39 @@ export function bounceFromDeliveryStatus(message: ParsedMessage, status: Deliver
 /**
  * A bounce recognised from the text of a non-standard notice (qmail, old Exchange, Exim or
  * Sendmail without a DSN part, provider-specific formats): needs a mail-system sender or a
- * bounce subject, plus failure wording in the body; takes the SMTP status or reply code
- * when present.
+ * bounce subject, plus failure wording in the notice — or, from a mail-system sender, an
+ * SMTP status or reply code next to an address, whatever the language. Only the notice is
+ * read, never the returned copy of our message (whose headers say "DKIM", "spam", …).
  */
 export function bounceFromText(message: ParsedMessage, hasBounceSubject: boolean): BounceVerdict | null {
   const fromSystem = message.automation.fromMailerDaemon || isMailerDaemonAddress(message.from?.address) || /mail delivery (?:system|subsystem)|postmaster|mailer-daemon|mail administrator|microsoft outlook/i.test(message.from?.name ?? '')
-  const body = message.text.slice(0, 20_000)
-  const failure = failureText.test(body) || failureText.test(message.subject)
-  const delay = delayText.test(body) || /\(delay\)|delayed|verz[oö]gert/i.test(message.subject)
   if (!(fromSystem || hasBounceSubject)) return null
-  if (!failure && !delay && !(fromSystem && hasBounceSubject)) return null
+  const body = noticePart(message.text.slice(0, 20_000))
+  const failure = failureText.test(body) || failureText.test(message.subject)
+  const delay = delayText.test(body) || /\(delay\)|delayed|verz[oö]gert|warning/i.test(message.subject)
   const diagnosticLine = findDiagnosticLine(body)
   const statusCode = diagnosticLine !== null ? statusFromText(diagnosticLine) : statusFromText(body)
-  const delayed = delay && !failure
+  const codeNextToAddress = fromSystem && diagnosticLine !== null && statusCode !== null && /@/.test(body)
+  if (!failure && !delay && !(fromSystem && hasBounceSubject) && !codeNextToAddress) return null
+  const delayed = delay && !failure && !(statusCode !== null && statusCode.startsWith('5'))
   const { type, why } = bounceTypeFor({ status: statusCode, diagnostic: diagnosticLine ?? body, delayed })
   const recipient = findRecipient(message, body)
   const sourceWords = fromSystem ? 'mail-system sender' : 'bounce subject'
   return {
     bounce: { type, status: statusCode, diagnostic: diagnosticLine, recipient },
     reason: `non-standard bounce (${sourceWords}${statusCode ? `, status ${statusCode}` : ''}): ${type} bounce${why ? ` (${why})` : ''}`,
-    confidence: failure || delay ? 0.92 : 0.8,
+    confidence: failure || delay ? 0.92 : codeNextToAddress ? 0.85 : 0.8,
   }
+}
+
+/** Where a bounce notice ends and the returned copy of the message begins (a separator line, or a header block). */
+const returnedCopyPattern =
+  /^[ \t]*(?:[-=*_|]{2,}[^\n]*\b(?:copy of|original message|returned message|original|message text follows|header of the original|headers follow|kopie|nachricht|message d'origine|mensaje|mensagem|bericht|messaggio)\b[^\n]*|[-=*_ ]*(?:below this line is a copy|below is a copy of the original message|original message follows)[^\n]*|(?:received|return-path|dkim-signature|arc-seal|x-received):[^\n]*)$/im
+
+/** The notice part of a bounce body: everything before the returned copy of our message. */
+function noticePart(body: string): string {
+  const start = body.search(returnedCopyPattern)
+  return start > 0 ? body.slice(0, start) : body
 }
 
 /** The line of a bounce body that carries the remote server's answer. */

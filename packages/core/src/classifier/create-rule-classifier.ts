@@ -167,14 +167,16 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('unsubscribe', 0.95, `matched ${quote(analysis.unsubscribe)}`)
   }
 
-  const positives = analysis.positive.length + (analysis.shortPositive ? 1 : 0)
+  const proposals = analysis.meetingProposal.length
+  const positives = analysis.positive.length + proposals + (analysis.shortPositive ? 1 : 0) + (analysis.affirmation ? 1 : 0)
   const negatives = analysis.negative.length + analysis.negatedPositive.length + (analysis.shortNegative ? 1 : 0)
 
-  // Absence written without auto-reply headers.
+  // Absence written without auto-reply headers: absence words with a return date, or
+  // several absence phrases.
   if (analysis.outOfOffice.length >= 1 && positives === 0 && negatives === 0 && analysis.question.length === 0) {
-    const strong = analysis.outOfOffice.length >= 2 || /out of (?:the )?office|abwesend|absent|ausente|afwezig/.test(analysis.folded)
+    const returnDate = returnDateOf(message, analysis)
+    const strong = returnDate !== null || analysis.outOfOffice.length >= 2 || /out of (?:the )?office|abwesend|absent|ausente|afwezig/.test(analysis.folded)
     if (strong) {
-      const returnDate = returnDateOf(message, analysis)
       return result('out_of_office', ruleConfidence.likely, `absence wording ${quote(analysis.outOfOffice)} without auto-reply headers`, returnDate ? { returnDate } : {})
     }
   }
@@ -192,7 +194,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   }
 
   const firmNegatives = analysis.negative.length + analysis.negatedPositive.length
-  if (analysis.undecided.length > 0 && analysis.positive.length === 0 && firmNegatives === 0) {
+  if (analysis.undecided.length > 0 && analysis.positive.length === 0 && proposals === 0 && firmNegatives === 0) {
     return result('unknown', 0.45, `undecided: matched ${quote(analysis.undecided)}`)
   }
 
@@ -209,11 +211,15 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
 
   if (positives > 0 && negatives === 0) {
     if (analysis.positive.length > 0) return result('positive', ruleConfidence.clear, `matched ${quote(analysis.positive)}`)
-    return result('positive', ruleConfidence.likely, `short affirmative reply '${analysis.shortPositive?.phrase ?? ''}'`)
+    if (proposals > 0) return result('positive', ruleConfidence.clear, `proposes or accepts a meeting time: ${quote(analysis.meetingProposal)}`)
+    const affirmation = analysis.shortPositive ?? analysis.affirmation
+    return result('positive', ruleConfidence.likely, `${analysis.shortPositive ? 'short affirmative reply' : 'opens with a yes'} '${affirmation?.phrase ?? ''}'`)
   }
 
   if (positives > 0 && negatives > 0) {
-    return result('unknown', 0.4, `mixed signals: matched ${quote(analysis.positive.length > 0 ? analysis.positive : [analysis.shortPositive ?? { phrase: '', language: 'en', index: 0 }])} and ${quote([...analysis.negative, ...analysis.negatedPositive].length > 0 ? [...analysis.negative, ...analysis.negatedPositive] : [analysis.shortNegative ?? { phrase: '', language: 'en', index: 0 }])}`)
+    const positiveHits = [...analysis.positive, ...analysis.meetingProposal, ...[analysis.shortPositive, analysis.affirmation].filter((hit) => hit !== null)]
+    const negativeHits = [...analysis.negative, ...analysis.negatedPositive, ...[analysis.shortNegative].filter((hit) => hit !== null)]
+    return result('unknown', 0.4, `mixed signals: matched ${quote(positiveHits)} and ${quote(negativeHits)}`)
   }
 
   if (analysis.question.length > 0) {

@@ -5,7 +5,8 @@ import { germanPhrases } from './phrases/german.js'
 import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
 import { portuguesePhrases } from './phrases/portuguese.js'
 import { spanishPhrases } from './phrases/spanish.js'
-import { countWords, foldText, wordsAfter, wordsBefore } from './normalize-text.js'
+import { countWords, expandShorthand, foldText, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
+import { compileSentencePatterns, findAffirmation, findLaterContact, findMeetingProposals, type SentencePatterns } from './sentence-signals.js'
 
 /** Every built-in language's phrases. */
 export const builtInPhrases: readonly LanguagePhrases[] = [
@@ -70,6 +71,10 @@ export interface IntentAnalysis {
   leftCompany: PhraseHit[]
   /** The whole reply is a short affirmation ("Yes please!"). */
   shortPositive: PhraseHit | null
+  /** The reply opens with a yes ("Sure, …", "Grundsätzlich ja.", "Claro que sí, …"). */
+  affirmation: PhraseHit | null
+  /** Sentences that propose or accept a meeting time ("Does Tuesday work?", "Passt Ihnen Donnerstag um 10 Uhr?"). */
+  meetingProposal: PhraseHit[]
   /** The whole reply is a short refusal ("No."), or the reply opens with "No," */
   shortNegative: PhraseHit | null
   /** Question marks in the reply. */
@@ -85,6 +90,9 @@ interface CompiledPhrases {
   shortPositive: RegExp | null
   shortNegative: RegExp | null
   stopwords: ReadonlySet<string>
+  sentence: SentencePatterns
+  /** The language's detail questions (price, how it works), not global: for testing one sentence. */
+  detailQuestion: RegExp | null
 }
 
 const compiledCache = new WeakMap<readonly LanguagePhrases[], CompiledPhrases[]>()
@@ -106,6 +114,8 @@ function compile(phrases: readonly LanguagePhrases[]): CompiledPhrases[] {
       shortPositive: whole(language.shortPositive),
       shortNegative: whole(language.shortNegative),
       stopwords: new Set(language.stopwords),
+      sentence: compileSentencePatterns(language),
+      detailQuestion: language.question.length === 0 ? null : new RegExp(language.question.map((source) => `(?:${source})`).join('|')),
     }
   })
   compiledCache.set(phrases, compiled)
@@ -122,7 +132,11 @@ function withoutGreeting(folded: string): string {
   return lines.join('\n').trim()
 }
 
-const leadingNo = /^(?:no|nope|nah|nein|non|nee|nao|neen)\b(?![ ,]*(?:problem|prob|worries|worry|stress|rush|hurry|pressure|hay problema|hay prisa|problema|probleem|probleme|souci|te preocupes|se preocupe|need to|idea))/
+/**
+ * A reply that opens with a bare "No" ("No.", "Nope, we're good", "No thanks"): the word
+ * must stand alone — "No soy yo quien decide" or "No me corresponde" negate something else.
+ */
+const leadingNo = /^(?:no|nope|nah|nein|non|nee|nao|neen)(?:\s*[,.!;:–—-]|\s*$|\s+(?:thanks?|thank you|danke|merci|gracias|obrigad[oa]|bedankt|dank je|dank u|hoor)\b)(?![ ,]*(?:problem|prob|worries|worry|stress|rush|hurry|pressure|hay problema|hay prisa|problema|probleem|probleme|souci|te preocupes|se preocupe|need to|idea))/
 
 /**
  * Finds interest, questions, referrals, refusals, timing objections, unsubscribe wishes and
@@ -131,7 +145,10 @@ const leadingNo = /^(?:no|nope|nah|nein|non|nee|nao|neen)\b(?![ ,]*(?:problem|pr
  * before it; "nicht", "pas", "niet" after it) is reported as `negatedPositive`.
  */
 export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] = builtInPhrases): IntentAnalysis {
-  const folded = foldText(text.length > 20_000 ? text.slice(0, 20_000) : text)
+  const folded = expandShorthand(foldText(text.length > 20_000 ? text.slice(0, 20_000) : text))
+  // Unsubscribe and referral requests are read without "please"/"bitte"/"alsjeblieft" and
+  // similar fillers, which sit anywhere in them ("haal mij alsjeblieft van de lijst").
+  const lean = withoutPoliteness(folded)
   const compiled = compile(phrases)
   const analysis: IntentAnalysis = {
     folded,
@@ -148,6 +165,8 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     leftCompany: [],
     shortPositive: null,
     shortNegative: null,
+    affirmation: null,
+    meetingProposal: [],
     questionMarks: (folded.replace(/https?:\/\/\S+/g, '').match(/\?/g) ?? []).length,
     words: countWords(folded),
     languages: rankLanguages(folded, compiled),
@@ -160,12 +179,13 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
       const pattern = language.patterns[category]
       if (pattern === null) continue
       pattern.lastIndex = 0
-      for (const match of folded.matchAll(pattern)) {
+      const source = category === 'unsubscribe' || category === 'referral' ? lean : folded
+      for (const match of source.matchAll(pattern)) {
         if (match[0] === '') continue
         const hit: PhraseHit = { phrase: match[0].trim(), language: language.source.language, index: match.index }
         if (category === 'positive') {
-          const before = wordsBefore(folded, match.index, 4)
-          const after = wordsAfter(folded, match.index + match[0].length, 3)
+          const before = wordsBefore(source, match.index, 4)
+          const after = wordsAfter(source, match.index + match[0].length, 3)
           const negated =
             before.some((word, position) => isNegation(word, before[position + 1], negationsBefore)) ||
             after.some((word) => negationsAfter.has(word)) ||
@@ -174,7 +194,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
           else analysis.positive.push(hit)
         } else if (category === 'referral') {
           // "looping in nobody", "cc'ing no one": a referral phrase that names no one.
-          const after = wordsAfter(folded, match.index + match[0].length, 2)
+          const after = wordsAfter(source, match.index + match[0].length, 2)
           if (after[0] === 'nobody' || after[0] === 'noone' || (after[0] === 'no' && after[1] === 'one')) continue
           analysis.referral.push(hit)
         } else {
@@ -203,6 +223,11 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     const opening = leadingNo.exec(core)
     if (opening) analysis.shortNegative = { phrase: opening[0], language: 'en', index: 0 }
   }
+  const sentencePatterns = compiled.map((language) => language.sentence)
+  analysis.affirmation = findAffirmation(core, sentencePatterns, analysis.languages.slice(0, 2))
+  const isDetailQuestion = (sentence: string) => compiled.some((language) => language.detailQuestion?.test(sentence) === true)
+  analysis.meetingProposal = findMeetingProposals(folded, sentencePatterns, isDetailQuestion)
+  analysis.deferral.push(...findLaterContact(folded, sentencePatterns))
   return analysis
 }
 

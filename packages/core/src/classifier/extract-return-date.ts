@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node'
 import type { RuleLanguage } from './phrases/language-phrases.js'
+import { findDateMentions } from './find-date-mentions.js'
 import { foldText } from './normalize-text.js'
 
 const parsers: Record<RuleLanguage, chrono.Chrono> = {
@@ -57,15 +58,27 @@ export function extractReturnDate(text: string, messageDate: Date, languages: re
       }
       if (date.getTime() < earliest || date.getTime() > latest) continue
       if (!result.start.isCertain('day') && !result.start.isCertain('weekday') && !result.start.isCertain('month')) continue
-      const before = foldText(source.slice(Math.max(0, result.index - 60), result.index)).trimEnd()
-      let score = 1
-      if (returnWords.test(before)) score = 3
-      else if (untilWords.test(before) || end !== undefined) score = 2
+      const score = supportFor(source, result.index, end !== undefined)
       if (languageBest === null || score > languageBest.score || (score === languageBest.score && date.getTime() > languageBest.date.getTime())) {
         languageBest = { date, score }
       }
     }
     if (languageBest !== null && (best === null || languageBest.score > best.score)) best = languageBest
   }
+  // Forms chrono does not read (calendar weeks, "14.3.", "the 21st") count only with the
+  // same support as chrono's best, so a date chrono read is never replaced by a weaker one.
+  for (const mention of findDateMentions(source, messageDate, order)) {
+    if (mention.date.getTime() < earliest || mention.date.getTime() > latest) continue
+    const score = supportFor(source, mention.index, false)
+    if (best === null || score > best.score || (mention.precise === true && score === best.score)) best = { date: mention.date, score }
+  }
   return best?.date ?? null
+}
+
+/** 3 after "back/return/…", 2 after "until/bis/…" (or for the end of a range), else 1. */
+function supportFor(source: string, index: number, isRangeEnd: boolean): number {
+  const before = foldText(source.slice(Math.max(0, index - 60), index)).trimEnd()
+  if (returnWords.test(before)) return 3
+  if (untilWords.test(before) || isRangeEnd) return 2
+  return 1
 }

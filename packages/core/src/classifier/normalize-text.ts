@@ -44,3 +44,35 @@ export function wordsAfter(folded: string, end: number, maxWords = 4): string[] 
 export function countWords(folded: string): number {
   return folded.split(/[^a-z0-9'@.-]+/).filter((word) => /[a-z0-9]/.test(word)).length
 }
+
+/** Chat shorthand and frequent misspellings, written out (folded text in, folded text out). */
+const shorthand: readonly [RegExp, string][] = [
+  // Only after English words: "u" is Dutch for the formal "you" ("kunt u", "wat dacht u van").
+  [/\b(can|could|do|did|are|will|would|thank|see|let|if|for|to|with|when|have|got|meet|call|send|tell|and) u\b/g, '$1 you'],
+  [/\b(can|could|do|did|are|will|would|when) ur\b/g, '$1 your'],
+  [/\b(?:pls|plz|pl[sz]e)\b/g, 'please'],
+  [/\b(?:thx|thnx|tnx)\b/g, 'thanks'],
+  [/\b(?:tmrw|tmrow|tmr|tomoz|tomorow|tommorow|tommorrow)\b/g, 'tomorrow'],
+  [/\b(?:intrested|interrested|intersted|interessted|insterested|interestd)\b/g, 'interested'],
+  [/\b(?:intresting|interresting|intersting)\b/g, 'interesting'],
+  [/\b(?:unsubcribe|unsubscibe|unsusbscribe|unsubsribe)\b/g, 'unsubscribe'],
+  [/\b(?:cant)\b/g, "can't"],
+  [/\b(?:dont)\b/g, "don't"],
+  [/\b(?:wont)\b/g, "won't"],
+]
+
+/** Writes out chat shorthand ("u" → "you", "pls" → "please") and fixes frequent misspellings ("intrested"). */
+export function expandShorthand(folded: string): string {
+  let text = folded
+  for (const [pattern, replacement] of shorthand) text = text.replace(pattern, replacement)
+  return text
+}
+
+/** Politeness and filler words that sit inside requests in the six languages. */
+const politeness =
+  /\b(?:please|kindly|just|simply|bitte|einfach|doch|mal|s'il vous plait|s'il te plait|svp|stp|plutot|directement|donc|por favor|porfa|mejor|directamente|por gentileza|alsjeblieft|alstublieft|aub|a\.u\.b\.|even|maar|gerust|graag)\b ?/g
+
+/** Folded text without politeness and filler words ("haal mij alsjeblieft van de lijst" → "haal mij van de lijst"). */
+export function withoutPoliteness(folded: string): string {
+  return folded.replace(politeness, '')
+}

@@ -18,6 +18,12 @@ export interface ExtractReplyTextOptions {
   maxInputLength?: number
   /** Remove the signature (after `-- `, a closing formula or a mobile footer). Default true. */
   removeSignature?: boolean
+  /**
+   * The sender's display name (`From: Hannah Scott <…>`). A line that is just this name
+   * or its first word ("Hannah", "- Hannah Scott") after the reply's first line starts the
+   * signature, so a booking link or job title under it is not read as the reply.
+   */
+  senderName?: string
 }
 
 const quotedLinePattern = /^[ \t]*>/
@@ -55,7 +61,7 @@ export function extractReplyText(body: string, options: ExtractReplyTextOptions 
     }
   }
   kept = kept.filter((line) => !quotedLinePattern.test(line))
-  if (removeSignature) kept = cutSignature(kept)
+  if (removeSignature) kept = cutSignature(kept, signatureNamePattern(options.senderName))
   return tidy(kept)
 }
 
@@ -85,14 +91,29 @@ export function findQuoteStart(lines: readonly string[]): QuoteStart | null {
     for (let span = 1; span <= 3 && index + span - 1 < lines.length; span++) {
       const next = (lines[index + span - 1] ?? '').trim()
       if (span > 1 && (next === '' || quotedLinePattern.test(next))) break
+      // A wrapped quote header does not end a sentence on its first line, and when the next
+      // line is a quote header by itself while this one does not start like one, the quote
+      // starts there (Spark writes it right under the reply's last line).
+      if (span === 2 && /[.!?]$/.test(joined)) break
+      const nextLower = next.toLowerCase()
+      if (span > 1 && isReplyHeader(nextLower) && (replyHeaderOpening.test(nextLower) || !startsLikeReplyHeader(joined))) break
       joined = span === 1 ? next.toLowerCase() : `${joined} ${next.toLowerCase()}`
       if (joined.length > 400) break
-      if (replyHeaderPatterns.some((pattern) => pattern.test(joined)) && looksLikeReplyHeader(joined)) {
-        return { index, length: span }
-      }
+      if (isReplyHeader(joined)) return { index, length: span }
     }
   }
   return null
+}
+
+const replyHeaderOpening = /^(?:on|am|le|el|em|op|no dia|às)\s/
+
+/** The first line of a quote header that a client wrapped: "On Tue, Mar 4, 2025 at 10:11 AM Sam Carter <". */
+function startsLikeReplyHeader(lower: string): boolean {
+  return replyHeaderOpening.test(lower) || /\d{1,2}[:.h]\d{2}|\d{4}|\d{1,2}[./-]\d{1,2}/.test(lower)
+}
+
+function isReplyHeader(lower: string): boolean {
+  return replyHeaderPatterns.some((pattern) => pattern.test(lower)) && looksLikeReplyHeader(lower)
 }
 
 /** A reply header names a date, a time or an address — not just "… wrote:" in prose. */
@@ -120,13 +141,25 @@ function startsHeaderBlock(lines: readonly string[], index: number): boolean {
   return fields >= 2
 }
 
-function cutSignature(lines: string[]): string[] {
+/** Matches a line that is only the sender's name or first name ("Hannah", "- Hannah Scott"). */
+function signatureNamePattern(senderName: string | undefined): RegExp | null {
+  const name = (senderName ?? '').replace(/["']/g, '').replace(/\s+/g, ' ').trim()
+  const first = name.split(' ')[0] ?? ''
+  if (name.length < 2 || first.length < 2 || /@/.test(name)) return null
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`^[-–—~*\\s]*(?:${escape(name)}|${escape(first)})[\\s.,]*$`, 'iu')
+}
+
+function cutSignature(lines: string[], namePattern: RegExp | null = null): string[] {
   const firstContent = lines.findIndex((line) => line.trim() !== '')
   if (firstContent < 0) return []
   for (let index = firstContent; index < lines.length; index++) {
     const raw = lines[index] ?? ''
     const line = raw.trim()
     const lower = line.toLowerCase()
+    if (namePattern !== null && index > firstContent && namePattern.test(line)) {
+      return lines.slice(0, index)
+    }
     if ((raw === '-- ' || raw === '--' || line === '—' || /^(?:_{8,}|-{8,})$/.test(line)) && index > firstContent) {
       return lines.slice(0, index)
     }

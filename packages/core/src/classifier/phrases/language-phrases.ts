@@ -38,4 +38,25 @@ export interface LanguagePhrases {
   autoReply: readonly string[]
   /** "No longer with the company". */
   leftCompany: readonly string[]
+  /**
+   * Words that open a reply with a yes ("yes", "sure", "grundsätzlich ja", "oui", "claro",
+   * "prima"): matched at the start of the reply (after a greeting). A reply that opens
+   * with one and says nothing against it is interest ("Sure, does Tuesday work?").
+   */
+  affirmations?: readonly string[]
+  /** A day or time a meeting could be at ("Tuesday", "thurs", "3pm", "morgen ab 14 Uhr", "jeudi 14h"). */
+  meetingTimes?: readonly string[]
+  /**
+   * Words that offer or accept a time ("works", "I'm free", "passt", "ça vous irait",
+   * "te va bien", "pode ser", "kan"). A sentence with a meeting time and one of these — or
+   * a short question naming a time ("Thursday 3pm CET?") — is a meeting proposal: positive.
+   */
+  meetingProposals?: readonly string[]
+  /** Asking to be contacted again ("check back", "melden Sie sich", "recontactez-moi", "escríbeme"). */
+  contactLater?: readonly string[]
+  /**
+   * A later time ("in June", "next year", "in a couple of months", "nach dem Sommer"): in the
+   * same sentence as `contactLater` it makes a timing objection (negative).
+   */
+  laterTimes?: readonly string[]
 }

@@ -26,6 +26,8 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bsim,? (?:claro|com certeza|tenho interesse|vamos|pode ser|por favor|perfeito|sem duvida)',
     '\\b(?:com (?:muito )?prazer|bora)\\b',
     '\\bconte(?:-me)? mais\\b',
+    '\\bachei (?:bacana|interessante|legal|otimo|muito bom|bem interessante)\\b',
+    '\\b(?:me|nos) (?:liga|ligue|chama|chame)\\b',
   ],
   shortPositive: ['(?:sim|claro|com certeza|tenho interesse|por que nao|porque nao|com prazer|bora|interessado|interessada)(?: (?:obrigado|obrigada|claro))?'],
   question: [
@@ -48,6 +50,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bquem (?:trata|cuida|decide|responde) (?:disso|desse|deste|dessa|desta|sobre)\\b',
     '\\b(?:escreva|mande um e-?mail|envie um e-?mail) (?:para|ao|a)\\b',
     '\\b(?:copiei|coloquei em copia|coloco em copia|estou copiando|encaminhei|encaminhando|vou encaminhar)\\b',
+    '\\b(?:isso|essa area|esta area|esse assunto)? ?nao e comigo\\b',
   ],
   negative: [
     '\\bnao (?:tenho|temos) interesse\\b',
@@ -61,6 +64,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bja (?:temos|usamos|utilizamos|trabalhamos com|possuimos|contamos com)\\b',
     '\\bnao (?:e|faz sentido|se aplica) (?:para nos|pra nos|para a gente|no momento)?\\b',
     '\\bnao faz sentido\\b',
+    '\\bnao (?:estamos|estou) (?:procurando|buscando)\\b',
   ],
   shortNegative: ['(?:nao|nao obrigado|nao obrigada|sem interesse|nao tenho interesse|nao temos interesse)'],
   deferral: [
@@ -69,6 +73,8 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:talvez|quem sabe) (?:mais (?:para|pra) frente|mais tarde|no proximo (?:ano|trimestre)|daqui a (?:alguns|uns|\\d+) meses)\\b',
     '\\b(?:volte|retome|entre em contato|entre em contacto) (?:a falar )?(?:comigo |connosco |conosco )?(?:no proximo|daqui a|em)\\b.{0,20}\\b(?:meses|ano|trimestre)\\b',
     '\\b(?:no proximo (?:ano|trimestre|semestre)|daqui a (?:alguns|uns|\\d+|seis|tres) meses)\\b',
+    '\\bnao e (?:o|um) (?:melhor )?momento\\b',
+    '\\bnao e uma boa hora\\b',
   ],
   undecided: [
     '\\bvou (?:pensar|verificar|ver com|conversar com|avaliar)\\b',
@@ -83,7 +89,9 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:pare|parem|deixe|deixem) de (?:me |nos )?(?:enviar|mandar|contatar|contactar|escrever)\\b',
     '\\bnao (?:quero|desejo|queremos) (?:mais )?receber\\b',
     '\\bnao (?:quero|queremos) (?:mais )?(?:emails|e-mails|mensagens|contato|contacto)\\b',
-    '\\blgpd\\b',
+    '\\blgpd\\b.{0,80}\\b(?:apag|exclu|remov|elimin)',
+    '\\b(?:ser |seja |quero ser )?(?:removid[oa]|retirad[oa]|excluid[oa]|descadastrad[oa]|tirad[oa]) (?:da|de|do|desta|dessa|deste|desse) (?:lista|base|cadastro|mailing)\\b',
+    '\\bme (?:descadastr[ae]|tir[ae]|remov[ae]|exclu[ai])\\b',
   ],
   outOfOffice: [
     '\\b(?:estou|estarei|encontro-me|me encontro) (?:atualmente |actualmente )?(?:fora do escritorio|de ferias|ausente|em viagem|de licenca|fora)\\b',
@@ -104,5 +112,38 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bnao (?:trabalha|faz parte|esta) mais (?:na|no|com|da|do)\\b',
     '\\bdeixou (?:a empresa|a companhia|de trabalhar)\\b',
     '\\bja nao (?:trabalha|faz parte|esta) (?:na|no|com|da|do)\\b',
+  ],
+  affirmations: ['sim', 'claro', 'com certeza', 'bora', 'com (?:muito )?prazer', 'sem duvida', 'combinado', 'pode ser', 'por que nao', 'porque nao'],
+  meetingTimes: [
+    '\\b(?:na |nesta |proxima |essa |esta |ate |de )(?:segunda|terca|quarta|quinta|sexta)\\b',
+    '\\b(?:segunda|terca|quarta|quinta|sexta)-feira\\b',
+    '\\bamanha\\b',
+    '\\b\\d{1,2} ?h(?:\\d{2})?\\b',
+    '\\bas \\d{1,2}\\b',
+    '\\b(?:semana que vem|proxima semana)\\b',
+    '\\b(?:de|pela|a|na|esta) (?:manha|tarde)\\b',
+  ],
+  meetingProposals: [
+    '\\b(?:pode ser|fica bom|fica melhor|serve|te atende|combinado)\\b',
+    '\\btenho (?:disponibilidade|agenda|horario)\\b',
+    '\\b(?:estou|estamos) (?:livres?|disponive(?:l|is))\\b',
+    '\\b(?:podemos|posso|conversar|ligar|call|reuniao|marcar|agendar|falar)\\b',
+  ],
+  contactLater: [
+    '\\b(?:me|nos) procur(?:e|a|em)\\b',
+    '\\bvolt(?:e|a|em) a (?:falar|entrar em contato|me procurar|nos procurar)\\b',
+    '\\bentr(?:e|a) em conta(?:c)?to\\b',
+    '\\b(?:me|nos) cham(?:e|a)\\b',
+    '\\b(?:retome|retomamos|falamos|conversamos)\\b',
+  ],
+  laterTimes: [
+    '\\b(?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\\b',
+    '\\b(?:no )?(?:segundo|proximo) semestre\\b',
+    '\\b(?:ano|semestre|trimestre) que vem\\b',
+    '\\b(?:no )?proximo (?:ano|trimestre|mes)\\b',
+    '\\bdaqui a (?:alguns|uns|\\d+|dois|tres|seis) (?:meses|semanas)\\b',
+    '\\bdepois (?:do verao|das ferias)\\b',
+    '\\bmais (?:para|pra) frente\\b',
+    '\\bem 20[2-9]\\d\\b',
   ],
 }

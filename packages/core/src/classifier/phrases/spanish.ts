@@ -26,6 +26,10 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:con mucho gusto|encantad[oa] de (?:hablar|conversar|reunirme))\\b',
     '\\bcuentame mas\\b',
     '\\b(?:me|nos) (?:viene|va) bien\\b',
+    '\\b(?:me|nos) encaja\\b',
+    '\\b(?:agenda|agendemos|programa|programemos|cuadra|cuadremos|organiza|reserva|pon|ponme|buscamos) (?:algo|una (?:llamada|reunion|cita|call|videollamada)|un (?:hueco|rato|call|momento))\\b',
+    '\\b(?:tienes|tiene|teneis|tenes) (?:un )?hueco\\b',
+    '\\b(?:como|cuando) (?:lo hacemos|quedamos|nos vemos|hablamos)\\b',
   ],
   shortPositive: ['(?:si|claro|por supuesto|me interesa|con gusto|interesado|interesada|por que no)(?: (?:gracias|claro))?'],
   question: [
@@ -50,6 +54,10 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:te|le|les) (?:pongo en copia|copio)\\b',
     '\\b(?:paso|reenvio|he reenviado|reenvie) (?:tu|su) (?:correo|mensaje|email|e-mail) a\\b',
     '\\b(?:he reenviado|reenvie|reenviado|pongo en copia|en copia)\\b',
+    '\\bno me corresponde\\b',
+    '\\bno soy yo (?:quien|el que|la que)\\b',
+    '\\b(?:escribe|escribele|habla|hablale|contacta|contactale|pregunta|preguntale|dirigete) (?:a|con)\\b(?! (?:mi|migo|nosotros)\\b)',
+    '\\b(?:lo lleva|lo gestiona|lo ve|se encarga) (?:mi companer[oa]|mi jef[ea]|[a-z]+)\\b',
   ],
   negative: [
     '\\bno (?:me|nos) interesa\\b',
@@ -63,6 +71,9 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bya (?:tenemos|usamos|utilizamos|trabajamos|contamos)\\b',
     '\\bno (?:es|encaja|aplica) (?:para nosotros|relevante|con nosotros)\\b',
     '\\bno encaja\\b',
+    '\\bno (?:nos|me) hace(?:n)? falta\\b',
+    '\\bno\\b[^.!?\\n]{0,30}\\bnecesit(?:amos|emos|o|aria|ariamos)\\b',
+    '\\bno (?:estamos|estoy) buscando\\b',
   ],
   shortNegative: ['(?:no|no gracias|no me interesa|no nos interesa|no interesado)'],
   deferral: [
@@ -71,6 +82,8 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:quizas|quiza|tal vez|a lo mejor) (?:mas adelante|el proximo (?:ano|trimestre)|en unos meses|despues)\\b',
     '\\b(?:contacta|contacte|escribe|escriba)(?:me|nos)? (?:de nuevo |otra vez )?(?:en|el proximo|dentro de)\\b.{0,20}\\b(?:meses|ano|trimestre)\\b',
     '\\b(?:el proximo (?:ano|trimestre)|dentro de (?:unos|\\d+|seis|tres) meses)\\b',
+    '\\bahora mismo no\\b',
+    '\\b(?:estamos|estoy) (?:a tope|liad[oa]s?|hasta arriba|saturad[oa]s?)\\b',
   ],
   undecided: [
     '\\b(?:lo pensare|lo voy a pensar|lo consultare|lo tengo que pensar)\\b',
@@ -86,6 +99,7 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bno (?:quiero|deseo|queremos) recibir\\b',
     '\\bno (?:mas|mas) (?:correos|emails|mensajes)\\b',
     '\\bdesuscribir(?:me)?\\b',
+    '\\bno (?:me|nos) vuelv(?:a|an|as) a (?:escribir|contactar|molestar|mandar|enviar)\\b',
   ],
   outOfOffice: [
     '\\b(?:estoy|estare|me encuentro) (?:actualmente |de )?(?:fuera de la oficina|de vacaciones|ausente|de viaje|de baja|de permiso|fuera)\\b',
@@ -95,6 +109,7 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bpara (?:asuntos|temas|cualquier asunto) urgentes?\\b',
     '\\bvacaciones\\b',
     '\\bausente\\b',
+    '\\ba la vuelta\\b',
   ],
   autoReply: [
     '\\bgracias por (?:su|tu) (?:mensaje|correo|consulta)\\b',
@@ -105,5 +120,37 @@ export const spanishPhrases: LanguagePhrases = {
   leftCompany: [
     '\\bya no (?:trabaja|forma parte|esta) (?:en|con|de)\\b',
     '\\bha dejado (?:la empresa|la compania|de trabajar)\\b',
+  ],
+  affirmations: ['si', 'claro(?: que si)?', 'vale', 'por supuesto', 'desde luego', 'dale', 'con gusto', 'encantad[oa]', 'de acuerdo', 'por que no'],
+  meetingTimes: [
+    `\\b${weekday}\\b`,
+    '\\bmanana\\b',
+    '\\ba las? \\d{1,2}\\b',
+    '\\b\\d{1,2}(?::\\d{2})? ?(?:h|hs|am|pm)\\b',
+    '\\b(?:la )?(?:semana que viene|proxima semana)\\b',
+    '\\b(?:por la|esta) (?:manana|tarde)\\b',
+  ],
+  meetingProposals: [
+    '\\b(?:te|le|os|les) (?:va|viene|encaja|cuadra|parece) bien\\b',
+    '\\b(?:te|le) (?:parece|encaja|cuadra)\\b',
+    '\\b(?:puedo|puedes|podemos|podriamos)\\b',
+    '\\b(?:estoy|estamos) (?:libres?|disponibles?)\\b',
+    '\\b(?:tienes|tengo) hueco\\b',
+    '\\b(?:hablamos|hablemos|llamame|llamada|reunion|agenda)\\b',
+  ],
+  contactLater: [
+    '\\b(?:escribeme|escribame|escribenos|contactame|contacteme|contactanos)\\b',
+    '\\bvuelv(?:e|a|an) a (?:escribir|contactar|escribirme|contactarme|intentarlo)\\b',
+    '\\b(?:retomamos|retomemos|hablamos)\\b',
+    '\\bponte en contacto\\b',
+  ],
+  laterTimes: [
+    '\\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)\\b',
+    '\\b(?:el )?(?:ano|trimestre|semestre) que viene\\b',
+    '\\bel proximo (?:ano|trimestre|semestre)\\b',
+    '\\bdentro de (?:unos|algunos|\\d+|dos|tres|seis) (?:meses|semanas)\\b',
+    '\\bdespues del? (?:verano|vacaciones|las vacaciones)\\b',
+    '\\bmas adelante\\b',
+    '\\ben 20[2-9]\\d\\b',
   ],
 }

@@ -1,0 +1,102 @@
+import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
+import { countWords } from './normalize-text.js'
+
+/** A signal found in one sentence of a reply. */
+export interface SentenceHit {
+  /** The sentence (folded). */
+  phrase: string
+  language: RuleLanguage
+  /** Offset of the sentence in the folded text. */
+  index: number
+}
+
+/** One language's compiled sentence-level patterns. */
+export interface SentencePatterns {
+  language: RuleLanguage
+  affirmation: RegExp | null
+  meetingTime: RegExp | null
+  meetingProposal: RegExp | null
+  contactLater: RegExp | null
+  laterTime: RegExp | null
+}
+
+function union(sources: readonly string[] | undefined): RegExp | null {
+  return sources === undefined || sources.length === 0 ? null : new RegExp(sources.map((source) => `(?:${source})`).join('|'))
+}
+
+export function compileSentencePatterns(language: LanguagePhrases): SentencePatterns {
+  const affirmations = language.affirmations ?? []
+  return {
+    language: language.language,
+    affirmation: affirmations.length === 0 ? null : new RegExp(`^(?:${affirmations.join('|')})(?=[\\s,.!;:)\\-–—]|$)`),
+    meetingTime: union(language.meetingTimes),
+    meetingProposal: union(language.meetingProposals),
+    contactLater: union(language.contactLater),
+    laterTime: union(language.laterTimes),
+  }
+}
+
+/** Sentences of folded text with their offsets; a sentence keeps its closing punctuation. */
+export function sentences(folded: string): { text: string; index: number }[] {
+  const result: { text: string; index: number }[] = []
+  for (const match of folded.matchAll(/[^.!?\n]+(?:[.!?]+|\n|$)/g)) {
+    const text = match[0].trim()
+    if (text !== '') result.push({ text, index: match.index })
+  }
+  return result
+}
+
+/** What follows a yes that makes it an acknowledgement, not interest ("Yes, got it", "Sure, received"). */
+const acknowledgement = /^[\s,.!:-]*(?:i |we )?(?:got (?:it|your)|received|saw|seen|have seen|read|noted|did|do|have|am|is|was|thanks for (?:the|your) (?:reminder|follow))/
+
+/** What is left after a yes when the reply is only "yes, thanks" in some language. */
+const onlyThanks = /^[\s,.!:-]*(?:thanks?|thank you|danke(?: schon| sehr)?|vielen dank|merci(?: beaucoup)?|gracias|muchas gracias|obrigad[oa]|bedankt|dank je|dank u)?[\s,.!]*$/
+
+/**
+ * The affirmation a reply opens with ("Sure, …", "Grundsätzlich ja.", "Claro que sí, …"),
+ * unless what follows only acknowledges receipt or thanks. `core` is the folded reply
+ * without its greeting line. A yes-word counts when punctuation follows it or when its
+ * language is one of the reply's two likeliest (`likely`): Portuguese "Já usamos …"
+ * ("we already use") folds to "ja" but is not a German yes.
+ */
+export function findAffirmation(core: string, languages: readonly SentencePatterns[], likely: readonly RuleLanguage[]): SentenceHit | null {
+  for (const patterns of languages) {
+    const match = patterns.affirmation?.exec(core)
+    if (match === null || match === undefined) continue
+    const rest = core.slice(match[0].length)
+    if (!/^\s*[,.!;:)\-–—]/.test(rest) && !likely.includes(patterns.language)) continue
+    if (acknowledgement.test(rest) || onlyThanks.test(rest)) return null
+    return { phrase: match[0], language: patterns.language, index: 0 }
+  }
+  return null
+}
+
+/**
+ * Sentences that propose or accept a meeting time: a day or time together with an offer
+ * or acceptance word ("Thursday works", "passt Ihnen Donnerstag", "te va bien el jueves"),
+ * or a short question naming a time ("Thursday 3pm CET?", "Kan donderdag om 10:00?").
+ * A sentence that also asks about price or details (`isDetailQuestion`) is not a proposal
+ * ("Can you send the pricing by Friday?").
+ */
+export function findMeetingProposals(folded: string, languages: readonly SentencePatterns[], isDetailQuestion: (sentence: string) => boolean): SentenceHit[] {
+  const hits: SentenceHit[] = []
+  for (const sentence of sentences(folded)) {
+    const shortQuestion = sentence.text.includes('?') && countWords(sentence.text) <= 12
+    const language = languages.find(
+      (patterns) => patterns.meetingTime?.test(sentence.text) === true && (shortQuestion || patterns.meetingProposal?.test(sentence.text) === true),
+    )
+    if (language === undefined || isDetailQuestion(sentence.text)) continue
+    hits.push({ phrase: sentence.text, language: language.language, index: sentence.index })
+  }
+  return hits
+}
+
+/** Sentences that ask to be contacted again at a later time ("Feel free to check back in a couple of months", "Escríbeme en junio"). */
+export function findLaterContact(folded: string, languages: readonly SentencePatterns[]): SentenceHit[] {
+  const hits: SentenceHit[] = []
+  for (const sentence of sentences(folded)) {
+    const language = languages.find((patterns) => patterns.contactLater?.test(sentence.text) === true && patterns.laterTime?.test(sentence.text) === true)
+    if (language !== undefined) hits.push({ phrase: sentence.text, language: language.language, index: sentence.index })
+  }
+  return hits
+}
