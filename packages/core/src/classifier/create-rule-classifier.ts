@@ -168,7 +168,11 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   }
 
   const proposals = analysis.meetingProposal.length
-  const positives = analysis.positive.length + proposals + (analysis.shortPositive ? 1 : 0) + (analysis.affirmation ? 1 : 0)
+  // A bare yes ("Sure, …") counts when the reply is short, asks something or has other
+  // signs of interest; a yes that only opens a long statement says little.
+  const affirmed = analysis.affirmation !== null && (analysis.words <= 8 || analysis.questionMarks > 0 || analysis.positive.length > 0 || proposals > 0)
+  const strongPositives = analysis.positive.length + proposals
+  const positives = strongPositives + (analysis.shortPositive ? 1 : 0) + (affirmed ? 1 : 0)
   const negatives = analysis.negative.length + analysis.negatedPositive.length + (analysis.shortNegative ? 1 : 0)
 
   // Absence written without auto-reply headers: absence words with a return date, or
@@ -202,6 +206,12 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('negative', positives > 0 ? ruleConfidence.likely : ruleConfidence.clear, `timing objection: matched ${quote(analysis.deferral)}`)
   }
 
+  // Only a bare yes, with a refusal ("Yes, we already use X") or a later time ("Sure, in Q3").
+  if (strongPositives === 0 && positives > 0 && (firmNegatives > 0 || analysis.laterTime.length > 0)) {
+    const why = firmNegatives > 0 ? `matched ${quote([...analysis.negative, ...analysis.negatedPositive])} after a bare yes` : `a bare yes for later (${quote(analysis.laterTime)}): timing objection`
+    return result('negative', ruleConfidence.likely, why)
+  }
+
   if (negatives > 0 && positives === 0) {
     const hits = [...analysis.negative, ...analysis.negatedPositive]
     const phrase = hits.length > 0 ? quote(hits) : `'${analysis.shortNegative?.phrase ?? ''}'`
@@ -217,7 +227,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   }
 
   if (positives > 0 && negatives > 0) {
-    const positiveHits = [...analysis.positive, ...analysis.meetingProposal, ...[analysis.shortPositive, analysis.affirmation].filter((hit) => hit !== null)]
+    const positiveHits = [...analysis.positive, ...analysis.meetingProposal, ...[analysis.shortPositive, affirmed ? analysis.affirmation : null].filter((hit) => hit !== null)]
     const negativeHits = [...analysis.negative, ...analysis.negatedPositive, ...[analysis.shortNegative].filter((hit) => hit !== null)]
     return result('unknown', 0.4, `mixed signals: matched ${quote(positiveHits)} and ${quote(negativeHits)}`)
   }

@@ -6,7 +6,7 @@ import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.j
 import { portuguesePhrases } from './phrases/portuguese.js'
 import { spanishPhrases } from './phrases/spanish.js'
 import { countWords, expandShorthand, foldText, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
-import { compileSentencePatterns, findAffirmation, findLaterContact, findMeetingProposals, type SentencePatterns } from './sentence-signals.js'
+import { compileSentencePatterns, findAffirmation, findLaterContact, findLaterTimes, findMeetingProposals, type SentencePatterns } from './sentence-signals.js'
 
 /** Every built-in language's phrases. */
 export const builtInPhrases: readonly LanguagePhrases[] = [
@@ -75,6 +75,8 @@ export interface IntentAnalysis {
   affirmation: PhraseHit | null
   /** Sentences that propose or accept a meeting time ("Does Tuesday work?", "Passt Ihnen Donnerstag um 10 Uhr?"). */
   meetingProposal: PhraseHit[]
+  /** A later time the reply names ("in Q3", "nächstes Jahr"): with only a bare yes, it is a timing objection. */
+  laterTime: PhraseHit[]
   /** The whole reply is a short refusal ("No."), or the reply opens with "No," */
   shortNegative: PhraseHit | null
   /** Question marks in the reply. */
@@ -167,6 +169,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     shortNegative: null,
     affirmation: null,
     meetingProposal: [],
+    laterTime: [],
     questionMarks: (folded.replace(/https?:\/\/\S+/g, '').match(/\?/g) ?? []).length,
     words: countWords(folded),
     languages: rankLanguages(folded, compiled),
@@ -228,6 +231,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   const isDetailQuestion = (sentence: string) => compiled.some((language) => language.detailQuestion?.test(sentence) === true)
   analysis.meetingProposal = findMeetingProposals(folded, sentencePatterns, isDetailQuestion)
   analysis.deferral.push(...findLaterContact(folded, sentencePatterns))
+  analysis.laterTime = findLaterTimes(folded, sentencePatterns)
   return analysis
 }
 

@@ -46,9 +46,13 @@ export function sentences(folded: string): { text: string; index: number }[] {
   return result
 }
 
-/** What follows a yes that makes it an acknowledgement, not interest ("Yes, got it", "Sure, received"). */
-const acknowledgement = /^[\s,.!:-]*(?:i |we )?(?:got (?:it|your)|received|saw|seen|have seen|read|noted|did|do|have|am|is|was|thanks for (?:the|your) (?:reminder|follow))/
-
+/**
+ * What follows a yes that makes it an acknowledgement or a reply to something else, not
+ * interest ("Yes, got it", "Oui, je confirme la réception", "Graag gedaan"), or turns it
+ * around ("Of course not", "Yes?").
+ */
+const acknowledgement =
+  /^[\s,.!:-]*(?:\?|(?:not|no|never|nicht|kein\w*|pas|non|nao|niet|geen|nunca|jamais)\b|(?:i |we )?(?:got (?:it|your)|received|saw|seen|have seen|read|noted|did|do|have|am|is|was|thanks for (?:the|your) (?:reminder|follow))|(?:this|that|it)'?s? (?:is )?(?:right|correct|me|the right)|correct|confirmed|je (?:confirme|l'ai)|bien recu|(?:c'est )?note|(?:das )?habe ich|ich habe (?:ihre|deine|die)|erhalten|gelesen|verstanden|geschehen|recibid[oa]|entendido|anotado|lo he (?:visto|leido|recibido)|recebid[oa]|recebi|ontvangen|gezien|gelezen|genoteerd|begrepen|gedaan)/
 /** What is left after a yes when the reply is only "yes, thanks" in some language. */
 const onlyThanks = /^[\s,.!:-]*(?:thanks?|thank you|danke(?: schon| sehr)?|vielen dank|merci(?: beaucoup)?|gracias|muchas gracias|obrigad[oa]|bedankt|dank je|dank u)?[\s,.!]*$/
 
@@ -81,15 +85,30 @@ export function findAffirmation(core: string, languages: readonly SentencePatter
 export function findMeetingProposals(folded: string, languages: readonly SentencePatterns[], isDetailQuestion: (sentence: string) => boolean): SentenceHit[] {
   const hits: SentenceHit[] = []
   for (const sentence of sentences(folded)) {
-    const shortQuestion = sentence.text.includes('?') && countWords(sentence.text) <= 12
-    const language = languages.find(
-      (patterns) => patterns.meetingTime?.test(sentence.text) === true && (shortQuestion || patterns.meetingProposal?.test(sentence.text) === true),
-    )
+    if (negation.test(sentence.text) || pastReference.test(sentence.text)) continue
+    // A short question is a proposal when it is about a time: it names a time of day or
+    // opens with the day ("Thursday 3pm CET?", "Kan donderdag om 10:00?") — not "Is Friday the deadline?".
+    const shortQuestion = sentence.text.includes('?') && countWords(sentence.text) <= 6
+    const language = languages.find((patterns) => {
+      const time = patterns.meetingTime?.exec(sentence.text)
+      if (time === null || time === undefined) return false
+      if (patterns.meetingProposal?.test(sentence.text) === true) return true
+      return shortQuestion && (time.index === 0 || timeOfDay.test(sentence.text))
+    })
     if (language === undefined || isDetailQuestion(sentence.text)) continue
     hits.push({ phrase: sentence.text, language: language.language, index: sentence.index })
   }
   return hits
 }
+
+/** A clock time: "3pm", "10:00", "14h", "10 Uhr", "om 10", "a las 11", "às 15". */
+const timeOfDay = /\b\d{1,2}(?:[:.h]\d{2}\b|\s?(?:am|pm|uhr|h)\b)|\b(?:om|a las|as|um|ab) \d{1,2}\b/
+
+/** A negation in the sentence: "I'm not free on Monday", "Tuesday doesn't work", "pas jeudi", "kein Termin". */
+const negation = /\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nicht|kein\w*|nie|pas|ne|jamais|nunca|nao|nem|niet|geen|nooit)\b|n'[a-z]/
+
+/** A sentence about the past, not a proposal: "Did you email me on Monday?", "You called last week". */
+const pastReference = /\b(?:did|was|were|yesterday|last (?:week|monday|tuesday|wednesday|thursday|friday)|[a-z]+ed (?:me|us))\b/
 
 /** Sentences that ask to be contacted again at a later time ("Feel free to check back in a couple of months", "Escríbeme en junio"). */
 export function findLaterContact(folded: string, languages: readonly SentencePatterns[]): SentenceHit[] {
@@ -97,6 +116,16 @@ export function findLaterContact(folded: string, languages: readonly SentencePat
   for (const sentence of sentences(folded)) {
     const language = languages.find((patterns) => patterns.contactLater?.test(sentence.text) === true && patterns.laterTime?.test(sentence.text) === true)
     if (language !== undefined) hits.push({ phrase: sentence.text, language: language.language, index: sentence.index })
+  }
+  return hits
+}
+
+/** Mentions of a later time anywhere in the reply ("in Q3", "nächstes Jahr", "en septiembre"). */
+export function findLaterTimes(folded: string, languages: readonly SentencePatterns[]): SentenceHit[] {
+  const hits: SentenceHit[] = []
+  for (const patterns of languages) {
+    const match = patterns.laterTime?.exec(folded)
+    if (match) hits.push({ phrase: match[0], language: patterns.language, index: match.index })
   }
   return hits
 }

@@ -96,7 +96,7 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bniet (?:meer|langer) (?:benaderd|gemaild|gecontacteerd|mailen|benaderen)\\b',
     '\\b(?:stop|stopt|hou op|houd op) (?:met )?(?:mailen|e-?mailen|sturen|benaderen)\\b',
     '\\bgeen (?:e-?mails|mails|berichten) meer\\b',
-    '\\bavg\\b.{0,80}\\b(?:verwijder|wis|bezwaar)',
+    '\\bavg\\b.{0,80}\\b(?:verwijder (?:mijn|me|mij)|wis mijn|maak bezwaar|mijn gegevens)',
   ],
   outOfOffice: [
     '\\b(?:ben|zijn) (?:momenteel |op dit moment |tot en met |tot )?(?:afwezig|op vakantie|met vakantie|niet op kantoor|met verlof|op reis|ziek)\\b',
@@ -118,7 +118,7 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bheeft (?:het bedrijf|ons bedrijf|de organisatie) verlaten\\b',
     '\\bwerkt (?:hier )?niet (?:meer|langer) (?:bij|voor)\\b',
   ],
-  affirmations: ['ja', 'jazeker', 'zeker', 'graag', 'ja graag', 'natuurlijk', 'waarom niet', 'akkoord', 'afgesproken', 'klinkt goed'],
+  affirmations: ['ja', 'jazeker', 'zeker', 'graag', 'ja graag', 'natuurlijk', 'akkoord', 'afgesproken', 'klinkt goed'],
   meetingTimes: [
     `\\b${weekday}(?:ochtend|middag|avond)?\\b`,
     '\\bmorgen(?:ochtend|middag)?\\b',

@@ -98,7 +98,7 @@ export const frenchPhrases: LanguagePhrases = {
     "\\bne (?:me|nous) (?:contactez|ecrivez|relancez|sollicitez) plus\\b",
     "\\barretez (?:de m'|de nous |vos )?(?:ecrire|envoyer|contacter|relances|e-?mails|mails)",
     "\\bplus (?:de|d'aucun) (?:mails?|e-?mails?|messages?|relances?)\\b",
-    "\\brgpd\\b.{0,80}\\b(?:suppr|effac|oppos)",
+    "\\brgpd\\b.{0,80}\\b(?:supprimez|effacez|m'oppose|opposition|mes donnees)",
     "\\b(?:supprimez|effacez|retirez|enlevez) (?:mes|nos) (?:donnees|coordonnees|informations|adresses?)\\b",
     "\\bne (?:souhaite|veux|desire|voudrais|souhaiterais) (?:plus|pas|plus jamais) (?:recevoir|etre (?:contacte|sollicite|relance)|etre destinataire)",
   ],
@@ -124,7 +124,7 @@ export const frenchPhrases: LanguagePhrases = {
     "\\bn'est plus (?:chez|dans|au sein)\\b",
     "\\ba quitte (?:l'entreprise|la societe|le groupe|[a-z]+)\\b",
   ],
-  affirmations: ['oui', 'volontiers', 'avec (?:grand )?plaisir', 'bien sur', 'pourquoi pas', "d'accord", 'ok pour', 'entendu', 'tout a fait', 'absolument', 'carrement'],
+  affirmations: ['oui', 'volontiers', 'avec (?:grand )?plaisir', 'bien sur', "d'accord", 'ok pour', 'entendu', 'tout a fait', 'absolument', 'carrement'],
   meetingTimes: [
     `\\b${weekday}\\b`,
     '\\bdemain\\b',

@@ -89,7 +89,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:pare|parem|deixe|deixem) de (?:me |nos )?(?:enviar|mandar|contatar|contactar|escrever)\\b',
     '\\bnao (?:quero|desejo|queremos) (?:mais )?receber\\b',
     '\\bnao (?:quero|queremos) (?:mais )?(?:emails|e-mails|mensagens|contato|contacto)\\b',
-    '\\blgpd\\b.{0,80}\\b(?:apag|exclu|remov|elimin)',
+    '\\blgpd\\b.{0,80}\\b(?:apaguem|excluam|removam|eliminem|apague|exclua|remova|meus dados)',
     '\\b(?:ser |seja |quero ser )?(?:removid[oa]|retirad[oa]|excluid[oa]|descadastrad[oa]|tirad[oa]) (?:da|de|do|desta|dessa|deste|desse) (?:lista|base|cadastro|mailing)\\b',
     '\\bme (?:descadastr[ae]|tir[ae]|remov[ae]|exclu[ai])\\b',
   ],
@@ -113,7 +113,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bdeixou (?:a empresa|a companhia|de trabalhar)\\b',
     '\\bja nao (?:trabalha|faz parte|esta) (?:na|no|com|da|do)\\b',
   ],
-  affirmations: ['sim', 'claro', 'com certeza', 'bora', 'com (?:muito )?prazer', 'sem duvida', 'combinado', 'pode ser', 'por que nao', 'porque nao'],
+  affirmations: ['sim', 'claro', 'com certeza', 'bora', 'com (?:muito )?prazer', 'sem duvida', 'combinado', 'pode ser'],
   meetingTimes: [
     '\\b(?:na |nesta |proxima |essa |esta |ate |de )(?:segunda|terca|quarta|quinta|sexta)\\b',
     '\\b(?:segunda|terca|quarta|quinta|sexta)-feira\\b',

@@ -121,7 +121,7 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bya no (?:trabaja|forma parte|esta) (?:en|con|de)\\b',
     '\\bha dejado (?:la empresa|la compania|de trabajar)\\b',
   ],
-  affirmations: ['si', 'claro(?: que si)?', 'vale', 'por supuesto', 'desde luego', 'dale', 'con gusto', 'encantad[oa]', 'de acuerdo', 'por que no'],
+  affirmations: ['si', 'claro(?: que si)?', 'vale', 'por supuesto', 'desde luego', 'dale', 'con gusto', 'encantad[oa]', 'de acuerdo'],
   meetingTimes: [
     `\\b${weekday}\\b`,
     '\\bmanana\\b',
