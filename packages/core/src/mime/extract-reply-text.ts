@@ -61,7 +61,7 @@ export function extractReplyText(body: string, options: ExtractReplyTextOptions 
     }
   }
   kept = kept.filter((line) => !quotedLinePattern.test(line))
-  if (removeSignature) kept = cutSignature(kept, signatureNamePattern(options.senderName))
+  if (removeSignature) kept = cutSignature(kept, signatureNames(options.senderName))
   return tidy(kept)
 }
 
@@ -91,15 +91,18 @@ export function findQuoteStart(lines: readonly string[]): QuoteStart | null {
     for (let span = 1; span <= 3 && index + span - 1 < lines.length; span++) {
       const next = (lines[index + span - 1] ?? '').trim()
       if (span > 1 && (next === '' || quotedLinePattern.test(next))) break
-      // A wrapped quote header does not end a sentence on its first line, and when the next
-      // line is a quote header by itself while this one does not start like one, the quote
-      // starts there (Spark writes it right under the reply's last line).
+      // A wrapped quote header does not end a sentence on its first line.
       if (span === 2 && /[.!?]$/.test(joined)) break
       const nextLower = next.toLowerCase()
-      if (span > 1 && isReplyHeader(nextLower) && (replyHeaderOpening.test(nextLower) || !startsLikeReplyHeader(joined))) break
-      joined = span === 1 ? next.toLowerCase() : `${joined} ${next.toLowerCase()}`
+      const start = joined
+      joined = span === 1 ? nextLower : `${joined} ${nextLower}`
       if (joined.length > 400) break
-      if (isReplyHeader(joined)) return { index, length: span }
+      if (isReplyHeader(joined)) {
+        // When the last joined line is a quote header by itself and the first does not start
+        // like one, the quote starts at that line (Spark writes it right under the reply).
+        if (span > 1 && isReplyHeader(nextLower) && (replyHeaderOpening.test(nextLower) || !startsLikeReplyHeader(start))) break
+        return { index, length: span }
+      }
     }
   }
   return null
@@ -141,23 +144,28 @@ function startsHeaderBlock(lines: readonly string[], index: number): boolean {
   return fields >= 2
 }
 
-/** Matches a line that is only the sender's name or first name ("Hannah", "- Hannah Scott"). */
-function signatureNamePattern(senderName: string | undefined): RegExp | null {
-  const name = (senderName ?? '').replace(/["']/g, '').replace(/\s+/g, ' ').trim()
+/** The lower-cased forms of the sender's name a signature line may be: the full name and the first name. */
+function signatureNames(senderName: string | undefined): ReadonlySet<string> | null {
+  const name = (senderName ?? '').replace(/["']/g, '').replace(/\s+/g, ' ').trim().toLowerCase()
   const first = name.split(' ')[0] ?? ''
-  if (name.length < 2 || first.length < 2 || /@/.test(name)) return null
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  return new RegExp(`^[-–—~*\\s]*(?:${escape(name)}|${escape(first)})[\\s.,]*$`, 'iu')
+  if (name.length < 2 || first.length < 2 || name.includes('@')) return null
+  return new Set([name, first])
 }
 
-function cutSignature(lines: string[], namePattern: RegExp | null = null): string[] {
+/** True when the line is only the sender's name or first name ("Hannah", "- Hannah Scott"). */
+function isNameLine(line: string, names: ReadonlySet<string>): boolean {
+  if (line.length > 60) return false
+  return names.has(line.replace(/^[-–—~*\s]+/, '').replace(/[\s.,]+$/, '').replace(/\s+/g, ' ').toLowerCase())
+}
+
+function cutSignature(lines: string[], names: ReadonlySet<string> | null = null): string[] {
   const firstContent = lines.findIndex((line) => line.trim() !== '')
   if (firstContent < 0) return []
   for (let index = firstContent; index < lines.length; index++) {
     const raw = lines[index] ?? ''
     const line = raw.trim()
     const lower = line.toLowerCase()
-    if (namePattern !== null && index > firstContent && namePattern.test(line)) {
+    if (names !== null && index > firstContent && isNameLine(line, names)) {
       return lines.slice(0, index)
     }
     if ((raw === '-- ' || raw === '--' || line === '—' || /^(?:_{8,}|-{8,})$/.test(line)) && index > firstContent) {
