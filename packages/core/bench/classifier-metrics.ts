@@ -85,9 +85,14 @@ export function metrics(outcomes: readonly Outcome[]) {
     const referral = side === 'expected' ? outcome.expectedReferral : outcome.actualReferral
     return [outcome[side], bounce, date, referral].filter((part) => part !== undefined).join('/')
   }
+  const decided = outcomes.filter((outcome) => outcome.actual !== 'unknown')
   return {
     messages: outcomes.length,
     accuracy: ratio(correct, outcomes.length),
+    /** Share of messages the rules gave a category other than `unknown`. */
+    decidedShare: ratio(decided.length, outcomes.length),
+    /** Accuracy on the messages the rules decided (what an LLM after the rules never sees). */
+    decidedAccuracy: ratio(decided.filter((outcome) => outcome.expected === outcome.actual).length, decided.length),
     bounceRecall: perCategory['bounce']?.recall ?? null,
     bounceTypeAccuracy: ratio(typed.filter((outcome) => outcome.actualBounceType === outcome.expectedBounceType).length, typed.length),
     positivePrecision: perCategory['positive']?.precision ?? null,
@@ -112,6 +117,7 @@ export function printReport(title: string, report: SetReport): void {
     console.log(`  ${category.padEnd(15)} ${String(row.support).padStart(7)}  ${String(row.predicted).padStart(9)}  ${percent(row.precision).padStart(9)}  ${percent(row.recall).padStart(6)}`)
   }
   console.log(`  overall accuracy          ${percent(report.accuracy)}   (target ≥ 95%)`)
+  console.log(`  decided (not unknown)     ${percent(report.decidedShare)}   accuracy when decided ${percent(report.decidedAccuracy)}`)
   console.log(`  bounce recall             ${percent(report.bounceRecall)}   (target ≥ 98%)`)
   console.log(`  positive precision        ${percent(report.positivePrecision)}   (target ≥ 97%)`)
   console.log(`  bounce type accuracy      ${percent(report.bounceTypeAccuracy)}   (of bounces recognised)`)
