@@ -125,6 +125,40 @@ describe('rule classifier: phrase families in six languages', () => {
   })
 })
 
+describe('rule classifier: families added from held-out set 3', () => {
+  it.each([
+    ['positive', 'Call me.'],
+    ['positive', 'Perfecto, mándame un par de horarios y lo vemos.'],
+    ['question', "I'd need to understand the pricing before taking a meeting."],
+    ['referral', "Honestly I don't know who would own this here. Maybe try our COO, Raj Malhotra - raj@moss.io"],
+    ['referral', 'Tom retired last year. The new head of sales is Alison Grey (agrey@harris.com).'],
+    ['referral', 'Not me, sorry.'],
+    ['referral', 'Für dieses Thema ist Herr Dr. Brandt zuständig: t.brandt@lang.de'],
+    ['referral', 'Quem vê isso aqui é a Carla, do marketing: carla@lopes.com.br'],
+    ['referral', 'Hiervoor kun je het beste contact opnemen met Mark de Wit.'],
+    ['negative', 'Respectfully, no.'],
+    ['negative', 'lol no'],
+    ['negative', 'We looked at a few vendors and decided to build our own.'],
+    ['negative', 'Wir sind mit unserer aktuellen Lösung sehr zufrieden.'],
+    ['negative', 'Pas le bon moment, nous sommes en pleine réorganisation.'],
+    ['negative', 'We doen dit al intern, dus niet nodig.'],
+    ['unsubscribe', "I'd appreciate it if you didn't contact me again."],
+    ['unsubscribe', "Ne m'écrivez plus s'il vous plaît."],
+    ['unsubscribe', 'Merci de me retirer de votre fichier.'],
+  ] as const)('%s: %s', async (category, body) => {
+    const result = await classify(body)
+    expect(result.category, result.reason).toBe(category)
+  })
+
+  it('keeps the new families from misfiring', async () => {
+    expect((await classify("Not me, I'm not interested.")).category).toBe('negative')
+    expect((await classify("We're happy with the proposal, let's talk Tuesday.")).category).toBe('positive')
+    expect((await classify('No es mal momento, hablemos el lunes.')).category).toBe('positive')
+    expect((await classify('Ik zal contact opnemen met mijn team.')).category).toBe('unknown')
+    expect((await classify("Don't call me.")).category).not.toBe('positive')
+  })
+})
+
 describe('rule classifier: absence written by a person', () => {
   it.each([
     ["I'm travelling through the 21st with patchy signal - will reply when I'm back.", '2025-03-21'],

@@ -57,6 +57,8 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:moet|moeten) (?:je|u|jullie) (?:bij|met) (?:[a-z]+ ){1,3}(?:zijn|hebben)\\b',
     '\\b(?:ik|hij|zij) (?:ga|gaat) (?:hier|daar) niet over\\b',
     '\\b(?:zij|hij|ze) (?:doet|regelt|beheert|gaat over) (?:onze|de|ons|het)\\b',
+    '\\b(?:kun|kunt|kan|moet|moeten) (?:je|u|jullie) (?:het beste |beter |best )?contact (?:op)?nemen met\\b',
+    '\\b(?:kun|kunt|moet) (?:je|u) (?:het beste |beter )?(?:mailen|bellen|schrijven) (?:met|naar)\\b',
   ],
   negative: [
     '\\bgeen (?:interesse|behoefte)\\b',
@@ -74,13 +76,17 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bniets voor ons\\b',
     '\\b(?:wij|we) zijn (?:hier|daar) (?:momenteel |nu |op dit moment )?niet mee bezig\\b',
     '\\b(?:we|wij) zoeken (?:niet|geen)\\b',
+    '\\b(?:we|wij) doen (?:dit|dat|het) (?:al )?(?:intern|zelf)\\b',
+    '\\b(?:dus |daarom )?niet nodig\\b',
+    '\\b(?:tevreden|blij) met (?:onze|ons|de) (?:[a-z]+ ){0,2}(?:oplossing|leverancier|partij|tool|systeem|partner|bureau)\\b',
   ],
-  shortNegative: ['(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u)'],
+  shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u)(?:,? (?:bedankt|sorry|helaas))?'],
   deferral: [
     '\\b(?:nu|op dit moment|momenteel|voorlopig|op het moment) (?:even )?niet\\b',
     '\\b(?:misschien|wellicht|mogelijk) (?:later|volgend (?:jaar|kwartaal)|over (?:een paar|enkele|\\d+) maanden)\\b',
     '\\b(?:neem|neemt) (?:over|in|na) .{0,30}(?:weer |opnieuw )?contact\\b',
     '\\b(?:volgend (?:jaar|kwartaal)|over (?:een paar|enkele|\\d+|zes|drie) maanden)\\b',
+    '\\b(?:geen goed|niet het juiste|geen handig) moment\\b',
   ],
   undecided: [
     '\\bik (?:kom|kom er) (?:er )?(?:op )?terug\\b',
@@ -106,6 +112,7 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bvoor (?:dringende|spoedeisende) (?:zaken|vragen)\\b',
     '\\bvakantie\\b',
     '\\bna mijn terugkeer\\b',
+    '\\bverlof\\b',
   ],
   autoReply: [
     '\\bbedankt voor (?:uw|je|jouw) (?:bericht|e-?mail|aanvraag)\\b',

@@ -43,5 +43,6 @@ export const englishAutomaticPhrases: Pick<LanguagePhrases, 'outOfOffice' | 'aut
     '\\bthis (?:mailbox|address|e-?mail address) (?:is|has been) (?:no longer|deactivated|closed|inactive|retired)\\b',
     "\\bi (?:have |'ve )?left (?!(?:a|an|the|you|it|my|this|that|them|him|her|early|now|work)\\b)[a-z0-9&'.-]+(?: [a-z0-9&'.-]+){0,3} (?:in|on|at|last|as of|back in|earlier|effective)\\b",
     '\\b(?:my|his|her) (?:successor|replacement)\\b',
+    '\\b(?:has |have )?(?:retired|moved on|moved to another company|no longer works? (?:at|for|with|here))\\b',
   ],
 }

@@ -69,6 +69,7 @@ export const englishPhrases: LanguagePhrases = {
     '(?:interested in|like to|love to|want to|keen (?:on|to)|open to) (?:see|seeing|get|getting|do|doing|have|having|book|booking) (?:a|an) (?:demo|call|walkthrough|trial|intro)',
   ],
   shortPositive: [
+    "(?:please )?(?:call|ring|phone) me(?: (?:back|tomorrow|today|now))?",
     '(?:yes|yeah|yep|yup|sure|absolutely|definitely|of course|why not|sounds good|sounds great|interested|love it|go for it|let\'?s do it)(?: (?:please|thanks|thank you|sure|let\'?s do it|why not|interested))?',
   ],
   question: [
@@ -89,6 +90,7 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:any|do you have|can you share) (?:case stud|references|customers|clients|examples)',
     '\\b(?:gdpr|soc ?2|iso ?27001|hipaa)(?: compliant| compliance| certified)?\\b.*\\?',
     '\\bwhere (?:are you|is your (?:team|company)) (?:based|located)',
+    '\\b(?:need|want|have|like|would like|\'d like|\'d need) to (?:understand|know|see|get|learn) (?:the |your |about (?:the |your )?)?(?:pricing|prices?|costs?|rates|fees)\\b',
   ],
   referral: [
     "not (?:really |actually )?(?:the )?(?:right|best|correct|appropriate|relevant|ideal) (?:person|contact|one|people|team|department|point of contact)",
@@ -116,6 +118,10 @@ export const englishPhrases: LanguagePhrases = {
     "\\b(?:you'?re|you are) (?:probably |actually |really )?looking for (?:our|my|the|someone|somebody)\\b",
     "\\b(?:this|that|it) (?:would|should|will) (?:go|need to go|have to go) to (?:our|my|the|procurement|purchasing|finance|marketing|sales|legal|it|hr|ops|operations)\\b",
     "\\b(?:copying|cc'?ing|looping|adding) (?:them|him|her|my colleague|my boss|my manager) (?:in|here|on this)\\b",
+    "\\b(?:don'?t|do not) know who (?:would|should|could|will|might|to)? ?(?:own|handle|deal with|look after|be (?:responsible|the right person)|talk to|ask)\\b",
+    '\\b(?:maybe |perhaps |you could |you might )?try (?:our|my|the) (?:coo|ceo|cfo|cto|cmo|cro|head|vp|director|manager|colleague|boss|team|department|(?:[a-z]+ ){1,2}(?:team|department|lead|manager|director))\\b',
+    '\\bthe new (?:head|director|vp|manager|lead|owner|person|contact|point of contact|decision maker)(?: of [a-z]+)? (?:is|will be)\\b',
+    '(?:^|[.!?] )not me(?:[,.!]+ *(?:sorry|i\'m afraid|thanks)?)?[.!]*$',
   ],
   negative: [
     '\\bnot (?:really |currently |at all |very |that |too )?interested\\b',
@@ -149,8 +155,12 @@ export const englishPhrases: LanguagePhrases = {
     '\\bnothing (?:we|i) need\\b',
     '\\b(?:we|i) (?:built|build|do) (?:this|it|that) (?:in-?house|internally|ourselves)\\b',
     '\\b(?:not|never) (?:going to|gonna) (?:buy|use|switch|change)\\b',
+    '\\b(?:decided|chose|opted|are going|plan) to (?:build|develop|do|handle|make) (?:it |this |that )?(?:our own|ourselves|in-?house|internally)\\b',
+    '\\b(?:decided|chose|opted|went) (?:to go )?(?:with|for) (?:another|a different|a competing|someone else|a competitor)\\b',
+    '\\b(?:happy|satisfied|content) with (?:our|the) (?:current |existing |present )?(?:solution|provider|vendor|tool|tools|setup|agency|system|partner)\\b',
+    '\\b(?:happy|satisfied|content) with what we have\\b',
   ],
-  shortNegative: ['(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now)'],
+  shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now)(?:,? (?:sorry|thanks|thank you|i\'m afraid))?'],
   deferral: [
     '\\bnot (?:right )?now\\b',
     '\\bnot (?:at|for) (?:the|this) (?:moment|time)\\b',
@@ -166,6 +176,8 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:no|not the) budget (?:this|until|for now|right now|at the moment)\\b',
     '\\b(?:budget|budgets) (?:is|are) (?:frozen|allocated|spent|tight)\\b',
     '\\b(?:too busy|swamped|slammed) (?:right now|at the moment|this (?:quarter|month|year))\\b',
+    '\\bnot (?:the|a) (?:right|good|great|ideal) (?:time|moment)\\b',
+    '(?<!not a |no )\\b(?:bad|wrong|busy|hectic) (?:time|moment|period)\\b',
   ],
   undecided: [
     "\\bnot sure (?:yet|about|if|whether)\\b",
@@ -197,6 +209,7 @@ export const englishPhrases: LanguagePhrases = {
     '\\bnot (?:to|wish to|want to) (?:be contacted|receive (?:any )?(?:further|more) )',
     '(?:^|[.!?] +)stop(?:[.!]+ *|$)$',
     '\\b(?:address|email|e-mail|contact details|details|number)\\b[^\\n]{0,80}\\b(?:remove|delete) (?:it|that|this)\\b',
+    "\\b(?:if you|please|kindly) (?:didn'?t|did not|would not|wouldn'?t|could stop|stop(?:ped)?) (?:contact(?:ing)?|email(?:ing)?|e-mail(?:ing)?|messag(?:e|ing)|writ(?:e|ing) to|reach(?:ing)? out to) (?:me|us)\\b",
   ],
   ...englishAutomaticPhrases,
   affirmations: [

@@ -47,6 +47,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\bwer (?:sind sie|ist das)\\b',
     '\\bwoher haben sie (?:meine|unsere)\\b',
     '\\bgibt es (?:eine |einen )?(?:testphase|testversion|demo|mindestlaufzeit|vertrag|rabatt)',
+    '\\b(?:muss|musste|mochte|moechte|wurde|wuerde|will) (?:ich |wir )?(?:erst |zuerst |vorher )?(?:die |ihre )?(?:preise|kosten|konditionen) (?:kennen|wissen|verstehen|sehen)\\b',
   ],
   referral: [
     '\\b(?:bin|ist) nicht (?:der|die) (?:richtige|zustandige|zustaendige|passende)(?:n)? (?:ansprechpartner|ansprechpartnerin|person|kontakt)',
@@ -62,6 +63,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:bin ich|ich bin) (?:leider )?(?:der|die) falsche\\b',
     '\\b(?:ansprechpartner|ansprechpartnerin|ansprechperson) (?:ist|ware|waere|dafur|dafuer|hierfur|hierfuer|fur|fuer)\\b',
     '\\bdas (?:entscheidet|verantwortet|betreut|macht) (?:bei uns )?(?:der|die|unser|unsere|herr|frau|mein|meine)\\b',
+    '\\b(?:ist|sind|ware|waere) (?:[a-z.]+ ){1,4}(?:zustandig|zustaendig|verantwortlich)\\b',
   ],
   negative: [
     '\\bkein(?:erlei)? interesse\\b',
@@ -86,14 +88,19 @@ export const germanPhrases: LanguagePhrases = {
     '\\bkein thema (?:fur|fuer|bei) uns\\b',
     '\\b(?:wir|ich) (?:haben|nutzen|verwenden|arbeiten|setzen) (?:[a-z]+ ){0,2}(?:bereits|schon) (?:eine[nrms]?|ein|mit|auf)\\b',
     '\\b(?:wir|ich) (?:suchen|brauchen) (?:derzeit |aktuell |gerade )?(?:nichts|keine[nm]?) (?:dergleichen|solche[ns]?|in der art)\\b',
+    '\\bzufrieden mit (?:unserer|unserem|unseren|der|dem|den) (?:[a-z]+ ){0,2}(?:losung|loesung|anbieter|partner|tool|system|agentur|dienstleister|software)\\b',
+    '\\bmit (?:unserer|unserem|unseren) (?:[a-z]+ ){0,2}(?:losung|loesung|anbieter|partner|tool|system|agentur|dienstleister|software) (?:sehr |vollauf |durchaus )?zufrieden\\b',
+    '\\b(?:entschieden|entscheiden),? (?:das|es|dies) (?:selbst|intern) zu (?:machen|entwickeln|bauen|losen|loesen)\\b',
+    '\\bfur einen anderen anbieter entschieden\\b',
   ],
-  shortNegative: ['(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf)'],
+  shortNegative: ['(?:(?:leider|danke|sorry|ehrlich gesagt)[,.!]* )?(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf)(?:,? (?:danke|sorry|leider))?'],
   deferral: [
     '\\b(?:derzeit|momentan|aktuell|zurzeit|zur zeit|im moment|gerade|jetzt) (?:leider )?(?:nicht|kein)\\b',
     '\\b(?:vielleicht|eventuell|gerne) (?:spater|spaeter|im nachsten|im naechsten|nachstes|naechstes|in ein paar|in einigen)\\b',
     '\\bmelden sie sich (?:gerne |bitte )?(?:im|in|nach|nachstes|naechstes|wieder)\\b.{0,30}\\b(?:quartal|jahr|monat|monaten|wochen|sommer|herbst)',
     '\\b(?:nachstes|naechstes|im nachsten|im naechsten) (?:jahr|quartal)\\b',
     '\\b(?:budget ?freeze|budgetstopp|ausgabenstopp|budget (?:ist )?eingefroren)\\b',
+    '\\b(?:nicht der richtige|kein guter|ein ungunstiger|ein unguenstiger|ein schlechter) zeitpunkt\\b',
   ],
   undecided: [
     '\\b(?:ich|wir) (?:melde|melden) (?:mich|uns) (?:spater|spaeter|wieder|dazu|noch)\\b',
@@ -126,6 +133,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:e-?mails|nachrichten) werden (?:nicht )?weitergeleitet\\b',
     '\\burlaub\\b',
     '\\bnicht erreichbar\\b',
+    '\\b(?:dienstreise|geschaftsreise|geschaeftsreise|elternzeit)\\b',
   ],
   autoReply: [
     '\\bvielen dank fur ihre (?:nachricht|e-?mail|anfrage)\\b',

@@ -28,6 +28,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bconte(?:-me)? mais\\b',
     '\\bachei (?:bacana|interessante|legal|otimo|muito bom|bem interessante)\\b',
     '\\b(?:me|nos) (?:liga|ligue|chama|chame)\\b',
+    '\\b(?:me|nos) (?:manda|mande|envia|envie|passa|passe) (?:uns|alguns|umas|algumas|seus|suas|os|as) (?:horarios|opcoes|datas)\\b',
   ],
   shortPositive: ['(?:sim|claro|com certeza|tenho interesse|por que nao|porque nao|com prazer|bora|interessado|interessada)(?: (?:obrigado|obrigada|claro))?'],
   question: [
@@ -51,6 +52,8 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:escreva|mande um e-?mail|envie um e-?mail) (?:para|ao|a)\\b',
     '\\b(?:copiei|coloquei em copia|coloco em copia|estou copiando|encaminhei|encaminhando|vou encaminhar)\\b',
     '\\b(?:isso|essa area|esta area|esse assunto)? ?nao e comigo\\b',
+    '\\bquem (?:ve|trata|cuida|decide|responde|toca|resolve|mexe com) (?:isso|disso|desse|deste|dessa|desta|esse|este|essa|esta)\\b',
+    '\\bnao sou eu\\b',
   ],
   negative: [
     '\\bnao (?:tenho|temos) interesse\\b',
@@ -65,8 +68,9 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bnao (?:e|faz sentido|se aplica) (?:para nos|pra nos|para a gente|no momento)?\\b',
     '\\bnao faz sentido\\b',
     '\\bnao (?:estamos|estou) (?:procurando|buscando)\\b',
+    '\\b(?:satisfeit[oa]s?|content[ea]s?) com (?:a nossa|o nosso|nossa|nosso|a|o) (?:[a-z]+ ){0,2}(?:solucao|fornecedor|ferramenta|agencia|sistema|parceiro)\\b',
   ],
-  shortNegative: ['(?:nao|nao obrigado|nao obrigada|sem interesse|nao tenho interesse|nao temos interesse)'],
+  shortNegative: ['(?:(?:infelizmente|desculpe|sinceramente|obrigad[oa])[,.!]* (?:mas )?)?(?:nao|nao obrigado|nao obrigada|sem interesse|nao tenho interesse|nao temos interesse)(?:,? (?:obrigad[oa]|desculpe))?'],
   deferral: [
     '\\b(?:agora|no momento|neste momento|por enquanto|por agora) nao\\b',
     '\\bnao (?:agora|no momento|neste momento|por enquanto|por agora)\\b',
@@ -101,6 +105,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bpara (?:assuntos|questoes|temas) urgentes\\b',
     '\\bferias\\b',
     '\\bausente\\b',
+    '\\blicenca\\b',
   ],
   autoReply: [
     '\\bobrigad[oa] (?:pelo seu|pela sua|por sua|por seu) (?:contato|contacto|mensagem|e-?mail)\\b',

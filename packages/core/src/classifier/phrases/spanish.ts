@@ -30,6 +30,7 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:agenda|agendemos|programa|programemos|cuadra|cuadremos|organiza|reserva|pon|ponme|buscamos) (?:algo|una (?:llamada|reunion|cita|call|videollamada)|un (?:hueco|rato|call|momento))\\b',
     '\\b(?:tienes|tiene|teneis|tenes) (?:un )?hueco\\b',
     '\\b(?:como|cuando) (?:lo hacemos|quedamos|nos vemos|hablamos)\\b',
+    '\\b(?:mandame|enviame|pasame|dime|mandeme|envieme) (?:un par de|algunos|unos|tus|sus|un|una) (?:horarios?|huecos?|opciones|fechas|franjas?)\\b',
   ],
   shortPositive: ['(?:si|claro|por supuesto|me interesa|con gusto|interesado|interesada|por que no)(?: (?:gracias|claro))?'],
   question: [
@@ -74,8 +75,9 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bno (?:nos|me) hace(?:n)? falta\\b',
     '\\bno\\b[^.!?\\n]{0,30}\\bnecesit(?:amos|emos|o|aria|ariamos)\\b',
     '\\bno (?:estamos|estoy) buscando\\b',
+    '\\b(?:contentos|satisfechos|content[oa]|satisfech[oa]) con (?:nuestra|nuestro|nuestros|el|la) (?:[a-z]+ ){0,2}(?:solucion|proveedor|herramienta|agencia|sistema|socio)\\b',
   ],
-  shortNegative: ['(?:no|no gracias|no me interesa|no nos interesa|no interesado)'],
+  shortNegative: ['(?:(?:lamentablemente|lo siento|sinceramente|gracias)[,.!]* (?:pero )?)?(?:no|no gracias|no me interesa|no nos interesa|no interesado)(?:,? (?:gracias|lo siento))?'],
   deferral: [
     '\\b(?:ahora|por ahora|de momento|por el momento|en este momento) no\\b',
     '\\bno (?:por ahora|de momento|en este momento|por el momento|ahora)\\b',
@@ -84,6 +86,8 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:el proximo (?:ano|trimestre)|dentro de (?:unos|\\d+|seis|tres) meses)\\b',
     '\\bahora mismo no\\b',
     '\\b(?:estamos|estoy) (?:a tope|liad[oa]s?|hasta arriba|saturad[oa]s?)\\b',
+    '\\bno es (?:el|un) (?:buen|mejor) momento\\b',
+    '(?<!no es (?:un )?)\\bmal momento\\b',
   ],
   undecided: [
     '\\b(?:lo pensare|lo voy a pensar|lo consultare|lo tengo que pensar)\\b',
