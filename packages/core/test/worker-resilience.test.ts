@@ -241,6 +241,8 @@ describe('worker resilience', () => {
     await worker.stop()
     await running
     expect(worker.running).toBe(false)
+    expect((await worker.runOnce()).steps.length).toBe(7) // a stopped worker can still run single cycles
+    await worker.stop()
     const other = createCamWorker({ store, sender, inbox, config: { stopOnSignals: false, workerId: 'other' } })
     const report = await other.runOnce()
     expect(step(report, 'poll')?.status).toBe('ok') // the stopped worker released its lease

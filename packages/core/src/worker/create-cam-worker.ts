@@ -331,6 +331,8 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
       await inFlight?.catch(() => undefined)
       await leadership.releaseAll()
     }
+    // Stopped: later runOnce() calls (or a new start()) run full cycles again.
+    stopController = new AbortController()
   }
 
   const worker: CamWorker = {
