@@ -206,6 +206,38 @@ describe('worker resilience', () => {
     expect((await store.getLead(leads[1]!.id))?.state).toBe('not_interested')
   })
 
+  it('re-decides when the lead changed between reading and writing (another worker got there first)', async () => {
+    const { clock, store, sender, leads } = await setup({ leads: 1 })
+    const inbox = createMemoryInbox()
+    let interfered = false
+    const worker = createCamWorker({
+      store,
+      inbox,
+      sender,
+      clock,
+      config: { stopOnSignals: false },
+      hooks: {
+        // Simulates another worker processing an earlier "not interested" from the same lead
+        // right after this worker read the lead.
+        classification: async ({ lead }) => {
+          if (!interfered && lead) {
+            interfered = true
+            await store.transitionLead({ leadId: lead.id, from: lead.state, to: 'not_interested', reason: 'earlier reply', now: clock.now() })
+          }
+        },
+      },
+    })
+    await worker.runOnce()
+    inbox.deliver(replyMessage({ from: leads[0]!.email, subject: 'Re: Hello', inReplyTo: sender.sent[0]!.email.messageId, body: 'Actually, yes — I am interested, let us talk next week.', date: clock.now() }))
+    const transitions: Array<{ from: string; to: string }> = []
+    worker.on('lead:transitioned', (e) => void transitions.push({ from: e.from, to: e.to }))
+    const report = await worker.runOnce()
+    expect(step(report, 'process')?.counts).toMatchObject({ processed: 1, errors: 0 })
+    expect(transitions).toEqual([{ from: 'not_interested', to: 'interested' }])
+    expect((await store.getLead(leads[0]!.id))?.state).toBe('interested')
+    expect(await store.listInboundMessages({ status: 'pending' })).toEqual([])
+  })
+
   it('validates its options and lists every problem', () => {
     const store = createMemoryStore()
     try {
