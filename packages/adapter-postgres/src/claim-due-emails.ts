@@ -1,24 +1,94 @@
-import type { Campaign, ClaimDueEmailsInput, ClaimDueEmailsResult, ClaimedEmail } from '@cam/core'
+import { errorMessage, type Campaign, type CampaignCap, type ClaimDueEmailsInput, type ClaimDueEmailsResult, type ClaimedEmail, type Logger } from '@cam/core'
 import type { SqlExecutor } from './database.js'
 import { toCampaign, toEmail, toLead, type Row } from './rows.js'
 
 /**
- * The send step's claim, as a few set-based statements in one transaction:
+ * The send step's claim. Each round is one transaction of two or three statements:
  *
- * 1. (non-idempotent sender) expired claims become `in_doubt`;
- * 2. the listed campaigns that are active are locked (`FOR NO KEY UPDATE`, in id
- *    order) so that two claimers never count the same daily-cap slot;
- * 3. candidates are read per campaign from the partial "due" indexes — new emails
- *    (follow-ups first, then the oldest, at most the campaign's remaining cap), retries
- *    and expired claims — merged in claim order and cut to the limit; only those rows
- *    are locked, with `FOR UPDATE SKIP LOCKED`, and checked again;
- *    (emails to suppressed addresses among them are cancelled, and count for nothing);
- * 4. one statement marks them `sending`, cancels those to suppressed addresses and
- *    moves the daily-cap counters.
+ * 1. (first round, sender not idempotent or with an idempotency window) expired claims
+ *    become `in_doubt`;
+ * 2. candidates: the listed campaigns, in an order that rotates from one call to the
+ *    next, each one that is active and has a due email locked (`FOR NO KEY UPDATE SKIP
+ *    LOCKED`: a campaign another claimer holds is passed over, not waited for) and asked
+ *    for its share of the batch — follow-ups, then first touches (at most the campaign's
+ *    remaining daily cap), retries and expired claims, each read from its partial index in
+ *    claim order and locked row by row with `FOR UPDATE SKIP LOCKED`; the scan stops as
+ *    soon as the batch is full, so a batch locks only the campaigns and rows it uses;
+ * 3. one statement grants the daily-cap slots from counts read after those campaign locks
+ *    were taken (so no two claimers ever count the same slot), marks the granted emails
+ *    `sending`, cancels those to suppressed addresses and moves the cap counters.
  *
  * The cost follows the campaigns listed and the emails claimed, never the backlog.
  */
 export function claimDueEmailsStatements(schema: string) {
+  // One source of due emails for the campaign `caps.campaign_id`: the rows locked as they
+  // are read, skipping those another claimer holds. `$4` is now.
+  const source = (where: string, order: string, limit: string) => `
+          SELECT * FROM (
+            SELECT e.*, l.email_normalized AS lead_email_normalized, to_jsonb(l) AS lead_row
+            FROM ${schema}.outbound_emails e
+            JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
+            WHERE e.campaign_id = caps.campaign_id AND ${where}
+            ORDER BY ${order}
+            LIMIT ${limit}
+            FOR UPDATE OF e SKIP LOCKED
+          ) AS s`
+  // Whether the campaign `caps.campaign_id` has a due email (its index probes only).
+  const hasDue = `(
+            (caps.remaining > 0 AND EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
+              AND e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4))
+            OR (caps.remaining > 0 AND EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
+              AND e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4))
+            OR EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
+              AND e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4)
+            OR ($6::boolean AND EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
+              AND e.status = 'sending' AND e.claim_expires_at <= $4)))`
+  // 'skip': campaigns in rotation order, each locked only if no other claimer holds it,
+  // until the batch is full. 'wait': the first campaign with due emails, waiting for it.
+  const candidates = (mode: 'skip' | 'wait') => `
+      WITH caps AS MATERIALIZED (
+        SELECT x.campaign_id, x.day, GREATEST(0, x.daily_cap - COALESCE(d.used, 0))::int AS remaining,
+               ((x.ord::int - 1 - $7::int) % cardinality($1::text[]) + cardinality($1::text[])) % cardinality($1::text[]) AS position
+        FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS x(campaign_id, day, daily_cap, ord)
+        LEFT JOIN ${schema}.daily_sends d ON d.campaign_id = x.campaign_id AND d.day = x.day
+        ORDER BY position
+      ), picked AS MATERIALIZED (
+        SELECT k.*, caps.day AS cap_key, row_number() OVER () AS rank,
+               EXISTS (SELECT 1 FROM ${schema}.suppressions s WHERE s.email = k.lead_email_normalized) AS suppressed,
+               CASE WHEN k.campaign_rank = 1 THEN to_jsonb(c) END AS campaign_row
+        FROM ${mode === 'skip' ? 'caps' : `(SELECT * FROM caps WHERE ${hasDue} ORDER BY position LIMIT 1) AS caps`}
+        CROSS JOIN LATERAL (
+          -- The campaign, still active, locked until the commit: the daily-cap count of the
+          -- next statement sees what every earlier claimer of this campaign committed.
+          SELECT * FROM ${schema}.campaigns c
+          WHERE c.id = caps.campaign_id AND c.status = 'active'${mode === 'skip' ? ` AND ${hasDue}` : ''}
+          FOR NO KEY UPDATE${mode === 'skip' ? ' SKIP LOCKED' : ''}
+        ) AS c
+        CROSS JOIN LATERAL (
+          SELECT due.*, row_number() OVER () AS campaign_rank FROM (
+            SELECT * FROM (
+              -- New emails (not yet counted against the cap): follow-ups first, then the
+              -- oldest, at most the remaining cap. The first touches are read only when the
+              -- follow-ups do not fill the share.
+              (SELECT * FROM (
+                ${source(`e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4`, 'e.scheduled_at, e.created_at, e.id', 'LEAST($8::int, caps.remaining)')}
+                UNION ALL
+                ${source(`e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4`, 'e.scheduled_at, e.created_at, e.id', 'LEAST($8::int, caps.remaining)')}
+              ) AS fresh LIMIT LEAST($8::int, caps.remaining))
+              UNION ALL
+              -- Retries (already counted: no cap).
+              ${source(`e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4`, 'e.scheduled_at', '$8::int')}
+              UNION ALL
+              -- With an idempotent sender, expired claims.
+              ${source(`$6::boolean AND e.status = 'sending' AND e.claim_expires_at <= $4`, 'e.claim_expires_at', '$8::int')}
+            ) AS due
+            ORDER BY due.step_index = 0, due.scheduled_at, due.created_at, due.id
+            LIMIT $8::int
+          ) AS due
+        ) AS k
+        LIMIT $5::int
+      )
+      SELECT * FROM picked ORDER BY rank`
   return {
     markInDoubt: `
       UPDATE ${schema}.outbound_emails e
@@ -34,78 +104,54 @@ export function claimDueEmailsStatements(schema: string) {
         FOR UPDATE SKIP LOCKED
       )
       RETURNING e.*`,
-    lockCampaigns: `
-      SELECT * FROM ${schema}.campaigns
-      WHERE id = ANY($1::text[]) AND status = 'active'
-      ORDER BY id
-      FOR NO KEY UPDATE`,
-    lockCandidates: `
-      WITH caps AS (
-        SELECT x.campaign_id, x.day, GREATEST(0, x.daily_cap - COALESCE(d.used, 0))::int AS remaining
-        FROM unnest($1::text[], $2::text[], $3::int[]) AS x(campaign_id, day, daily_cap)
-        LEFT JOIN ${schema}.daily_sends d ON d.campaign_id = x.campaign_id AND d.day = x.day
-      ), candidates AS (
-        -- New emails (not yet counted against the cap): per campaign, follow-ups first, then the
-        -- oldest, at most its remaining cap; leads that left the sequence are skipped in the scan.
-        SELECT n.* FROM caps CROSS JOIN LATERAL (
-          SELECT * FROM (
-            (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
-              JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
-              WHERE e.campaign_id = caps.campaign_id AND e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4
-              ORDER BY e.scheduled_at, e.created_at, e.id LIMIT LEAST($5::int, caps.remaining))
-            UNION ALL
-            (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
-              JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
-              WHERE e.campaign_id = caps.campaign_id AND e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4
-              ORDER BY e.scheduled_at, e.created_at, e.id LIMIT LEAST($5::int, caps.remaining))
-          ) u
-          ORDER BY u.step_index = 0, u.scheduled_at, u.created_at, u.id LIMIT LEAST($5::int, caps.remaining)
-        ) n
-        UNION ALL
-        -- Retries (already counted: no cap) and, with an idempotent sender, expired claims.
-        SELECT r.* FROM caps CROSS JOIN LATERAL (
-          (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
-            JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
-            WHERE e.campaign_id = caps.campaign_id AND e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4
-            ORDER BY e.scheduled_at LIMIT $5::int)
-          UNION ALL
-          (SELECT e.id, e.step_index, e.scheduled_at, e.created_at FROM ${schema}.outbound_emails e
-            JOIN ${schema}.leads l ON l.id = e.lead_id AND l.state IN ('queued', 'active', 'paused')
-            WHERE $6::boolean AND e.campaign_id = caps.campaign_id AND e.status = 'sending' AND e.claim_expires_at <= $4
-            ORDER BY e.claim_expires_at LIMIT $5::int)
-        ) r
-      ), picked AS (
-        SELECT id FROM candidates ORDER BY step_index = 0, scheduled_at, created_at, id LIMIT $5::int
-      )
-      SELECT e.*, to_jsonb(l) AS lead_row, (s.email IS NOT NULL) AS suppressed, caps.day AS cap_key, caps.remaining
-      FROM ${schema}.outbound_emails e
-      JOIN caps ON caps.campaign_id = e.campaign_id
-      JOIN ${schema}.leads l ON l.id = e.lead_id
-      LEFT JOIN ${schema}.suppressions s ON s.email = l.email_normalized
-      WHERE e.id IN (SELECT id FROM picked)
-        AND ((e.status = 'queued' AND e.scheduled_at <= $4) OR ($6::boolean AND e.status = 'sending' AND e.claim_expires_at <= $4))
-      ORDER BY e.step_index = 0, e.scheduled_at, e.created_at, e.id
-      FOR UPDATE OF e SKIP LOCKED`,
+    // $1 campaign ids, $2 their day keys, $3 their daily caps, $4 now, $5 limit,
+    // $6 sender idempotent (re-claim expired claims), $7 rotation offset, $8 share.
+    candidates: candidates('skip'),
+    candidatesWaiting: candidates('wait'),
+    // $1 worker, $2 claim expiry, $3 now; $4… the emails to claim in claim order (id,
+    // campaign, day key, whether it already holds a cap slot, the campaign's cap);
+    // $9 emails to cancel (suppressed) and $10/$11 the cap slots they give back.
     apply: `
-      WITH claimed AS (
+      WITH picked AS (
+        SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::boolean[], $8::int[]) WITH ORDINALITY
+          AS x(id, campaign_id, day, has_slot, daily_cap, pos)
+      ), room AS (
+        -- Read after the campaigns were locked: what every earlier claimer counted is visible.
+        SELECT p.campaign_id, p.day, GREATEST(0, max(p.daily_cap) - COALESCE(max(d.used), 0))::int AS n
+        FROM picked p LEFT JOIN ${schema}.daily_sends d ON d.campaign_id = p.campaign_id AND d.day = p.day
+        WHERE NOT p.has_slot
+        GROUP BY p.campaign_id, p.day
+      ), granted AS (
+        SELECT p.id, p.campaign_id, p.day, p.has_slot
+        FROM (SELECT p.*, row_number() OVER (PARTITION BY p.campaign_id, p.has_slot ORDER BY p.pos) AS rank FROM picked p) p
+        LEFT JOIN room r ON r.campaign_id = p.campaign_id AND r.day = p.day
+        WHERE p.has_slot OR p.rank <= r.n
+      ), claimed AS (
         UPDATE ${schema}.outbound_emails e
         SET status = 'sending', claimed_by = $1, claimed_at = $3, claim_expires_at = $2, attempts = e.attempts + 1, updated_at = $3,
-            cap_day = COALESCE(e.cap_day, x.day)
-        FROM unnest($4::text[], $5::text[]) AS x(id, day)
-        WHERE e.id = x.id
+            cap_day = COALESCE(e.cap_day, g.day)
+        FROM granted g
+        WHERE e.id = g.id
         RETURNING e.*
       ), cancelled AS (
         UPDATE ${schema}.outbound_emails e
         SET status = 'cancelled', last_error = 'address suppressed', claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL, updated_at = $3, cap_day = NULL
-        WHERE e.id = ANY($6::text[])
+        WHERE e.id = ANY($9::text[])
         RETURNING e.*
+      ), deltas AS (
+        SELECT campaign_id, day, sum(n)::int AS n FROM (
+          SELECT campaign_id, day, 1 AS n FROM granted WHERE NOT has_slot
+          UNION ALL
+          SELECT campaign_id, day, -1 AS n FROM unnest($10::text[], $11::text[]) AS r(campaign_id, day)
+        ) AS changes
+        GROUP BY campaign_id, day
       ), counted AS (
         INSERT INTO ${schema}.daily_sends AS d (campaign_id, day, used)
-        SELECT campaign_id, day, n FROM unnest($7::text[], $8::text[], $9::int[]) AS x(campaign_id, day, n) WHERE n > 0
+        SELECT campaign_id, day, n FROM deltas WHERE n > 0
         ON CONFLICT (campaign_id, day) DO UPDATE SET used = d.used + EXCLUDED.used
       ), released AS (
         UPDATE ${schema}.daily_sends d SET used = GREATEST(0, d.used + x.n)
-        FROM unnest($7::text[], $8::text[], $9::int[]) AS x(campaign_id, day, n)
+        FROM deltas x
         WHERE x.n < 0 AND d.campaign_id = x.campaign_id AND d.day = x.day
       )
       SELECT 'claimed' AS outcome, claimed.* FROM claimed
@@ -116,91 +162,176 @@ export function claimDueEmailsStatements(schema: string) {
 
 export type ClaimDueEmailsStatements = ReturnType<typeof claimDueEmailsStatements>
 
+/** Runs `body` in its own transaction. */
+export type TransactionRunner = <T>(body: (tx: SqlExecutor) => Promise<T>) => Promise<T>
+
+/** Where the next call starts in the list of campaigns (one per store instance). */
+export interface ClaimRotation {
+  offset: number
+}
+
+/**
+ * A batch is shared by at most this many campaigns (each takes at least
+ * `limit / maxCampaignsPerBatch` emails when it has them), so that concurrent claimers
+ * lock different campaigns instead of all of them each.
+ */
+export const maxCampaignsPerBatch = 5
+/** A bound on the transactions one call runs (a short batch is a correct answer). */
+const maxRounds = 8
+
 const sendable = new Set(['queued', 'active', 'paused'])
 
-/** Runs the claim inside `tx` (see {@link claimDueEmailsStatements}). */
-export async function claimDueEmails(tx: SqlExecutor, sql: ClaimDueEmailsStatements, input: ClaimDueEmailsInput): Promise<ClaimDueEmailsResult> {
+interface RoundResult {
+  claimed: ClaimedEmail[]
+  cancelled: ClaimDueEmailsResult['cancelledSuppressed']
+  /** Campaigns that filled their whole share: they may have more due emails. */
+  saturated: string[]
+  /** Index (in the caps of the round) after the last campaign the round took emails from. */
+  nextOffset: number | null
+}
+
+/**
+ * Runs the claim (see {@link claimDueEmailsStatements}), one transaction per round:
+ * campaigns nobody else holds first; when the batch is still short, again from the
+ * campaigns that filled their share; then, waiting, from the first campaign another
+ * claimer holds — so a short batch means nothing more is due, never that another
+ * worker was claiming at the same moment.
+ */
+export async function claimDueEmails(
+  transaction: TransactionRunner,
+  sql: ClaimDueEmailsStatements,
+  input: ClaimDueEmailsInput,
+  rotation: ClaimRotation,
+  logger: Logger,
+): Promise<ClaimDueEmailsResult> {
   const result: ClaimDueEmailsResult = { claimed: [], inDoubt: [], cancelledSuppressed: [] }
   if (input.caps.length === 0 || input.limit <= 0) return result
-  const { now } = input
-  const listed = input.caps.map((cap) => cap.campaignId)
-  const window = input.senderIdempotencyWindowMs
-  if (!input.senderIdempotent || window !== undefined) {
-    // Interrupted sends that must not be resent: any (sender not idempotent), or those
-    // claimed longer ago than the provider remembers idempotency keys.
-    const { rows } = await tx.query(sql.markInDoubt, [listed, now, input.senderIdempotent, window ?? 0])
-    result.inDoubt = rows.map(toEmail)
+  let caps = input.caps
+  let waiting = false
+  for (let round = 0; round < maxRounds && result.claimed.length < input.limit; round++) {
+    const first = round === 0
+    const wanted = input.limit - result.claimed.length
+    const share = waiting ? wanted : Math.max(Math.ceil(wanted / caps.length), Math.ceil(wanted / maxCampaignsPerBatch))
+    const offset = first ? rotation.offset % caps.length : 0
+    const roundCaps = caps
+    let outcome: RoundResult
+    try {
+      outcome = await transaction(async (tx) => {
+        const inDoubt = first ? await markInDoubt(tx, sql, input) : []
+        const claimed = await claimRound(tx, waiting ? sql.candidatesWaiting : sql.candidates, sql.apply, input, roundCaps, wanted, share, offset)
+        result.inDoubt.push(...inDoubt)
+        return claimed
+      })
+    } catch (error) {
+      if (first) throw error
+      // The earlier rounds are committed and these emails are ours: hand them out rather
+      // than leave them claimed until their expiry. The error shows again on the next call.
+      logger.warn('postgres store: a further claim round failed; returning the emails already claimed', { error: errorMessage(error) })
+      break
+    }
+    if (first && outcome.nextOffset !== null) rotation.offset = outcome.nextOffset
+    result.claimed.push(...outcome.claimed)
+    result.cancelledSuppressed.push(...outcome.cancelled)
+    const progressed = outcome.claimed.length > 0 || outcome.cancelled.length > 0
+    if (waiting) {
+      if (!progressed) break
+      // Got the campaign it waited for: look at every campaign again.
+      waiting = false
+      caps = input.caps
+    } else if (progressed && outcome.saturated.length > 0) {
+      const saturated = new Set(outcome.saturated)
+      caps = input.caps.filter((cap) => saturated.has(cap.campaignId))
+    } else {
+      // Nothing more from the campaigns nobody holds: wait for one that somebody holds.
+      waiting = true
+      caps = input.caps
+    }
   }
-  const locked = await tx.query(sql.lockCampaigns, [listed])
-  if (locked.rows.length === 0) return result
-  const campaigns = new Map<string, Campaign>(locked.rows.map((row) => [String(row.id), toCampaign(row)]))
-  const caps = input.caps.filter((cap) => campaigns.has(cap.campaignId))
-  const { rows } = await tx.query(sql.lockCandidates, [
+  return result
+}
+
+async function markInDoubt(tx: SqlExecutor, sql: ClaimDueEmailsStatements, input: ClaimDueEmailsInput) {
+  const window = input.senderIdempotencyWindowMs
+  if (input.senderIdempotent && window === undefined) return []
+  // Interrupted sends that must not be resent: any (sender not idempotent), or those
+  // claimed longer ago than the provider remembers idempotency keys.
+  const listed = input.caps.map((cap) => cap.campaignId)
+  const { rows } = await tx.query(sql.markInDoubt, [listed, input.now, input.senderIdempotent, window ?? 0])
+  return rows.map(toEmail)
+}
+
+async function claimRound(
+  tx: SqlExecutor,
+  candidatesSql: string,
+  applySql: string,
+  input: ClaimDueEmailsInput,
+  caps: CampaignCap[],
+  limit: number,
+  share: number,
+  offset: number,
+): Promise<RoundResult> {
+  const round: RoundResult = { claimed: [], cancelled: [], saturated: [], nextOffset: null }
+  const { rows } = await tx.query(candidatesSql, [
     caps.map((c) => c.campaignId),
     caps.map((c) => c.day),
     caps.map((c) => c.dailyCap),
-    now,
-    input.limit,
+    input.now,
+    limit,
     input.senderIdempotent,
+    offset,
+    share,
   ])
+  if (rows.length === 0) return round
 
-  // Rows come locked, in claim order; apply the rules once more on the fresh rows.
-  const remaining = new Map<string, number>()
-  const claimIds: string[] = []
-  const claimDays: string[] = []
-  const cancelIds: string[] = []
-  const deltas = new Map<string, { campaignId: string; day: string; n: number }>()
-  const delta = (campaignId: string, day: string, n: number) => {
-    const key = `${campaignId}\u0000${day}`
-    const entry = deltas.get(key) ?? { campaignId, day, n: 0 }
-    entry.n += n
-    deltas.set(key, entry)
-  }
-  const leads = new Map<string, Row>()
+  // Rows come locked, campaign after campaign in rotation order, each in claim order.
+  const found = new Map<string, number>()
+  const campaigns = new Map<string, Campaign>()
   for (const row of rows) {
-    const lead = row.lead_row as Row
-    if (!sendable.has(String(lead.state))) continue
     const campaignId = String(row.campaign_id)
-    const capDay = row.cap_day === null ? null : String(row.cap_day)
-    if (row.suppressed) {
-      cancelIds.push(String(row.id))
-      if (capDay !== null) delta(campaignId, capDay, -1)
-      continue
-    }
-    if (claimIds.length >= input.limit) continue
-    if (capDay === null) {
-      const left = remaining.get(campaignId) ?? Number(row.remaining)
-      if (left <= 0) continue
-      remaining.set(campaignId, left - 1)
-      delta(campaignId, String(row.cap_key), 1)
-    }
-    claimIds.push(String(row.id))
-    claimDays.push(String(row.cap_key))
-    leads.set(String(row.id), lead)
+    found.set(campaignId, (found.get(campaignId) ?? 0) + 1)
+    if (row.campaign_row) campaigns.set(campaignId, toCampaign(row.campaign_row as Row))
   }
-  if (claimIds.length === 0 && cancelIds.length === 0) return result
-  const changes = [...deltas.values()].filter((d) => d.n !== 0)
-  const applied = await tx.query(sql.apply, [
+  round.saturated = [...found].filter(([, n]) => n >= share).map(([id]) => id)
+  const lastCampaign = String(rows.at(-1)!.campaign_id)
+  const lastIndex = caps.findIndex((cap) => cap.campaignId === lastCampaign)
+  round.nextOffset = lastIndex < 0 ? null : (lastIndex + 1) % caps.length
+
+  const capByCampaign = new Map(caps.map((cap) => [cap.campaignId, cap]))
+  const claim: Row[] = []
+  const cancel: Row[] = []
+  for (const row of rows) {
+    if (!sendable.has(String((row.lead_row as Row).state))) continue
+    if (row.suppressed) cancel.push(row)
+    else claim.push(row)
+  }
+  if (claim.length === 0 && cancel.length === 0) return round
+  const releases = cancel.filter((row) => row.cap_day !== null)
+  const applied = await tx.query(applySql, [
     input.workerId,
-    new Date(now.getTime() + input.claimTtlMs),
-    now,
-    claimIds,
-    claimDays,
-    cancelIds,
-    changes.map((d) => d.campaignId),
-    changes.map((d) => d.day),
-    changes.map((d) => d.n),
+    new Date(input.now.getTime() + input.claimTtlMs),
+    input.now,
+    claim.map((row) => String(row.id)),
+    claim.map((row) => String(row.campaign_id)),
+    claim.map((row) => String(row.cap_key)),
+    claim.map((row) => row.cap_day !== null),
+    claim.map((row) => capByCampaign.get(String(row.campaign_id))!.dailyCap),
+    cancel.map((row) => String(row.id)),
+    releases.map((row) => String(row.campaign_id)),
+    releases.map((row) => String(row.cap_day)),
   ])
   const claimedRows = new Map<string, Row>()
   for (const row of applied.rows) {
-    if (row.outcome === 'cancelled') result.cancelledSuppressed.push(toEmail(row))
+    if (row.outcome === 'cancelled') round.cancelled.push(toEmail(row))
     else claimedRows.set(String(row.id), row)
   }
-  for (const id of claimIds) {
-    const row = claimedRows.get(id)
-    if (!row) continue
-    const item: ClaimedEmail = { email: toEmail(row), lead: toLead(leads.get(id)!), campaign: campaigns.get(String(row.campaign_id))! }
-    result.claimed.push(item)
+  // Handed out interleaved (the first of each campaign, then the second…), so that the
+  // emails a worker sends at the same time belong to different campaigns and their
+  // records do not queue on one campaign's counter row.
+  const interleaved = [...claim].sort((a, b) => Number(a.campaign_rank) - Number(b.campaign_rank) || Number(a.rank) - Number(b.rank))
+  for (const candidate of interleaved) {
+    const row = claimedRows.get(String(candidate.id))
+    if (!row) continue // no cap slot left: another claimer counted it first
+    round.claimed.push({ email: toEmail(row), lead: toLead(candidate.lead_row as Row), campaign: campaigns.get(String(row.campaign_id))! })
   }
-  return result
+  return round
 }

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, type OutboundEmail, type StoreV1 } from '@cam/core'
-import { claimDueEmails, claimDueEmailsStatements } from './claim-due-emails.js'
+import { claimDueEmails, claimDueEmailsStatements, type ClaimRotation } from './claim-due-emails.js'
 import type { SqlExecutor } from './database.js'
 import { insertEmailDrafts } from './lead-methods.js'
 import { toEmail } from './rows.js'
@@ -24,6 +24,7 @@ const utcDay = (date: Date) => date.toISOString().slice(0, 10)
 export function emailMethods(context: StoreContext, shared: SharedStatements, options: { asyncCommitSendRecords: boolean }): EmailMethods {
   const { db, schema } = context
   const claimSql = claimDueEmailsStatements(schema)
+  const rotation: ClaimRotation = { offset: 0 }
 
   // One statement = one transaction and one round trip: the email, the lead's progress,
   // the next step and the `sent` counter.
@@ -98,7 +99,7 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
 
   return {
     claimDueEmails(input) {
-      return context.transaction('claimDueEmails', (tx) => claimDueEmails(tx, claimSql, input))
+      return claimDueEmails((body) => context.transaction('claimDueEmails', body), claimSql, input, rotation, context.logger)
     },
     recordEmailSent(input) {
       return context.run('recordEmailSent', async () => {

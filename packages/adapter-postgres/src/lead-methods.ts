@@ -182,9 +182,10 @@ export function leadMethods(context: StoreContext, shared: SharedStatements): Le
     listLeadsPastReplyDeadline({ now, limit }) {
       return context.run('listLeadsPastReplyDeadline', async () => {
         const { rows } = await db.query(
+          // reply_due_at: the reply deadline of a completed or paused lead (generated column).
           `SELECT * FROM ${schema}.leads
-           WHERE state IN ('completed', 'paused') AND reply_deadline_at IS NOT NULL AND reply_deadline_at <= $1
-           ORDER BY reply_deadline_at, seq LIMIT $2`,
+           WHERE reply_due_at IS NOT NULL AND reply_due_at <= $1
+           ORDER BY reply_due_at, seq LIMIT $2`,
           [now, limit],
         )
         return rows.map(toLead)

@@ -5,6 +5,7 @@ import { CamError } from '@cam/core'
 import { createPostgresStore, latestMigrationVersion, listMigrations, migrate, SchemaVersionError } from '../src/index.js'
 import { databaseUrl, dropSchema, testSchemaName } from './support/database.js'
 import { dumpSchema } from './support/schema-dump.js'
+import { renderMigration } from '../src/migrate.js'
 
 const schemas: string[] = []
 const freshSchema = (prefix: string) => {
@@ -59,6 +60,61 @@ describe('migrate', () => {
     expect(rows.map((r) => r.version)).toEqual(listMigrations().map((m) => m.version))
     const again = await migrate({ pool, schema })
     expect(again.applied).toEqual([])
+  })
+
+  it('upgrades a version 1 store holding data: every later migration applies and the store works on it', async () => {
+    const schema = freshSchema('upgrade')
+    const q = `"${schema}"`
+    const [initial] = listMigrations()
+    // A store as version 1 left it (the first migration applied and recorded the way migrate() does).
+    await pool.query(`CREATE SCHEMA ${q}`)
+    await pool.query(`CREATE TABLE ${q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, breaking boolean NOT NULL DEFAULT false, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+    await pool.query(renderMigration(initial!, schema))
+    await pool.query(`INSERT INTO ${q}.schema_migrations (version, name, breaking, checksum) VALUES ($1, $2, $3, $4)`, [initial!.version, initial!.name, initial!.breaking, initial!.checksum])
+    const now = new Date()
+    const past = new Date(now.getTime() - 3_600_000)
+    await pool.query(
+      `INSERT INTO ${q}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, created_at, updated_at)
+       VALUES ('c1', 'Old', 'active', '{"email":"ana@sender.example"}', '[{"subject":"Hi","text":"Hi","delayDays":0}]',
+               '{"timezone":"UTC","weekdays":[1,2,3,4,5,6,7],"startTime":"00:00","endTime":"24:00"}', 100, '[]', 14, $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.leads (id, campaign_id, email, email_normalized, state, reply_deadline_at, created_at, updated_at) VALUES
+         ('done', 'c1', 'done@prospect.example', 'done@prospect.example', 'completed', $1, $1, $1),
+         ('replied', 'c1', 'replied@prospect.example', 'replied@prospect.example', 'replied', $1, $1, $1),
+         ('waiting', 'c1', 'waiting@prospect.example', 'waiting@prospect.example', 'queued', NULL, $1, $1),
+         ('crashed', 'c1', 'crashed@prospect.example', 'crashed@prospect.example', 'active', NULL, $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.outbound_emails (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, idempotency_key, claimed_by, claimed_at, claim_expires_at, cap_day, attempts, created_at, updated_at) VALUES
+         ('due', 'c1', 'waiting', 0, 'queued', $1, '<due@x>', 'k-due', NULL, NULL, NULL, NULL, 0, $1, $1),
+         ('stuck', 'c1', 'crashed', 1, 'sending', $1, '<stuck@x>', 'k-stuck', 'dead-worker', $1, $1, '2000-01-01', 1, $1, $1)`,
+      [past],
+    )
+    expect((await migrate({ pool, schema })).applied).toEqual(listMigrations().slice(1).map((m) => m.version))
+    const store = createPostgresStore({ pool, schema })
+    try {
+      expect((await store.listLeadsPastReplyDeadline({ now, limit: 10 })).map((l) => l.id)).toEqual(['done'])
+      const day = now.toISOString().slice(0, 10)
+      const claimed = await store.claimDueEmails({ now, workerId: 'w', limit: 10, claimTtlMs: 60_000, senderIdempotent: true, caps: [{ campaignId: 'c1', day, dailyCap: 100 }] })
+      expect(claimed.claimed.map((c) => c.email.id).sort()).toEqual(['due', 'stuck'])
+      const sent = await store.recordEmailSent({
+        emailId: 'due',
+        workerId: 'w',
+        sentAt: now,
+        subject: 'Hi',
+        providerId: null,
+        providerMessageId: null,
+        lead: { state: 'completed', nextStepIndex: 1, lastSentAt: now, replyDeadlineAt: past, threadSubject: 'Hi' },
+        next: null,
+      })
+      expect(sent.status).toBe('sent')
+      expect((await store.listLeadsPastReplyDeadline({ now, limit: 10 })).map((l) => l.id).sort()).toEqual(['done', 'waiting'])
+    } finally {
+      await store.close()
+    }
   })
 
   it('quotes the schema name everywhere', async () => {

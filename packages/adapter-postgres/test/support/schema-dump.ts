@@ -10,18 +10,18 @@ export interface RowSource {
  */
 export async function dumpSchema(db: RowSource, schema: string): Promise<string> {
   const lines: string[] = []
-  const tables = await db.query<{ table_name: string }>(
-    `SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const tables = await db.query<{ table_name: string; options: string[] | null }>(
+    `SELECT c.relname AS table_name, c.reloptions AS options FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`,
     [schema],
   )
   const quoted = `"${schema.replaceAll('"', '""')}"`
   const clean = (sql: string) => sql.replaceAll(`${quoted}.`, '{{schema}}.').replaceAll(`${schema}.`, '{{schema}}.')
-  for (const { table_name } of tables.rows) {
-    lines.push(`TABLE ${table_name}`)
-    const columns = await db.query<{ name: string; type: string; not_null: boolean; default_value: string | null; identity: string }>(
+  for (const { table_name, options } of tables.rows) {
+    lines.push(`TABLE ${table_name}${options && options.length > 0 ? ` WITH (${[...options].sort().join(', ')})` : ''}`)
+    const columns = await db.query<{ name: string; type: string; not_null: boolean; default_value: string | null; identity: string; generated: string }>(
       `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
-              pg_get_expr(d.adbin, d.adrelid) AS default_value, a.attidentity AS identity
+              pg_get_expr(d.adbin, d.adrelid) AS default_value, a.attidentity AS identity, a.attgenerated AS generated
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -33,7 +33,8 @@ export async function dumpSchema(db: RowSource, schema: string): Promise<string>
       const parts = [`  ${column.name} ${column.type}`]
       if (column.not_null) parts.push('NOT NULL')
       if (column.identity === 'a') parts.push('GENERATED ALWAYS AS IDENTITY')
-      if (column.default_value !== null) parts.push(`DEFAULT ${clean(column.default_value)}`)
+      if (column.default_value !== null && column.generated === 's') parts.push(`GENERATED ALWAYS AS (${clean(column.default_value).replace(/\s+/g, " ")}) STORED`)
+      else if (column.default_value !== null) parts.push(`DEFAULT ${clean(column.default_value)}`)
       lines.push(parts.join(' '))
     }
     const constraints = await db.query<{ name: string; definition: string }>(

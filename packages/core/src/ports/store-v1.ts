@@ -307,11 +307,14 @@ export interface StoreV1 {
   // ── outbound emails ──────────────────────────────────────────────────────────
   /**
    * Claims due emails (status `queued` with `scheduledAt <= now`, campaign in `caps`
-   * and active, lead in `queued`/`active`/`paused`), follow-ups before first touches,
-   * then oldest first, never more new emails per campaign and day than its cap.
-   * Emails to suppressed addresses are cancelled instead. Expired claims (of the
-   * campaigns in `caps`) are re-claimed (idempotent sender) or set `in_doubt`. Safe
-   * under concurrency: two callers never get the same email.
+   * and active, lead in `queued`/`active`/`paused`), never more new emails per campaign
+   * and day than its cap. Order: within each campaign, follow-ups before first touches,
+   * then oldest first; across campaigns, a batch is shared fairly — a campaign with
+   * older emails does not take all of it, and successive calls give every campaign with
+   * due emails its turn, so none starves (there is no single global order). Emails to
+   * suppressed addresses are cancelled instead.
+   * Expired claims (of the campaigns in `caps`) are re-claimed (idempotent sender) or
+   * set `in_doubt`. Safe under concurrency: two callers never get the same email.
    */
   claimDueEmails(input: ClaimDueEmailsInput): Promise<ClaimDueEmailsResult>
   /**

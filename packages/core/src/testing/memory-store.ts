@@ -80,6 +80,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
   const suppressions = new Map<string, Suppression>()
   const counters = new Map<string, Map<string, MetricCounts>>()
   const dailySends = new Map<string, number>()
+  /** Where the next claim starts in its list of campaigns (fair turns across calls). */
+  let claimRotation = 0
   const alerts = new Map<string, Alert>()
   const deliveries = new Map<string, AlertDelivery>()
   const heartbeats = new Map<string, WorkerHeartbeat>()
@@ -385,7 +387,22 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
           a.createdAt.getTime() - b.createdAt.getTime() ||
           (a.id < b.id ? -1 : 1),
       )
-      for (const email of candidates) {
+      // Claim order within each campaign; across campaigns, turns: the first due email of
+      // every campaign, then the second…, starting one campaign further on each call.
+      const listed = [...new Set(input.caps.map((cap) => cap.campaignId))]
+      const start = listed.length === 0 ? 0 : claimRotation % listed.length
+      const turnOrder = [...listed.slice(start), ...listed.slice(0, start)]
+      const queues = new Map<string, StoredEmail[]>(turnOrder.map((id) => [id, []]))
+      for (const email of candidates) queues.get(email.campaignId)?.push(email)
+      const inTurns: StoredEmail[] = []
+      for (let turn = 0; inTurns.length < candidates.length; turn++) {
+        for (const id of turnOrder) {
+          const email = queues.get(id)?.[turn]
+          if (email) inTurns.push(email)
+        }
+      }
+      let lastServed: string | null = null
+      for (const email of inTurns) {
         if (result.claimed.length >= input.limit) break
         const cap = caps.get(email.campaignId)
         const campaign = campaigns.get(email.campaignId)
@@ -416,7 +433,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         email.updatedAt = now
         const claimed: ClaimedEmail = { email: publicEmail(email), lead: clone(lead), campaign: clone(campaign) }
         result.claimed.push(claimed)
+        lastServed = email.campaignId
       }
+      if (lastServed !== null) claimRotation = (listed.indexOf(lastServed) + 1) % listed.length
       return result
     },
     async recordEmailSent(input) {

@@ -92,6 +92,35 @@ export function describeStoreEmailTests(api: ConformanceTestApi, withStore: With
     )
 
     api.it(
+      'shares a batch across campaigns: older emails of one campaign do not take all of it',
+      withStore(async (store) => {
+        const older = await seedCampaign(store, t0, { leads: 20 })
+        const newer = await seedCampaign(store, t0, { leads: 20, scheduledAt: minutes(1) })
+        const batch = await claim(store, [older.campaign.id, newer.campaign.id], minutes(2), { limit: 10 })
+        assert.equal(batch.claimed.length, 10)
+        const perCampaign = (id: string) => batch.claimed.filter((c) => c.campaign.id === id).length
+        assert.ok(perCampaign(older.campaign.id) > 0, 'the campaign with older emails gets some')
+        assert.ok(perCampaign(newer.campaign.id) > 0, 'the campaign with newer emails gets some too')
+      }),
+    )
+
+    api.it(
+      'gives every campaign its turn: none starves while others have more due emails',
+      withStore(async (store) => {
+        const seeded = []
+        for (let i = 0; i < 7; i++) seeded.push(await seedCampaign(store, t0, { leads: 5, scheduledAt: minutes(i) }))
+        const ids = seeded.map((s) => s.campaign.id)
+        const served = new Set<string>()
+        for (let batch = 0; batch < ids.length && served.size < ids.length; batch++) {
+          const result = await claim(store, ids, minutes(10), { limit: 2 })
+          assert.ok(result.claimed.length > 0 && result.claimed.length <= 2, 'each batch is non-empty and within the limit')
+          for (const item of result.claimed) served.add(item.campaign.id)
+        }
+        assert.equal(served.size, ids.length, 'every campaign was served within as many batches as there are campaigns')
+      }),
+    )
+
+    api.it(
       'never hands the same email to two concurrent claimers',
       withStore(async (store) => {
         const { campaign } = await seedCampaign(store, t0, { leads: 40 })
