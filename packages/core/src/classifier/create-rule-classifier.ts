@@ -3,8 +3,10 @@ import { isBounceSubject, isComplaintSubject } from '../mime/automation-signals.
 import type { ParsedMessage } from '../mime/parsed-message.js'
 import type { ClassificationContext, ClassifierV1 } from '../ports/classifier-v1.js'
 import { bounceFromDeliveryStatus, bounceFromText } from './classify-bounce.js'
-import { analyzeIntent, builtInPhrases, type IntentAnalysis, type PhraseHit } from './detect-intent.js'
-import { extractReturnDate } from './extract-return-date.js'
+import { analyzeIntent, builtInPhrases, negationsOf, structuresOf, type IntentAnalysis, type PhraseHit } from './detect-intent.js'
+import { findReferralStructure, type ReferralParties } from './find-referral-structure.js'
+import { foldText } from './normalize-text.js'
+import { extractReturnDate, findReturnDate } from './extract-return-date.js'
 import type { LanguagePhrases } from './phrases/language-phrases.js'
 
 /** Options for {@link createRuleClassifier}. */
@@ -138,6 +140,16 @@ function classifyByStructure(
     const returnDate = returnDateOf(message, analysis)
     return result('out_of_office', ruleConfidence.structural, `${why}; absence notice${returnDate ? ` (back ${returnDate.toISOString().slice(0, 10)})` : ''}`, returnDate ? { returnDate } : {})
   }
+  // An automatic reply that names a date after "until" or as the end of a range ("vom 10.
+  // bis 19. März") is an absence notice even without a known absence phrase.
+  if (signals.length > 0 && analysis.leftCompany.length === 0) {
+    const noticeText = `${message.subject}\n${message.replyText || message.text.slice(0, 5000)}`
+    const dated = /\d/.test(noticeText) ? findReturnDate(noticeText, message.date ?? new Date(), analysis.languages, analysis.languages.length) : null
+    // A calendar date, not a delay ("we will reply within 24 hours").
+    if (dated !== null && dated.support >= 2 && !/\b(?:hours?|days?|weeks?|stunden?|tagen?|wochen?|heures?|jours?|semaines?|horas?|dias?|semanas?|uur|uren|dagen|weken)\b/i.test(dated.text)) {
+      return result('out_of_office', ruleConfidence.structural, `${why}; names a return date (${dated.date.toISOString().slice(0, 10)})`, { returnDate: dated.date })
+    }
+  }
   if (analysis.leftCompany.length > 0) {
     const referralEmail = findReferralEmail(message, analysis)
     if (referralEmail !== null) {
@@ -166,8 +178,11 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   if (analysis.unsubscribe.length > 0) {
     return result('unsubscribe', 0.95, `matched ${quote(analysis.unsubscribe)}`)
   }
+  if (analysis.stopRequest.length > 0) {
+    return result('unsubscribe', ruleConfidence.clear, `asks to stop mail: ${quote(analysis.stopRequest)}`)
+  }
 
-  const proposals = analysis.meetingProposal.length
+  const proposals = analysis.meetingProposal.length + analysis.availability.length + analysis.contactOffer.length
   // A bare yes ("Sure, …") counts when the reply is short, asks something or has other
   // signs of interest; a yes that only opens a long statement says little.
   const affirmed = analysis.affirmation !== null && (analysis.words <= 8 || analysis.questionMarks > 0 || analysis.positive.length > 0 || proposals > 0)
@@ -197,6 +212,20 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('referral', ruleConfidence.clear, `matched ${quote(analysis.referral)}${referralEmail ? `; refers to ${referralEmail}` : ''}`, referralEmail ? { referralEmail } : {})
   }
 
+  // A hand-off found from the reply's structure (an address, a Cc'd colleague or a role
+  // with a hand-off verb). Weaker than a phrase: explicit interest in a meeting wins.
+  if (analysis.positive.length === 0 && proposals === 0) {
+    const structure = findReferralStructure(message.replyText, referralParties(message, context), structuresOf(phrases), negationsOf(phrases))
+    // With a refusal, only an explicit hand-off to an address counts ("No thanks. Reach out to
+    // dan@… instead."), not a colleague copied in for information ("Not interested. Maria, FYI.").
+    const firmRefusal = analysis.negative.length + analysis.negatedPositive.length > 0
+    if (structure !== null && (!firmRefusal || (structure.via === 'hand-off' && structure.strength === 'address'))) {
+      const referralEmail = structure.referralEmail
+      const confidence = structure.strength === 'address' ? ruleConfidence.clear : 0.8
+      return result('referral', confidence, `hands the conversation to someone else: '${structure.phrase}'${referralEmail ? `; refers to ${referralEmail}` : ''}`, referralEmail ? { referralEmail } : {})
+    }
+  }
+
   const firmNegatives = analysis.negative.length + analysis.negatedPositive.length
   if (analysis.undecided.length > 0 && analysis.positive.length === 0 && proposals === 0 && firmNegatives === 0) {
     return result('unknown', 0.45, `undecided: matched ${quote(analysis.undecided)}`)
@@ -212,6 +241,12 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('negative', ruleConfidence.likely, why)
   }
 
+  // A refusal from its structure (an incumbent, "can't … right now") counts only when the
+  // reply shows no interest and asks nothing.
+  if (analysis.objection.length > 0 && positives === 0 && negatives === 0 && analysis.questionMarks === 0 && analysis.undecided.length === 0) {
+    return result('negative', ruleConfidence.likely + 0.05, `refusal: ${quote(analysis.objection)}`)
+  }
+
   if (negatives > 0 && positives === 0) {
     const hits = [...analysis.negative, ...analysis.negatedPositive]
     const phrase = hits.length > 0 ? quote(hits) : `'${analysis.shortNegative?.phrase ?? ''}'`
@@ -221,13 +256,15 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
 
   if (positives > 0 && negatives === 0) {
     if (analysis.positive.length > 0) return result('positive', ruleConfidence.clear, `matched ${quote(analysis.positive)}`)
-    if (proposals > 0) return result('positive', ruleConfidence.clear, `proposes or accepts a meeting time: ${quote(analysis.meetingProposal)}`)
+    if (analysis.meetingProposal.length > 0) return result('positive', ruleConfidence.clear, `proposes or accepts a meeting time: ${quote(analysis.meetingProposal)}`)
+    if (analysis.availability.length > 0) return result('positive', ruleConfidence.clear, `asks about or offers availability: ${quote(analysis.availability)}`)
+    if (analysis.contactOffer.length > 0) return result('positive', ruleConfidence.clear, `asks to be called or messaged: ${quote(analysis.contactOffer)}`)
     const affirmation = analysis.shortPositive ?? analysis.affirmation
     return result('positive', ruleConfidence.likely, `${analysis.shortPositive ? 'short affirmative reply' : 'opens with a yes'} '${affirmation?.phrase ?? ''}'`)
   }
 
   if (positives > 0 && negatives > 0) {
-    const positiveHits = [...analysis.positive, ...analysis.meetingProposal, ...[analysis.shortPositive, affirmed ? analysis.affirmation : null].filter((hit) => hit !== null)]
+    const positiveHits = [...analysis.positive, ...analysis.meetingProposal, ...analysis.availability, ...analysis.contactOffer, ...[analysis.shortPositive, affirmed ? analysis.affirmation : null].filter((hit) => hit !== null)]
     const negativeHits = [...analysis.negative, ...analysis.negatedPositive, ...[analysis.shortNegative].filter((hit) => hit !== null)]
     return result('unknown', 0.4, `mixed signals: matched ${quote(positiveHits)} and ${quote(negativeHits)}`)
   }
@@ -285,6 +322,22 @@ function findReferralEmail(message: ParsedMessage, analysis: IntentAnalysis, con
     if (cc !== undefined) return cc
   }
   return null
+}
+
+/** The parties around a reply, for the referral structure: whose addresses are not a referral target, the sender's domain and first name, the Cc. */
+function referralParties(message: ParsedMessage, context: Partial<ClassificationContext>): ReferralParties {
+  const excluded = new Set<string>()
+  const from = message.from?.address.toLowerCase() ?? ''
+  if (from !== '') excluded.add(from)
+  for (const address of message.to) excluded.add(address.address.toLowerCase())
+  if (context.lead?.email) excluded.add(context.lead.email.toLowerCase())
+  const first = foldText(message.from?.name ?? '').trim().split(/\s+/)[0] ?? ''
+  return {
+    excluded,
+    senderDomain: from.includes('@') ? (from.split('@')[1] ?? null) : null,
+    senderFirstName: /^[a-z]{2,}$/.test(first) ? first : null,
+    cc: message.cc.map((address) => ({ name: address.name, address: address.address })),
+  }
 }
 
 function headerText(message: ParsedMessage, name: string): string {

@@ -7,6 +7,10 @@ import { portuguesePhrases } from './phrases/portuguese.js'
 import { spanishPhrases } from './phrases/spanish.js'
 import { countWords, expandShorthand, foldText, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
 import { compileSentencePatterns, findAffirmation, findLaterContact, findLaterTimes, findMeetingProposals, type SentencePatterns } from './sentence-signals.js'
+import { compileStructure, type CompiledStructure } from './compile-structure.js'
+import { findMeetingLogistics } from './find-meeting-logistics.js'
+import { findObjections } from './find-objections.js'
+import { findStopRequests } from './find-stop-requests.js'
 
 /** Every built-in language's phrases. */
 export const builtInPhrases: readonly LanguagePhrases[] = [
@@ -77,6 +81,14 @@ export interface IntentAnalysis {
   meetingProposal: PhraseHit[]
   /** A later time the reply names ("in Q3", "nächstes Jahr"): with only a bare yes, it is a timing objection. */
   laterTime: PhraseHit[]
+  /** Requests to stop mail found from their structure (removal, stop, never-again): `unsubscribe`. */
+  stopRequest: PhraseHit[]
+  /** Questions about the reader's availability, or the writer's own with a time ("Are you around Thursday?", "What's your availability like?"). */
+  availability: PhraseHit[]
+  /** Asking to be called or messaged, with a number or a time ("Ping me on WhatsApp +44 …", "Bel me morgen even"). */
+  contactOffer: PhraseHit[]
+  /** Refusals from their structure: an incumbent ("our current vendor", "ya contamos con") or a negation with the present ("can't … right now"). */
+  objection: PhraseHit[]
   /** The whole reply is a short refusal ("No."), or the reply opens with "No," */
   shortNegative: PhraseHit | null
   /** Question marks in the reply. */
@@ -95,6 +107,8 @@ interface CompiledPhrases {
   sentence: SentencePatterns
   /** The language's detail questions (price, how it works), not global: for testing one sentence. */
   detailQuestion: RegExp | null
+  /** The language's structure words, compiled (null when it has none). */
+  structure: CompiledStructure | null
 }
 
 const compiledCache = new WeakMap<readonly LanguagePhrases[], CompiledPhrases[]>()
@@ -118,6 +132,7 @@ function compile(phrases: readonly LanguagePhrases[]): CompiledPhrases[] {
       stopwords: new Set(language.stopwords),
       sentence: compileSentencePatterns(language),
       detailQuestion: language.question.length === 0 ? null : new RegExp(language.question.map((source) => `(?:${source})`).join('|')),
+      structure: compileStructure(language.language, language.structure),
     }
   })
   compiledCache.set(phrases, compiled)
@@ -170,6 +185,10 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     affirmation: null,
     meetingProposal: [],
     laterTime: [],
+    stopRequest: [],
+    availability: [],
+    contactOffer: [],
+    objection: [],
     questionMarks: (folded.replace(/https?:\/\/\S+/g, '').match(/\?/g) ?? []).length,
     words: countWords(folded),
     languages: rankLanguages(folded, compiled),
@@ -195,10 +214,14 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
             /\b(?:not|nicht|pas|no|nao|niet|kein|geen)\b/.test(match[0].replace(/\b(?:why not|pourquoi pas|warum nicht|por que no|por que nao|porque nao|waarom niet|no problem)\b/g, ''))
           if (negated) analysis.negatedPositive.push(hit)
           else analysis.positive.push(hit)
+        } else if (category === 'unsubscribe') {
+          if (!isNegatedRequest(source, match.index, match[0])) analysis.unsubscribe.push(hit)
         } else if (category === 'referral') {
           // "looping in nobody", "cc'ing no one": a referral phrase that names no one.
           const after = wordsAfter(source, match.index + match[0].length, 2)
           if (after[0] === 'nobody' || after[0] === 'noone' || (after[0] === 'no' && after[1] === 'one')) continue
+          // "I'll talk to my boss", "let me check with our CFO": the writer deliberates.
+          if (deliberationVerb.test(hit.phrase) && firstPersonIntent.test(wordsBefore(source, match.index, 3).join(' '))) continue
           analysis.referral.push(hit)
         } else {
           analysis[category].push(hit)
@@ -232,8 +255,30 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   analysis.meetingProposal = findMeetingProposals(folded, sentencePatterns, isDetailQuestion)
   analysis.deferral.push(...findLaterContact(folded, sentencePatterns))
   analysis.laterTime = findLaterTimes(folded, sentencePatterns)
+  const structures = structuresOf(phrases)
+  const negationsAfterAll = new Set([...negationsAfter, 'nicht', 'niet', 'pas'])
+  analysis.stopRequest = findStopRequests(lean, structures, negationsBefore, negationsAfterAll).map(({ phrase, index, language }) => ({ phrase, index, language }))
+  const logistics = findMeetingLogistics(folded, structures, sentencePatterns)
+  analysis.availability = logistics.availability
+  analysis.contactOffer = logistics.contactOffer
+  analysis.objection = findObjections(folded, structures, negationsBefore).map(({ phrase, index, language }) => ({ phrase, index, language }))
   return analysis
 }
+
+/**
+ * An unsubscribe phrase negated before its verb ("please don't remove me", "don't take me
+ * off the list") or after it ("entfernen Sie mich nicht", "verwijder me niet").
+ */
+function isNegatedRequest(source: string, index: number, matched: string): boolean {
+  if (/^(?:don'?t|do not|never|not)\b/.test(matched)) return false
+  const before = wordsBefore(source, index, 5).join(' ')
+  if (/(?:^|\s)(?:don't|dont|do not|never|not)\s+(?:(?:ever|you)\s+)?(?:remove|delete|take|unsubscribe|drop|erase|opt)\b/.test(`${before} ${matched}`)) return true
+  return wordsAfter(source, index + matched.length, 3).some((word) => word === 'nicht' || word === 'niet' || word === 'pas')
+}
+
+/** Referral phrases that are deliberation when the writer is their subject ("I'll talk to my boss"). */
+const deliberationVerb = /^(?:talk|speak|ask|check|discuss|chat|consult|reach|contact|get in touch|sprech|frag|parler|hablar|consultar|falar|praten|overleggen)/
+const firstPersonIntent = /(?:^|\s)(?:i'?ll|i will|let me|we'?ll|we will|i need to|we need to|i have to|we have to|i must|i'?m going to|we'?re going to|gonna|i'?d have to|i should|i can|ich werde|ich muss|je vais|je dois|voy a|tengo que|vou|preciso|ik ga|ik moet|ik zal)(?:\s|$)/
 
 const notNegating = new Set(['problem', 'problems', 'worries', 'worry', 'doubt', 'rush', 'pressure', 'hay', 'problema', 'duda', 'probleem', 'souci'])
 
@@ -253,4 +298,27 @@ function rankLanguages(folded: string, compiled: readonly CompiledPhrases[]): Ru
   }))
   scored.sort((a, b) => b.score - a.score || a.order - b.order)
   return scored.map((entry) => entry.language)
+}
+
+const structureCache = new WeakMap<readonly LanguagePhrases[], CompiledStructure[]>()
+const negationCache = new WeakMap<readonly LanguagePhrases[], ReadonlySet<string>>()
+
+/** The compiled structure words of these phrase sets (for the referral structure, which needs the message's parties). */
+export function structuresOf(phrases: readonly LanguagePhrases[] = builtInPhrases): CompiledStructure[] {
+  const cached = structureCache.get(phrases)
+  if (cached !== undefined) return cached
+  const structures = compile(phrases)
+    .map((language) => language.structure)
+    .filter((structure) => structure !== null)
+  structureCache.set(phrases, structures)
+  return structures
+}
+
+/** Every negation word of these phrase sets ("not", "nicht", "pas", "no", "não", "niet", …). */
+export function negationsOf(phrases: readonly LanguagePhrases[] = builtInPhrases): ReadonlySet<string> {
+  const cached = negationCache.get(phrases)
+  if (cached !== undefined) return cached
+  const negations = new Set(phrases.flatMap((language) => [...language.negationsBefore, ...language.negationsAfter]))
+  negationCache.set(phrases, negations)
+  return negations
 }

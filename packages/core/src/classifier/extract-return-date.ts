@@ -26,13 +26,32 @@ const untilWords = /(?:until|till|til|through|thru|to|bis|bis zum|bis einschlies
  * message or more than a year after it are ignored. Null when the text names no usable date.
  */
 export function extractReturnDate(text: string, messageDate: Date, languages: readonly RuleLanguage[]): Date | null {
+  return findReturnDate(text, messageDate, languages)?.date ?? null
+}
+
+/** A return date with how it is supported: 3 after "back/return/…", 2 after "until/bis/…" or as the end of a range, 1 otherwise. */
+export interface ReturnDateReading {
+  date: Date
+  support: 1 | 2 | 3
+  /** The words the date was read from ("19. März", "Monday", "within 24 hours"). */
+  text: string
+}
+
+/**
+ * Like {@link extractReturnDate}, with the support of the date: an automatic reply whose
+ * text names a date after "until" or as the end of a range ("Ich bin vom 10. bis 19. März
+ * nicht im Büro") is an absence notice even when no absence phrase is known.
+ * `likelyLanguages` is how many of the ranked languages chrono reads the text in (a short
+ * notice may not rank its own language first).
+ */
+export function findReturnDate(text: string, messageDate: Date, languages: readonly RuleLanguage[], likelyLanguages = 2): ReturnDateReading | null {
   const source = text.length > 5000 ? text.slice(0, 5000) : text
   if (source.trim() === '') return null
   const earliest = messageDate.getTime() - 12 * 60 * 60 * 1000
   const latest = messageDate.getTime() + 400 * 24 * 60 * 60 * 1000
   const tried = new Set<RuleLanguage>()
-  const order: RuleLanguage[] = [...languages.slice(0, 2), 'en']
-  let best: { date: Date; score: number } | null = null
+  const order: RuleLanguage[] = [...languages.slice(0, likelyLanguages), 'en']
+  let best: { date: Date; score: 1 | 2 | 3; text: string } | null = null
   for (const language of order) {
     if (tried.has(language)) continue
     tried.add(language)
@@ -46,7 +65,7 @@ export function extractReturnDate(text: string, messageDate: Date, languages: re
     // Within one language the best-supported date wins (the latest on a tie); another
     // language's parse only wins with strictly better support, so the likeliest
     // language's reading is kept when both read the same phrase.
-    let languageBest: { date: Date; score: number } | null = null
+    let languageBest: { date: Date; score: 1 | 2 | 3; text: string } | null = null
     for (const result of results) {
       const end = result.end?.date()
       const start = result.start.date()
@@ -60,7 +79,7 @@ export function extractReturnDate(text: string, messageDate: Date, languages: re
       if (!result.start.isCertain('day') && !result.start.isCertain('weekday') && !result.start.isCertain('month')) continue
       const score = supportFor(source, result.index, end !== undefined)
       if (languageBest === null || score > languageBest.score || (score === languageBest.score && date.getTime() > languageBest.date.getTime())) {
-        languageBest = { date, score }
+        languageBest = { date, score, text: result.text }
       }
     }
     if (languageBest !== null && (best === null || languageBest.score > best.score)) best = languageBest
@@ -69,14 +88,14 @@ export function extractReturnDate(text: string, messageDate: Date, languages: re
   // same support as chrono's best, so a date chrono read is never replaced by a weaker one.
   for (const mention of findDateMentions(source, messageDate, order)) {
     if (mention.date.getTime() < earliest || mention.date.getTime() > latest) continue
-    const score = supportFor(source, mention.index, false)
-    if (best === null || score > best.score || (mention.precise === true && score === best.score)) best = { date: mention.date, score }
+    const score = supportFor(source, mention.index, mention.rangeEnd === true)
+    if (best === null || score > best.score || (mention.precise === true && score === best.score)) best = { date: mention.date, score, text: source.slice(mention.index, mention.index + 12) }
   }
-  return best?.date ?? null
+  return best === null ? null : { date: best.date, support: best.score, text: best.text }
 }
 
 /** 3 after "back/return/…", 2 after "until/bis/…" (or for the end of a range), else 1. */
-function supportFor(source: string, index: number, isRangeEnd: boolean): number {
+function supportFor(source: string, index: number, isRangeEnd: boolean): 1 | 2 | 3 {
   const before = foldText(source.slice(Math.max(0, index - 60), index)).trimEnd()
   if (returnWords.test(before)) return 3
   if (untilWords.test(before) || isRangeEnd) return 2

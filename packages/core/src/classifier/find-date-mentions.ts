@@ -7,6 +7,8 @@ export interface DateMention {
   index: number
   /** A weekday with a day of the month ("el lunes 17"): more precise than chrono's weekday-only reading of it. */
   precise?: boolean
+  /** The end of a day range ("del 17 al 21 de marzo" → the 21st): supported like a date after "until". */
+  rangeEnd?: boolean
 }
 
 const day = 24 * 60 * 60 * 1000
@@ -52,6 +54,31 @@ const weekdays =
 /** A weekday and a day of the month without a month: "lunes 17", "Monday the 17th", "Montag, den 17.", "lundi 17". */
 const weekdayDayPattern = new RegExp(`\\b(?:${weekdays}),? (?:the |den |le |el |dia |de )?(\\d{1,2})(?!\\d)(?:st|nd|rd|th|er|e|\\.)?(?![\\d:.]\\d|\\s*(?:uhr|h\\b|am\\b|pm\\b|[./-]\\d|de |of |(?:jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|d[ei][cz]|janv|f[ée]v|avr|juil|ao[uû]|ene|abr|ago|dic|fev|set|out|mrt|mei)))`, 'giu')
 
+const monthNames: readonly (readonly string[])[] = [
+  ['january', 'jan', 'januar', 'janvier', 'janv', 'enero', 'ene', 'janeiro', 'januari'],
+  ['february', 'feb', 'februar', 'f[eé]vrier', 'f[eé]vr?', 'febrero', 'fevereiro', 'fev', 'februari'],
+  ['march', 'mar', 'm[aä]rz', 'maerz', 'mars', 'marzo', 'mar[cç]o', 'maart', 'mrt'],
+  ['april', 'apr', 'avril', 'avr', 'abril', 'abr'],
+  ['may', 'mai', 'mayo', 'maio', 'mei'],
+  ['june', 'jun', 'juni', 'juin', 'junio', 'junho'],
+  ['july', 'jul', 'juli', 'juillet', 'juil', 'julio', 'julho'],
+  ['august', 'aug', 'ao[uû]t', 'agosto', 'ago', 'augustus'],
+  ['september', 'sept?', 'septembre', 'septiembre', 'setiembre', 'setembro', 'set'],
+  ['october', 'oct', 'oktober', 'okt', 'octobre', 'octubre', 'outubro', 'out'],
+  ['november', 'nov', 'novembre', 'noviembre', 'novembro'],
+  ['december', 'dec', 'dezember', 'dez', 'd[eé]cembre', 'diciembre', 'dic', 'dezembro'],
+]
+const monthAlternation = monthNames.map((names, month) => `(?<m${month}>${names.join('|')})`).join('|')
+/**
+ * A day range written day first, with the month after the second day: "vom 10. bis 19.
+ * März", "du 10 au 18 mars", "del 17 al 21 de marzo", "entre 10 e 21 de março", "van 17
+ * t/m 21 maart", "10-19 March".
+ */
+const dayRangePattern = new RegExp(
+  `(?<![\\d./])(\\d{1,2})\\.?(?:st|nd|rd|th|er)?\\s*(?:-|–|to|until|till|through|thru|and|bis(?: zum| einschlie(?:ß|ss)lich)?|au|jusqu'au|al|a|y|hasta(?: el)?|e|at[eé](?: (?:o )?dia)?|tot(?: en met)?|t\\/m)\\s*(\\d{1,2})\\.?(?:st|nd|rd|th)?\\s*(?:de\\s+|of\\s+)?(?:${monthAlternation})\\b`,
+  'giu',
+)
+
 const ordinalPattern = /\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))/gi
 
 /**
@@ -59,7 +86,9 @@ const ordinalPattern = /\b(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(
  * 13" → that week's Monday), day-first numeric dates without a year ("bis 14.3.", "vanaf
  * 17-3") in every language but English (where "3/19" is month first and chrono reads it),
  * a weekday with a day of the month ("hasta el lunes 17" → the 17th, where chrono reads
- * only "lunes"), and a bare ordinal day ("through the 21st" → the next 21st).
+ * only "lunes"), a day range with the month after it ("del 17 al 21 de marzo" → the 21st,
+ * where chrono reads "17 al 21" as hours) and a bare ordinal day ("through the 21st" → the
+ * next 21st).
  */
 export function findDateMentions(text: string, reference: Date, languages: readonly RuleLanguage[]): DateMention[] {
   const mentions: DateMention[] = []
@@ -78,6 +107,11 @@ export function findDateMentions(text: string, reference: Date, languages: reado
   for (const match of text.matchAll(weekdayDayPattern)) {
     const date = nextDayOfMonth(reference, Number(match[1]))
     if (date) mentions.push({ date, index: match.index, precise: true })
+  }
+  for (const match of text.matchAll(dayRangePattern)) {
+    const month = Object.entries(match.groups ?? {}).find(([, value]) => value !== undefined)?.[0]
+    const date = month === undefined ? null : nextDayAndMonth(reference, Number(match[2]), Number(month.slice(1)) + 1)
+    if (date) mentions.push({ date, index: match.index, precise: true, rangeEnd: true })
   }
   for (const match of text.matchAll(ordinalPattern)) {
     const date = nextDayOfMonth(reference, Number(match[1]))

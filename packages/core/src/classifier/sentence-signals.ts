@@ -47,6 +47,25 @@ export function sentences(folded: string): { text: string; index: number }[] {
 }
 
 /**
+ * Sentences split further at a contrastive conjunction ("I'm not free right now, but next
+ * week works" → two clauses), so a negation in one half does not reach the other.
+ */
+export function clauses(folded: string): { text: string; index: number }[] {
+  const result: { text: string; index: number }[] = []
+  for (const sentence of sentences(folded)) {
+    let start = 0
+    for (const match of sentence.text.matchAll(/,?\s+(?=(?:but|however|aber|jedoch|mais|pero|porem|maar)\b)/g)) {
+      const piece = sentence.text.slice(start, match.index).trim()
+      if (piece !== '') result.push({ text: piece, index: sentence.index + start })
+      start = match.index + match[0].length
+    }
+    const rest = sentence.text.slice(start).trim()
+    if (rest !== '') result.push({ text: rest, index: sentence.index + start })
+  }
+  return result
+}
+
+/**
  * What follows a yes that makes it an acknowledgement or a reply to something else, not
  * interest ("Yes, got it", "Oui, je confirme la réception", "Graag gedaan"), or turns it
  * around ("Of course not", "Yes?").
@@ -84,16 +103,18 @@ export function findAffirmation(core: string, languages: readonly SentencePatter
  */
 export function findMeetingProposals(folded: string, languages: readonly SentencePatterns[], isDetailQuestion: (sentence: string) => boolean): SentenceHit[] {
   const hits: SentenceHit[] = []
-  for (const sentence of sentences(folded)) {
+  for (const sentence of clauses(folded)) {
     if (negation.test(sentence.text) || pastReference.test(sentence.text)) continue
     // A short question is a proposal when it is about a time: it names a time of day or
-    // opens with the day ("Thursday 3pm CET?", "Kan donderdag om 10:00?") — not "Is Friday the deadline?".
+    // opens with the day or a length ("Thursday 3pm CET?", "Kan donderdag om 10:00?", "15 mins
+    // Wednesday?") — not "Is Friday the deadline?". A meeting's length counts as a time.
     const shortQuestion = sentence.text.includes('?') && countWords(sentence.text) <= 6
+    const duration = meetingDuration.exec(sentence.text)
     const language = languages.find((patterns) => {
-      const time = patterns.meetingTime?.exec(sentence.text)
+      const time = patterns.meetingTime?.exec(sentence.text) ?? duration
       if (time === null || time === undefined) return false
       if (patterns.meetingProposal?.test(sentence.text) === true) return true
-      return shortQuestion && (time.index === 0 || timeOfDay.test(sentence.text))
+      return shortQuestion && (time.index === 0 || duration?.index === 0 || timeOfDay.test(sentence.text))
     })
     if (language === undefined || isDetailQuestion(sentence.text)) continue
     hits.push({ phrase: sentence.text, language: language.language, index: sentence.index })
@@ -101,14 +122,18 @@ export function findMeetingProposals(folded: string, languages: readonly Sentenc
   return hits
 }
 
+/** A meeting's length, in any language: "15 mins", "20 minutes", "30 Minuten", "half an hour", "une demi-heure", "media hora", "meia hora", "half uurtje". */
+export const meetingDuration =
+  /\b(?:\d{1,2}|fifteen|twenty|thirty|quinze|vingt|trente|quince|veinte|treinta|vinte|trinta|vijftien|twintig|dertig|zehn|funfzehn|fuenfzehn|zwanzig|dreissig)[ -]?(?:min|mins|minutes?|minuten|minutos|minuti)\b|\b(?:half an hour|halbe stunde|demi-heure|media hora|meia hora|half uur(?:tje)?)\b/
+
 /** A clock time: "3pm", "10:00", "14h", "10 Uhr", "om 10", "a las 11", "às 15". */
-const timeOfDay = /\b\d{1,2}(?:[:.h]\d{2}\b|\s?(?:am|pm|uhr|h)\b)|\b(?:om|a las|as|um|ab) \d{1,2}\b/
+export const timeOfDay = /\b\d{1,2}(?:[:.h]\d{2}\b|\s?(?:am|pm|uhr|h)\b)|\b(?:om|a las|as|um|ab) \d{1,2}\b/
 
 /** A negation in the sentence: "I'm not free on Monday", "Tuesday doesn't work", "pas jeudi", "kein Termin". */
-const negation = /\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nicht|kein\w*|nie|pas|ne|jamais|nunca|nao|nem|niet|geen|nooit)\b|n'[a-z]/
+export const negation = /\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nicht|kein\w*|nie|pas|ne|jamais|nunca|nao|nem|niet|geen|nooit)\b|n'[a-z]/
 
 /** A sentence about the past, not a proposal: "Did you email me on Monday?", "You called last week". */
-const pastReference = /\b(?:did|was|were|yesterday|last (?:week|monday|tuesday|wednesday|thursday|friday)|[a-z]+ed (?:me|us))\b/
+export const pastReference = /\b(?:did|was|were|yesterday|last (?:week|monday|tuesday|wednesday|thursday|friday)|[a-z]+ed (?:me|us))\b/
 
 /** Sentences that ask to be contacted again at a later time ("Feel free to check back in a couple of months", "Escríbeme en junio"). */
 export function findLaterContact(folded: string, languages: readonly SentencePatterns[]): SentenceHit[] {

@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './language-phrases.js'
+import { dutchStructure } from './dutch-structure.js'
 
 const weekday = '(?:maandag|dinsdag|woensdag|donderdag|vrijdag)'
 
@@ -129,6 +130,7 @@ export const dutchPhrases: LanguagePhrases = {
   meetingTimes: [
     `\\b${weekday}(?:ochtend|middag|avond)?\\b`,
     '\\bmorgen(?:ochtend|middag)?\\b',
+    '\\b(?:vanmiddag|vanochtend|vandaag)\\b',
     '\\bom \\d{1,2}(?:[:.]\\d{2})?\\b',
     '\\b\\d{1,2}[:.]\\d{2}\\b',
     '\\b\\d{1,2} uur\\b',
@@ -153,4 +155,5 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:in|na) q[1-4]\\b',
     '\\bin 20[2-9]\\d\\b',
   ],
+  structure: dutchStructure,
 }

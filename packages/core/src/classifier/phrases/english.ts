@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './language-phrases.js'
+import { englishStructure } from './english-structure.js'
 
 import { englishAutomaticPhrases } from './english-automatic.js'
 
@@ -264,4 +265,5 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:in |until )?20[2-9]\\d\\b',
     '\\b(?:second half|the new year)\\b',
   ],
+  structure: englishStructure,
 }

@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './language-phrases.js'
+import { frenchStructure } from './french-structure.js'
 
 const weekday = '(?:lundi|mardi|mercredi|jeudi|vendredi)'
 
@@ -161,4 +162,5 @@ export const frenchPhrases: LanguagePhrases = {
     '\\bau (?:prochain |second )?(?:trimestre|semestre)\\b',
     '\\ben 20[2-9]\\d\\b',
   ],
+  structure: frenchStructure,
 }

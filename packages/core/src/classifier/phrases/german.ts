@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './language-phrases.js'
+import { germanStructure } from './german-structure.js'
 
 const weekday = '(?:montag|dienstag|mittwoch|donnerstag|freitag)'
 
@@ -177,4 +178,5 @@ export const germanPhrases: LanguagePhrases = {
     '\\bnach dem sommer\\b',
     '\\b(?:ende des jahres|jahresende|20[2-9]\\d)\\b',
   ],
+  structure: germanStructure,
 }

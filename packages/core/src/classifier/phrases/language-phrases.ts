@@ -1,3 +1,5 @@
+import type { StructureWords } from './structure-words.js'
+
 /** A language the rule classifier reads. */
 export type RuleLanguage = 'en' | 'de' | 'fr' | 'es' | 'pt' | 'nl'
 
@@ -59,4 +61,11 @@ export interface LanguagePhrases {
    * same sentence as `contactLater` it makes a timing objection (negative).
    */
   laterTimes?: readonly string[]
+  /**
+   * Word families for the structural signals (hand-off verbs and roles for referrals,
+   * removal and stop requests for unsubscribes, availability and contact-me for meetings,
+   * incumbents and the present for objections). Optional: without them the language only
+   * lacks those signals.
+   */
+  structure?: StructureWords
 }

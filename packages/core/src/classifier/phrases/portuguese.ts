@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './language-phrases.js'
+import { portugueseStructure } from './portuguese-structure.js'
 
 const weekday = '(?:segunda|terca|quarta|quinta|sexta)(?:-feira)?'
 
@@ -151,4 +152,5 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bmais (?:para|pra) frente\\b',
     '\\bem 20[2-9]\\d\\b',
   ],
+  structure: portugueseStructure,
 }

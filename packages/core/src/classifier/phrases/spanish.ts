@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './language-phrases.js'
+import { spanishStructure } from './spanish-structure.js'
 
 const weekday = '(?:lunes|martes|miercoles|jueves|viernes)'
 
@@ -157,4 +158,5 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bmas adelante\\b',
     '\\ben 20[2-9]\\d\\b',
   ],
+  structure: spanishStructure,
 }

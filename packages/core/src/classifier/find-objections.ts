@@ -1,0 +1,50 @@
+import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure } from './compile-structure.js'
+import type { RuleLanguage } from './phrases/language-phrases.js'
+import { wordsBefore } from './normalize-text.js'
+import { clauses } from './sentence-signals.js'
+
+/** An objection found from its structure. */
+export interface ObjectionHit {
+  phrase: string
+  index: number
+  language: RuleLanguage
+  kind: 'incumbent' | 'not-now'
+}
+
+/**
+ * Refusals found from their structure, in statements (not questions):
+ *
+ * - an incumbent: the writer already has what is offered ("we just renewed with our current
+ *   vendor", "unser aktueller Anbieter", "nous avons déjà un prestataire", "ya contamos
+ *   con", "já temos", "we hebben al een partij") — unless negated ("we don't have a
+ *   current provider");
+ * - a negation with the present in the same clause: a timing objection ("Can't justify the
+ *   spend right now", "Das ist momentan nicht drin", "Ce n'est pas prévu pour le moment",
+ *   "Ahora mismo no", "No momento não", "Op dit moment niet").
+ *
+ * The classifier counts them only when the reply shows no interest and asks nothing
+ * ("We already use HubSpot — does yours integrate?" is a question).
+ */
+export function findObjections(folded: string, structures: readonly CompiledStructure[], negations: ReadonlySet<string>): ObjectionHit[] {
+  const hits: ObjectionHit[] = []
+  if (structures.length === 0) return hits
+  const only = [unionOf(structures)]
+  if (!hasFamily(only, 'incumbent', folded) && !hasFamily(only, 'nowTimes', folded)) return hits
+  const isNegation = (word: string) => negations.has(word) || word.startsWith("n'") || /^(?:can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nao|niet|nicht|pas|no|ne)$/.test(word)
+  for (const sentence of clauses(folded)) {
+    const text = sentence.text
+    if (text.includes('?')) continue
+    const incumbent = matchFamily(only, 'incumbent', text).find((match) => !wordsBefore(text, match.index, 3).some(isNegation))
+    if (incumbent !== undefined) {
+      hits.push({ phrase: text, index: sentence.index, language: languageOf(structures, 'incumbent', incumbent.text), kind: 'incumbent' })
+      continue
+    }
+    const now = matchFamily(only, 'nowTimes', text).find((match) => {
+      const before = wordsBefore(text, match.index, 8)
+      const after = text.slice(match.end, match.end + 40).split(/[,;:()]|\s-\s/)[0]?.split(/[^a-z']+/).filter((word) => word !== '').slice(0, 4) ?? []
+      return before.some(isNegation) || after.some(isNegation)
+    })
+    if (now !== undefined) hits.push({ phrase: text, index: sentence.index, language: languageOf(structures, 'nowTimes', now.text), kind: 'not-now' })
+  }
+  return hits
+}

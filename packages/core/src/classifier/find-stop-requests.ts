@@ -1,0 +1,127 @@
+import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure, type FamilyMatch } from './compile-structure.js'
+import type { RuleLanguage } from './phrases/language-phrases.js'
+import { sentences } from './sentence-signals.js'
+import { wordsAfter, wordsBefore } from './normalize-text.js'
+
+/** A request to stop mail found from its structure. */
+export interface StopRequest {
+  /** The sentence (folded). */
+  phrase: string
+  index: number
+  language: RuleLanguage
+  /** Which structure: a removal, a stop, a never-again. */
+  kind: 'removal' | 'stop' | 'never-again'
+}
+
+/** Removal verbs that need a particle or a list ("take me off", "haal mij van de lijst", "tragen Sie mich aus"). */
+const weakRemoval = /^(?:take|get|drop|knock|strike|cross|haal|halen|tragen|nehmen|schrijf)$/
+const particle = /^\s*(?:off|out|from|uit|van|aus)\b/
+/** Objects that point at the writer ("me", "mich", "moi", "mij"): with a negation and "again", the never-again request is about the writer's mail. */
+const writer = /\b(?:me|us|mir|mich|uns|moi|m'|nous|nos|mim|mij|ons)\b|[a-z](?:rme|rnos)\b/
+/** Mailing nouns: "no more emails", "keine weiteren Nachrichten". */
+const mailNoun = /^(?:e-?mails?|mails?|messages?|newsletters?|nachrichten|zusendungen|envois|courriels?|correos?|mensajes?|mensagens?|berichten|mailtjes|comunicaciones|comunicacoes)$/
+
+/**
+ * Finds requests to stop mail from their structure, in every language with structure
+ * words, including very short ones:
+ *
+ * - a removal verb with the writer or their details, or with the sender's list ("Take me
+ *   off", "Bitte entfernen Sie meine E-Mail-Adresse aus Ihrem System", "Eliminen mi correo
+ *   de su base de datos", "Retirez-moi de vos listes", "Verwijder mijn gegevens");
+ * - a stop verb with mailing right after it ("Merci de cesser vos envois", "Dejen de
+ *   enviarme correos", "Parem de me mandar e-mail", "stop met mailen");
+ * - a negated mailing verb with "again/any more" in the same clause, about the writer or
+ *   naming the mail ("Don't send more mails to me", "Ne m'écrivez plus", "Schreiben Sie mir
+ *   nicht mehr", "Não me mande mais e-mails", "Mail me niet meer").
+ *
+ * Not a request: a negated removal ("please don't remove me", "entfernen Sie mich nicht"),
+ * a "stop" with no mail after it ("stop by our booth"), "email me again in June" (no
+ * negation in its clause). A question asking how to stop mail still asks for it ("How do
+ * I get off this list?").
+ */
+export function findStopRequests(
+  folded: string,
+  structures: readonly CompiledStructure[],
+  negationsBefore: ReadonlySet<string>,
+  negationsAfter: ReadonlySet<string>,
+): StopRequest[] {
+  if (structures.length === 0) return []
+  const found: StopRequest[] = []
+  const negatedBefore = (text: string, index: number) => wordsBefore(text, index, 3).some((word) => negationsBefore.has(word) || word.startsWith("n'") || word === "don't" || word === 'never')
+  const negatedAfter = (text: string, end: number) => wordsAfter(text, end, 4).some((word) => negationsAfter.has(word))
+  const union = unionOf(structures)
+  // Most replies name no removal or stop word, and no mailing word with "again" and a negation.
+  const only = [union]
+  const removals = hasFamily(only, 'removalVerbs', folded)
+  const stops = hasFamily(only, 'stopVerbs', folded)
+  const nevers = hasFamily(only, 'again', folded) && hasFamily(only, 'mailing', folded) && /\b(?:not|no|never|don'?t|do not|nicht|kein\w*|ne|n'|pas|nao|niet|geen|nunca|nooit)\b|n'/.test(folded)
+  if (!removals && !stops && !nevers) return found
+  // A reply that is only the request: "Löschen bitte.", "Austragen.", "Eliminar.", "Stopp!".
+  const words = folded.split(/[^a-z'-]+/).filter((word) => word !== '')
+  if (words.length <= 3) {
+    const verb = [...matchFamily(only, 'removalVerbs', folded), ...matchFamily(only, 'stopVerbs', folded)].find((match) => !weakRemoval.test(match.text) && !negatedBefore(folded, match.index))
+    if (verb !== undefined && words.every((word) => word === verb.text || verb.text.split(' ').includes(word) || /^(?:please|bitte|svp|por|favor|alsjeblieft|aub|graag|merci|thanks|danke|gracias|obrigado|bedankt|now|sofort|ja|jetzt)$/.test(word))) {
+      found.push({ phrase: folded.trim(), index: 0, language: languageOf(structures, verb.text === words[0] ? 'removalVerbs' : 'stopVerbs', verb.text), kind: 'removal' })
+      return found
+    }
+  }
+  for (const sentence of sentences(folded)) {
+    const text = sentence.text
+    const push = (kind: StopRequest['kind'], language: RuleLanguage) => found.push({ phrase: text, index: sentence.index, language, kind })
+
+    const removal = removals ? matchFamily(only, 'removalVerbs', text).find((verb) => isRemoval(text, verb, only) && !negatedBefore(text, verb.index) && !negatedAfter(text, verb.end)) : undefined
+    if (removal !== undefined) {
+      push('removal', languageOf(structures, 'removalVerbs', removal.text))
+      continue
+    }
+    const stop = stops ? matchFamily(only, 'stopVerbs', text).find((verb) => !negatedBefore(text, verb.index) && mailingRightAfter(text, verb, only)) : undefined
+    if (stop !== undefined) {
+      push('stop', languageOf(structures, 'stopVerbs', stop.text))
+      continue
+    }
+    if (!nevers) continue
+    const never = neverAgain(text, only, negationsBefore, negationsAfter)
+    if (never !== null) push('never-again', languageOf(structures, 'mailing', never))
+  }
+  return found
+}
+
+/** The removal verb has the writer or their details as object, or the sender's list as source. */
+function isRemoval(text: string, verb: FamilyMatch, structures: readonly CompiledStructure[]): boolean {
+  const after = text.slice(verb.end, verb.end + 80)
+  const around = text.slice(Math.max(0, verb.index - 60), verb.end + 80)
+  // An enclitic object: "bórrenme", "quitadme", "remova-me", "retirez-moi".
+  const clitic = /(?:me|nos|-moi|-nous)$/.test(verb.text) || /^-(?:moi|nous|me|nos)\b/.test(after)
+  const objects = matchFamily(structures, 'removalObjects', after.slice(0, 40)).filter((object) => !/\blet$/.test(after.slice(0, object.index).trim()))
+  const container = hasFamily(structures, 'containers', around)
+  if (weakRemoval.test(verb.text)) {
+    const object = objects[0]
+    return container || (object !== undefined && object.index <= 12 && particle.test(after.slice(object.end)))
+  }
+  if (container || clitic) return true
+  // The object follows closely ("remove me", "entfernen Sie meine Adresse") or, in German
+  // and Dutch, comes first ("mich bitte entfernen", "mij verwijderen").
+  if (objects.some((object) => object.index <= 16)) return true
+  const before = text.slice(Math.max(0, verb.index - 30), verb.index)
+  return /\b(?:mich|meine (?:e-?mail-?adresse|adresse|daten)|mij|me|mijn gegevens)\s+(?:[a-z]+\s+)?$/.test(before) && /^(?:entfernen|loschen|loeschen|streichen|austragen|verwijderen|schrappen|uitschrijven)$/.test(verb.text)
+}
+
+/** Mailing within three words after the stop verb: "stop sending", "cesser vos envois", "dejen de enviarme correos", "parem de me mandar". */
+function mailingRightAfter(text: string, verb: FamilyMatch, structures: readonly CompiledStructure[]): boolean {
+  const window = wordsAfter(text, verb.end, 4).join(' ')
+  return hasFamily(structures, 'mailing', window)
+}
+
+/** A negated mailing verb with "again/any more" in the same clause ("ne m'écrivez plus", "mail me niet meer"). */
+function neverAgain(text: string, structures: readonly CompiledStructure[], negationsBefore: ReadonlySet<string>, negationsAfter: ReadonlySet<string>): string | null {
+  for (const mailing of matchFamily(structures, 'mailing', text)) {
+    const before = wordsBefore(text, mailing.index, 6)
+    const after = wordsAfter(text, mailing.end, 4)
+    const negated = before.some((word) => negationsBefore.has(word) || word.startsWith("n'") || word === "don't" || word === 'ne' || word === 'no') || after.some((word) => negationsAfter.has(word) || word === 'niet' || word === 'nicht')
+    if (!negated) continue
+    const clause = [...wordsBefore(text, mailing.index, 6), mailing.text, ...wordsAfter(text, mailing.end, 6)].join(' ')
+    if (!hasFamily(structures, 'again', clause)) continue
+    if (writer.test(clause) || mailNoun.test(mailing.text) || after.some((word) => mailNoun.test(word))) return mailing.text
+  }
+  return null
+}

@@ -1,0 +1,70 @@
+import type { StructureWords } from './structure-words.js'
+
+/** Spanish word families for the structural signals (folded: no accents, `ñ` → `n`). */
+export const spanishStructure: StructureWords = {
+  handOffVerbs: [
+    '\\bcontact(?:a|e|ar|en|es|ad)\\b',
+    '\\b(?:escribe|escriba|escribir|escribanle|escribele|escribid) (?:mejor |directamente )?a\\b',
+    '\\b(?:habla|hable|hablar|hablen|consulta|consulte|consultar|consultalo) (?:mejor |directamente )?con\\b',
+    '\\b(?:dirigete|dirijase|dirigirse|dirigirte)\\b',
+    '\\bpregunta(?:le)? a\\b',
+    '\\bmanda(?:le)? (?:un )?(?:correo|mail|email) a\\b',
+    '\\b(?:ponte|pongase) en contacto con\\b',
+  ],
+  handOffByWriter: [
+    '\\breenvi(?:o|e|ado|ar|are)\\b',
+    '\\b(?:te|le|les) paso (?:(?:el|su|tu) )?(?:correo|mail|contacto|email)\\b',
+    '\\b(?:te |le |les )?copio\\b',
+    '\\b(?:en copia|cc)\\b',
+    '\\bderiv(?:o|e|ar|ado|an)\\b',
+    '\\btraslad(?:o|e|ado|are)\\b',
+  ],
+  responsibility: [
+    '\\bse encarga\\b',
+    '\\blleva (?:el tema|esto|eso|estos temas|el area|las compras|las ventas|ventas|compras)\\b',
+    '\\blo ve\\b',
+    '\\bes (?:el|la) responsable\\b',
+    '\\bes quien (?:decide|lleva|se encarga|ve)\\b',
+    '\\b(?:gestiona|decide)\\b',
+  ],
+  roles: ['\\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras) (?:[a-z-]+ )?(?:companer[oa]s?|colegas?|jef[ea]|director[a]?|gerente|responsable|encargad[oa]|soci[oa]|area|departamento|equipo|ceo|cto|cfo|coo)\\b'],
+  assistants: ['\\b(?:mi|nuestra|nuestro) (?:asistente|secretari[oa])\\b'],
+  firstPerson: ['\\b(?:yo|tengo que|tenemos que|voy a|vamos a|debo|debemos|dejame|deja que|necesito|necesitamos|lo hablo|lo comento|lo consulto)\\b'],
+  removalVerbs: [
+    '\\b(?:elimin|borr)(?:en|e|ar|a|ad|adme|adnos|enme|ennos|eme|ame)\\b',
+    '\\b(?:quit|retir)(?:en|ar|adme|adnos|enme|ennos|eme|ame)\\b',
+    '\\b(?:sac(?:ar|adme|ame)|saquen(?:me|nos)?)\\b',
+    '\\b(?:excluy|suprim)(?:an|a|anme|ame)\\b',
+    '\\b(?:suprimir|excluir)\\b',
+    '\\bd(?:e|en|ar)(?:me|nos)? de baja\\b',
+  ],
+  removalObjects: [
+    '\\b(?:me|nos)\\b',
+    '\\b(?:mi|mis|nuestro|nuestros) (?:correo|correos|email|e-?mail|mail|direccion|datos|contacto|nombre|cuenta)\\b',
+  ],
+  containers: ['\\b(?:de|del) (?:su|sus|tu|tus|vuestra|vuestras|la|esta|esa|el) (?:[a-z-]+ )?(?:lista|listas|base de datos|base|bases|sistema|fichero|archivo|registro|crm|envios|mailing|newsletter)\\b'],
+  stopVerbs: ['\\b(?:dej(?:en|e|ar|a|ad)|par(?:en|e|ar)|ces(?:en|e|ar)) de\\b'],
+  mailing: ['\\b(?:enviar[a-z]*|envien[a-z]*|mandar[a-z]*|manden[a-z]*|escribir[a-z]*|escribas?|contactar[a-z]*|correos?|e-?mails?|mails?|mensajes?|comunicaciones|envios|publicidad)\\b'],
+  again: ['\\b(?:mas|nunca|de nuevo|otra vez|volver a|vuelva[ns]? a|vuelvas a)\\b'],
+  availability: [
+    '\\bcuando (?:te|le|les|os) (?:va|viene|vendria|iria|queda)\\b',
+    '\\bcuando (?:podemos|podriamos|puedes|puede|tienes|tiene)\\b',
+    '\\b(?:tu|su) disponibilidad\\b',
+    '\\b(?:estas|esta|estaria|estarias) disponible\\b',
+    '\\b(?:tienes|tiene|tendrias|tendria) (?:un )?(?:hueco|tiempo|disponibilidad)\\b',
+    '\\bque (?:dia|hora|horario) (?:te|le) (?:va|viene|queda)\\b',
+    '\\b(?:estoy|estare) (?:[a-z]+ )?(?:disponible|libre)\\b',
+  ],
+  contactMe: [
+    '\\bllam(?:ame|eme|adme|enme|anos)\\b',
+    '\\bmi (?:cel|celular|movil|telefono|numero|whatsapp|wasap)\\b',
+    '\\bescribeme (?:por|al) (?:whatsapp|wasap)\\b',
+    '\\bmarcame\\b',
+  ],
+  nowTimes: ['\\b(?:ahora mismo|ahora|actualmente|en este momento|por ahora|de momento|este ano|este trimestre|hoy por hoy)\\b'],
+  incumbent: [
+    '\\b(?:nuestro|nuestra) (?:[a-z-]+ )?(?:proveedor|agencia|socio|solucion|herramienta|sistema|contrato|crm) (?:actual|de siempre|habitual)\\b',
+    '\\bya (?:tenemos|contamos|trabajamos|usamos|utilizamos|estamos)\\b',
+  ],
+  scheduling: ['\\b(?:invitacion|reunion|llamada|videollamada|agenda|calendario|cita|demo|hueco|huecos|horario|zoom|teams|meet)\\b'],
+}

@@ -1,0 +1,40 @@
+import { expandShorthand, foldText } from './normalize-text.js'
+
+/** A sentence of a reply, as written and folded. */
+export interface ReplySentence {
+  /** As written (case kept: names are capitalised). */
+  original: string
+  /** Folded (lower case, no accents, shorthand written out) for the word families. */
+  folded: string
+  /** True when the sentence ends with a question mark. */
+  question: boolean
+}
+
+/** Titles and abbreviations a full stop does not end a sentence after ("Mr. Mehta", "Dr. Brandt", "z.B."). */
+const abbreviation = /(?:^|[\s(])(?:mr|mrs|ms|dr|prof|hr|fr|st|sr|sra|srta|m|mme|mlle|lic|ing|dra|z\.b|bzw|ggf|ca|evtl|inkl|etc|vs|approx|no|nr)$/i
+
+/**
+ * Splits a reply into sentences: at line breaks and after `.`, `!`, `?` (or `…`) followed
+ * by white space — not inside addresses or numbers ("dan.ortiz@greysoft.io", "14.3.")
+ * and not after a title ("Mr. Rahul Mehta").
+ */
+export function splitSentences(text: string): ReplySentence[] {
+  const result: ReplySentence[] = []
+  for (const line of text.split(/\n+/)) {
+    let start = 0
+    for (const match of line.matchAll(/[.!?\u2026]+(?=\s|$)/g)) {
+      const end = match.index + match[0].length
+      if (match[0] === '.' && abbreviation.test(line.slice(Math.max(start, match.index - 8), match.index))) continue
+      push(result, line.slice(start, end))
+      start = end
+    }
+    push(result, line.slice(start))
+  }
+  return result
+}
+
+function push(result: ReplySentence[], piece: string): void {
+  const original = piece.trim()
+  if (original === '' || !/[\p{L}\p{N}]/u.test(original)) return
+  result.push({ original, folded: expandShorthand(foldText(original)), question: /\?\s*[)"'»]*$/.test(original) })
+}
