@@ -94,6 +94,7 @@ describe('referral from structure', () => {
     ["Could our finance team use this too? What's the price per seat?", 'question'],
     // Routing boilerplate and a refusal with a colleague copied for information.
     ['Not interested.\n\nFor support contact support@northwind.io', 'negative'],
+    ['Thanks for your note.\n\nFor questions, contact info@northwind.io.', 'unknown'],
     ["Please don't forward this to dan@northwind.io.", 'unknown'],
   ] as const)('not a referral: %s', async (body, category) => {
     const quote = body === 'Thanks, noted.' ? '> Not the right person? Please contact dan@acme-partner.example instead.' : undefined

@@ -34,7 +34,7 @@ const contactLine = /\||^\s*(?:e|e-?mail|mail|m|t|p|tel|phone|mobile|cell|fax|as
 const pointsBack = /^\s*(?:me|us|myself|mich|mir|uns|moi|nous|me|nos|mim|mij|ons)\b/
 /** Routing boilerplate, not a hand-off of this conversation: "For support contact …", "In case of urgency …", "Bei Fragen wenden Sie sich an …". */
 const conditionalRouting =
-  /^(?:for (?:support|urgent|technical|billing|any (?:urgent|other)|general|press|media|invoic)|in case of|if (?:you need|it'?s urgent|urgent)|bei (?:fragen|dringenden|technischen)|in dringenden|en cas d|pour (?:toute|les) (?:urgence|question)|para (?:soporte|urgencias|cualquier)|en caso de|em caso de|para (?:suporte|duvidas)|voor (?:vragen|dringende|support)|bij (?:vragen|dringende))/
+  /^(?:for (?:support|urgent|technical|billing|any (?:urgent|other|questions?|further)|general|press|media|invoic|questions|inquiries|enquiries|more|further|help)|in case of|if (?:you need|you have|it'?s urgent|urgent)|bei (?:fragen|dringenden|technischen|ruckfragen|rueckfragen)|in dringenden|en cas d|pour (?:toute|les|plus) (?:urgence|question|d'information)|para (?:soporte|urgencias|cualquier|mas informacion)|si (?:tiene|tienes) (?:alguna )?(?:pregunta|duda)|en caso de|em caso de|para (?:suporte|duvidas|mais informacoes)|se (?:tiver|tiverem) (?:alguma )?(?:duvida|pergunta)|voor (?:vragen|dringende|support|meer informatie)|bij (?:vragen|dringende)|heeft u vragen)/
 
 /** Copulas that make "our VP Sales is Dan" an equation. */
 const copula = /^[\s,:-]*(?:is|are|would be|will be|ist|sind|ware|waere|est|c'est|sont|es|son|sao|zijn)\b/
@@ -133,11 +133,10 @@ function targetsOf(
   anyRole: boolean,
   anyName: boolean,
 ): SentenceTargets {
-  const folded = sentence.folded
   const addresses = !sentence.original.includes('@') || (contactLine.test(sentence.original) && !/\b(?:contact|write|email|e-mail|mail|reach|try|an|à|a|con|com|naar|met)\b[^@]*@/i.test(sentence.original))
     ? []
     : [...sentence.original.matchAll(emailPattern)].map((match) => match[0].replace(/\.+$/, '')).filter(usable)
-  const withoutAddresses = folded.includes('@') ? folded.replace(/[a-z0-9._%+'-]+@[a-z0-9.-]+/g, ' ') : folded
+  const withoutAddresses = ccPeople.length === 0 ? '' : sentence.folded.replace(/[a-z0-9._%+'-]+@[a-z0-9.-]+/g, ' ')
   const named = ccPeople.length === 0 ? undefined : ccPeople.find((person) => person.first !== null && new RegExp(`(?:^|[^a-z@.])@?${escape(person.first)}(?![a-z])`).test(withoutAddresses))
   const vocative = named !== undefined && named.first !== null && new RegExp(`^(?:(?:hi|hey|hello|hallo|hoi|hola|oi|ola|bonjour|salut|dear|liebe[r]?|beste)\\s+)?@?${escape(named.first)}\\b`).test(withoutAddresses.trim())
   return {
@@ -145,7 +144,7 @@ function targetsOf(
     addresses,
     ccNamed: named?.address ?? null,
     vocative,
-    role: anyRole && hasFamily(structures, 'roles', folded),
+    role: anyRole && hasFamily(structures, 'roles', sentence.folded),
     name: anyName && namesAPerson(sentence.original),
   }
 }
@@ -173,7 +172,7 @@ function actionOf(sentence: ReplySentence, structures: readonly CompiledStructur
 function namesAPerson(original: string): boolean {
   for (const match of original.matchAll(/(?<![\p{L}@.])(\p{Lu}[\p{Ll}'’-]+)/gu)) {
     if (match.index === 0) continue
-    const word = foldText(match[1] ?? '')
+    const word = (match[1] ?? '').toLowerCase()
     if (notNames.has(word)) continue
     if (towards.test(original.slice(Math.max(0, match.index - 12), match.index))) return true
     // "Try Dan", "ask Dan", "ping Jessica": the name right after the verb.

@@ -54,7 +54,7 @@ export function findStopRequests(
   const only = [union]
   const removals = hasFamily(only, 'removalVerbs', folded)
   const stops = hasFamily(only, 'stopVerbs', folded)
-  const nevers = hasFamily(only, 'again', folded) && hasFamily(only, 'mailing', folded) && /\b(?:not|no|never|don'?t|do not|nicht|kein\w*|ne|n'|pas|nao|niet|geen|nunca|nooit)\b|n'/.test(folded)
+  const nevers = /\b(?:not|no|never|don'?t|do not|nicht|kein\w*|ne|pas|nao|niet|geen|nunca|nooit)\b|n'/.test(folded) && hasFamily(only, 'again', folded) && hasFamily(only, 'mailing', folded)
   if (!removals && !stops && !nevers) return found
   // A reply that is only the request: "Löschen bitte.", "Austragen.", "Eliminar.", "Stopp!".
   const words = folded.split(/[^a-z'-]+/).filter((word) => word !== '')

@@ -4,8 +4,8 @@ import { expandShorthand, foldText } from './normalize-text.js'
 export interface ReplySentence {
   /** As written (case kept: names are capitalised). */
   original: string
-  /** Folded (lower case, no accents, shorthand written out) for the word families. */
-  folded: string
+  /** Folded (lower case, no accents, shorthand written out) for the word families; computed on first use. */
+  readonly folded: string
   /** True when the sentence ends with a question mark. */
   question: boolean
 }
@@ -36,5 +36,14 @@ export function splitSentences(text: string): ReplySentence[] {
 function push(result: ReplySentence[], piece: string): void {
   const original = piece.trim()
   if (original === '' || !/[\p{L}\p{N}]/u.test(original)) return
-  result.push({ original, folded: expandShorthand(foldText(original)), question: /\?\s*[)"'»]*$/.test(original) })
+  let folded: string | null = null
+  result.push({
+    original,
+    // Folded on first use: most sentences of a reply are never looked at closely.
+    get folded() {
+      folded ??= expandShorthand(foldText(original))
+      return folded
+    },
+    question: /\?\s*[)"'»]*$/.test(original),
+  })
 }
