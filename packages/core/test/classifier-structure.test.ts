@@ -127,6 +127,8 @@ describe('interest from meeting logistics', () => {
     'Quando você pode conversar?',
     'Rufen Sie mich morgen an, 0171 2345678.',
     'Kun je me vanmiddag bellen?',
+    // A number written in pairs, as in France and the Netherlands.
+    'Ping me op 06 12 34 56 78.',
   ])('positive: %s', async (body) => {
     const result = await classify(body)
     expect(result.category, result.reason).toBe('positive')
@@ -214,6 +216,12 @@ describe('absence notices from a date range', () => {
     const result = await classify(body, ['Auto-Submitted: auto-replied'])
     expect(result.category, result.reason).toBe('out_of_office')
     expect(result.returnDate?.toISOString().slice(0, 10)).toBe(returnDate)
+  })
+
+  it('a weekday after "back" is a return date too (no digit in the notice)', async () => {
+    const result = await classify('Out this week. Back Monday.', ['Auto-Submitted: auto-replied'])
+    expect(result.category, result.reason).toBe('out_of_office')
+    expect(result.returnDate?.toISOString().slice(0, 10)).toBe('2025-03-17')
   })
 
   it('a delay in an automatic answer is not a return date', async () => {

@@ -144,7 +144,7 @@ function classifyByStructure(
   // bis 19. März") is an absence notice even without a known absence phrase.
   if (signals.length > 0 && analysis.leftCompany.length === 0) {
     const noticeText = `${message.subject}\n${message.replyText || message.text.slice(0, 5000)}`
-    const dated = /\d/.test(noticeText) ? findReturnDate(noticeText, message.date ?? new Date(), analysis.languages, analysis.languages.length) : null
+    const dated = dateLike.test(foldText(noticeText)) ? findReturnDate(noticeText, message.date ?? new Date(), analysis.languages, analysis.languages.length) : null
     // A calendar date, not a delay ("we will reply within 24 hours").
     if (dated !== null && dated.support >= 2 && !/\b(?:hours?|days?|weeks?|stunden?|tagen?|wochen?|heures?|jours?|semaines?|horas?|dias?|semanas?|uur|uren|dagen|weken)\b/i.test(dated.text)) {
       return result('out_of_office', ruleConfidence.structural, `${why}; names a return date (${dated.date.toISOString().slice(0, 10)})`, { returnDate: dated.date })
@@ -280,6 +280,10 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   }
   return result('unknown', ruleConfidence.unsure, 'no rule matched the reply text')
 }
+
+/** A digit, a weekday or a month name in some language: only then can a notice name a return date. */
+const dateLike =
+  /\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|segunda|terca|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag)\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|januar|februar|marz|maerz|juni|juli|oktober|dezember|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus)\b/
 
 const replyPrefix = /^\s*(?:(?:re|aw|antw|antwort|sv|vs|r|rif|res|ref|tr|fw|fwd|wg|enc)\s*(?:\[\d+\])?\s*:\s*)+/i
 

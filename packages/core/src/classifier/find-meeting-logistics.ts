@@ -36,7 +36,7 @@ export function findMeetingLogistics(folded: string, structures: readonly Compil
   // Availability needs a question or a time; a contact offer needs a number or a time.
   const timedText = meetingDuration.test(folded) || patterns.some((language) => language.meetingTime?.test(folded) === true)
   const checkAvailability = (timedText || folded.includes('?')) && hasFamily(only, 'availability', folded)
-  const checkContact = (timedText || /\d{3}/.test(folded)) && hasFamily(only, 'contactMe', folded)
+  const checkContact = (timedText || hasPhoneNumber(folded)) && hasFamily(only, 'contactMe', folded)
   if (!checkAvailability && !checkContact) return { availability, contactOffer }
   const list = clauses(folded)
   for (const [position, sentence] of list.entries()) {
