@@ -43,12 +43,15 @@ export const ruleConfidence = {
  *    or bounce subject plus failure wording) → `bounce` with `hard` / `soft` / `block`;
  * 3. RFC 3834 `Auto-Submitted`, `X-Autoreply`/`X-Autorespond`, `Precedence: auto_reply`,
  *    auto-reply subjects, bulk/list mail and read receipts → `out_of_office` (with
- *    `returnDate`) or `auto_reply` (or `referral` when a "left the company" notice names a
- *    new address);
+ *    `returnDate`, also when the notice only names a date after "until" or a day range)
+ *    or `auto_reply` (or `referral` when a "left the company" notice names a new address);
  * 4. only then the reply text (`replyText`, never the quoted pitch), in English, German,
- *    French, Spanish, Portuguese and Dutch: `unsubscribe` wins over everything, then
- *    out-of-office wording, `referral`, refusals and timing objections (`negative`),
- *    interest and meeting requests (`positive`, unless negated), `question`;
+ *    French, Spanish, Portuguese and Dutch, by phrases and by structure: `unsubscribe`
+ *    (phrases, or removal/stop/never-again structures) wins over everything, then
+ *    out-of-office wording, `referral` (phrases, or a hand-off to an address, a Cc'd
+ *    colleague or a role), refusals and timing objections (`negative`), interest and
+ *    meeting requests (`positive`, unless negated; availability questions and contact
+ *    offers count), `question`;
  * 5. anything else is `unknown` with low confidence.
  *
  * Never throws: odd input gives `unknown`.

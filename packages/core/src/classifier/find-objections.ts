@@ -29,7 +29,8 @@ export function findObjections(folded: string, structures: readonly CompiledStru
   const hits: ObjectionHit[] = []
   if (structures.length === 0) return hits
   const only = [unionOf(structures)]
-  if (!hasFamily(only, 'incumbent', folded) && !hasFamily(only, 'nowTimes', folded)) return hits
+  const anyNegation = /\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nicht|kein\w*|ne|pas|nao|niet|geen|nunca|nooit)\b|n'/.test(folded)
+  if (!hasFamily(only, 'incumbent', folded) && !(anyNegation && hasFamily(only, 'nowTimes', folded))) return hits
   const isNegation = (word: string) => negations.has(word) || word.startsWith("n'") || /^(?:can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nao|niet|nicht|pas|no|ne)$/.test(word)
   for (const sentence of clauses(folded)) {
     const text = sentence.text
