@@ -21,6 +21,7 @@ export { createRuleClassifier, ruleConfidence, type RuleClassifierOptions } from
 export { composeClassifiers, type ComposeClassifiersOptions } from './classifier/compose-classifiers.js'
 export { builtInPhrases } from './classifier/detect-intent.js'
 export type { LanguagePhrases, RuleLanguage } from './classifier/phrases/language-phrases.js'
+export type { StructureWords } from './classifier/phrases/structure-words.js'
 export { extractReturnDate } from './classifier/extract-return-date.js'
 export { createCamWorker, type CamWorker, type CamWorkerOptions } from './worker/create-cam-worker.js'
 export type { CamEventPayloads, CamEventName, CamEvents } from './worker/cam-events.js'
