@@ -1,7 +1,7 @@
 import { errorMessage } from '../../errors/cam-error.js'
 import { SendError } from '../../errors/send-error.js'
 import { ValidationError } from '../../errors/validation-error.js'
-import type { ClaimedEmail, LeadProgress } from '../../ports/store-v1.js'
+import type { ClaimDueEmailsResult, ClaimedEmail, LeadProgress } from '../../ports/store-v1.js'
 import type { OutgoingEmail, SenderV1 } from '../../ports/sender-v1.js'
 import { nextEmailDraft } from '../../schedule/outbound-email-draft.js'
 import { isInsideSendWindow, localDayKey, nextSendWindowStart } from '../../schedule/send-window.js'
@@ -40,42 +40,85 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
       if (campaigns.length === 0) return counts
       const caps = campaigns.map((c) => ({ campaignId: c.id, day: localDayKey(context.now, c.schedule.timezone), dailyCap: c.dailyCap }))
       let pauseUntil: Date | null = null
-      while (counts.claimed < runtime.config.maxSendsPerCycle && !context.signal.aborted && pauseUntil === null) {
-        const limit = Math.min(runtime.config.sendBatchSize, runtime.config.maxSendsPerCycle - counts.claimed)
-        const batch = await context.store.claimDueEmails({
-          now: context.clock.now(),
-          workerId: context.workerId,
-          limit,
-          claimTtlMs: runtime.config.claimTtlMs,
-          senderIdempotent: sender.idempotent,
-          ...(sender.idempotencyWindowMs !== undefined ? { senderIdempotencyWindowMs: sender.idempotencyWindowMs } : {}),
-          caps,
-        })
-        for (const email of batch.inDoubt) {
-          counts.inDoubt++
-          runtime.emit('email:in_doubt', { emailId: email.id, campaignId: email.campaignId, leadId: email.leadId })
-        }
-        counts.cancelledSuppressed += batch.cancelledSuppressed.length
-        counts.claimed += batch.claimed.length
-        const queue = [...batch.claimed]
-        const workers = Array.from({ length: Math.min(runtime.config.sendConcurrency, queue.length) }, async () => {
-          for (let item = queue.shift(); item; item = queue.shift()) {
-            if (pauseUntil !== null || context.signal.aborted) {
-              // The provider asked us to slow down, or we are stopping: give the rest back.
-              await context.store.deferEmail({ emailId: item.email.id, workerId: context.workerId, now: context.clock.now(), scheduledAt: pauseUntil ?? context.clock.now() })
-              continue
-            }
-            const outcome = await sendOne(runtime, context, sender, item, counts)
-            if (outcome.pauseUntil) pauseUntil = outcome.pauseUntil
+      const claim = (limit: number) => {
+        const claiming = context.store
+          .claimDueEmails({
+            now: context.clock.now(),
+            workerId: context.workerId,
+            limit,
+            claimTtlMs: runtime.config.claimTtlMs,
+            senderIdempotent: sender.idempotent,
+            ...(sender.idempotencyWindowMs !== undefined ? { senderIdempotencyWindowMs: sender.idempotencyWindowMs } : {}),
+            caps,
+          })
+          .then((batch) => ({ limit, batch }))
+        // Awaited later (after the current batch): until then, a failure must not count as unhandled.
+        claiming.catch(() => undefined)
+        return claiming
+      }
+      // While a batch is being sent, the next one is already being claimed (when the batch
+      // was full, so more may be due): the claim's round trips overlap the sends instead
+      // of leaving the sender idle between batches.
+      let next: ReturnType<typeof claim> | null = context.signal.aborted ? null : claim(Math.min(runtime.config.sendBatchSize, runtime.config.maxSendsPerCycle))
+      try {
+        while (next) {
+          const claiming = next
+          next = null
+          const { batch, limit } = await claiming
+          for (const email of batch.inDoubt) {
+            counts.inDoubt++
+            runtime.emit('email:in_doubt', { emailId: email.id, campaignId: email.campaignId, leadId: email.leadId })
           }
-        })
-        await Promise.all(workers)
-        if (batch.claimed.length < limit) break
+          counts.cancelledSuppressed += batch.cancelledSuppressed.length
+          counts.claimed += batch.claimed.length
+          const room = runtime.config.maxSendsPerCycle - counts.claimed
+          if (batch.claimed.length >= limit && room > 0 && !context.signal.aborted && pauseUntil === null) {
+            next = claim(Math.min(runtime.config.sendBatchSize, room))
+          }
+          const queue = [...batch.claimed]
+          const workers = Array.from({ length: Math.min(runtime.config.sendConcurrency, queue.length) }, async () => {
+            for (let item = queue.shift(); item; item = queue.shift()) {
+              if (pauseUntil !== null || context.signal.aborted) {
+                // The provider asked us to slow down, or we are stopping: give the rest back.
+                await context.store.deferEmail({ emailId: item.email.id, workerId: context.workerId, now: context.clock.now(), scheduledAt: pauseUntil ?? context.clock.now() })
+                continue
+              }
+              const outcome = await sendOne(runtime, context, sender, item, counts)
+              if (outcome.pauseUntil) pauseUntil = outcome.pauseUntil
+            }
+          })
+          await Promise.all(workers)
+        }
+      } finally {
+        // The batch failed while the next one was being claimed: give that one back
+        // unsent, so that its emails wait for the next cycle instead of a claim expiry.
+        if (next) await giveBack(runtime, context, next)
       }
       return counts
     },
   }
 }
+
+/** Defers every email of a batch claimed but not sent (the step is failing). */
+async function giveBack(runtime: WorkerRuntime, context: StepContext, pending: Promise<{ batch: ClaimDueEmailsResult }>): Promise<void> {
+  let claimed: ClaimedEmail[]
+  try {
+    claimed = (await pending).batch.claimed
+  } catch (error) {
+    // The claim failed as well, so it handed nothing out; the step reports the first failure.
+    runtime.logger.warn('the next batch could not be claimed either', { error: errorMessage(error) })
+    return
+  }
+  for (const item of claimed) {
+    try {
+      await context.store.deferEmail({ emailId: item.email.id, workerId: context.workerId, now: context.clock.now(), scheduledAt: context.clock.now() })
+    } catch (error) {
+      // Left claimed: recovered when the claim expires, like after a crash.
+      runtime.logger.warn('could not give back a claimed email', { emailId: item.email.id, error: errorMessage(error) })
+    }
+  }
+}
+
 
 async function sendOne(
   runtime: WorkerRuntime,
