@@ -33,16 +33,15 @@ export function claimDueEmailsStatements(schema: string) {
             LIMIT ${limit}
             FOR UPDATE OF e SKIP LOCKED
           ) AS s`
-  // Whether the campaign `caps.campaign_id` has a due email (its index probes only).
+  // Whether the campaign `caps.campaign_id` has a due email: one probe per partial index,
+  // as scalar subqueries (an EXISTS may be planned as a hash of every due email instead).
+  const probe = (where: string) =>
+    `(SELECT true FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id AND ${where} LIMIT 1) IS NOT NULL`
   const hasDue = `(
-            (caps.remaining > 0 AND EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
-              AND e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4))
-            OR (caps.remaining > 0 AND EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
-              AND e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4))
-            OR EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
-              AND e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4)
-            OR ($6::boolean AND EXISTS (SELECT 1 FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id
-              AND e.status = 'sending' AND e.claim_expires_at <= $4)))`
+            (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4`)})
+            OR (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4`)})
+            OR ${probe(`e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4`)}
+            OR ($6::boolean AND ${probe(`e.status = 'sending' AND e.claim_expires_at <= $4`)}))`
   // 'skip': campaigns in rotation order, each locked only if no other claimer holds it,
   // until the batch is full. 'wait': the first campaign with due emails, waiting for it.
   const candidates = (mode: 'skip' | 'wait') => `
@@ -53,8 +52,7 @@ export function claimDueEmailsStatements(schema: string) {
         LEFT JOIN ${schema}.daily_sends d ON d.campaign_id = x.campaign_id AND d.day = x.day
         ORDER BY position
       ), picked AS MATERIALIZED (
-        SELECT k.*, caps.day AS cap_key, row_number() OVER () AS rank,
-               EXISTS (SELECT 1 FROM ${schema}.suppressions s WHERE s.email = k.lead_email_normalized) AS suppressed,
+        SELECT k.*, caps.day AS cap_key, row_number() OVER () AS rank, (sp.email IS NOT NULL) AS suppressed,
                CASE WHEN k.campaign_rank = 1 THEN to_jsonb(c) END AS campaign_row
         FROM ${mode === 'skip' ? 'caps' : `(SELECT * FROM caps WHERE ${hasDue} ORDER BY position LIMIT 1) AS caps`}
         CROSS JOIN LATERAL (
@@ -86,6 +84,8 @@ export function claimDueEmailsStatements(schema: string) {
             LIMIT $8::int
           ) AS due
         ) AS k
+        -- One index probe per email (a plain EXISTS may be planned as a hash of the whole list).
+        LEFT JOIN LATERAL (SELECT s.email FROM ${schema}.suppressions s WHERE s.email = k.lead_email_normalized LIMIT 1) AS sp ON true
         LIMIT $5::int
       )
       SELECT * FROM picked ORDER BY rank`
