@@ -18,7 +18,9 @@ import { toCampaign, toEmail, toLead, type Row } from './rows.js'
  *    were taken (so no two claimers ever count the same slot), marks the granted emails
  *    `sending`, cancels those to suppressed addresses and moves the cap counters.
  *
- * The cost follows the campaigns listed and the emails claimed, never the backlog.
+ * A batch still short after the rounds that pass over held campaigns ends with a round
+ * that waits for them (`lockWaiting`, in id order). The cost follows the campaigns listed
+ * and the emails claimed, never the backlog.
  */
 export function claimDueEmailsStatements(schema: string) {
   // One source of due emails for the campaign `caps.campaign_id`: the rows locked as they
@@ -37,30 +39,35 @@ export function claimDueEmailsStatements(schema: string) {
   // as scalar subqueries (an EXISTS may be planned as a hash of every due email instead).
   const probe = (where: string) =>
     `(SELECT true FROM ${schema}.outbound_emails e WHERE e.campaign_id = caps.campaign_id AND ${where} LIMIT 1) IS NOT NULL`
-  const hasDue = `(
-            (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4`)})
-            OR (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= $4`)})
-            OR ${probe(`e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4`)}
-            OR ($6::boolean AND ${probe(`e.status = 'sending' AND e.claim_expires_at <= $4`)}))`
-  // 'skip': campaigns in rotation order, each locked only if no other claimer holds it,
-  // until the batch is full. 'wait': the first campaign with due emails, waiting for it.
-  const candidates = (mode: 'skip' | 'wait') => `
-      WITH caps AS MATERIALIZED (
+  const hasDueAt = (now: string, idempotent: string) => `(
+            (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= ${now}`)})
+            OR (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= ${now}`)})
+            OR ${probe(`e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= ${now}`)}
+            OR (${idempotent}::boolean AND ${probe(`e.status = 'sending' AND e.claim_expires_at <= ${now}`)}))`
+  const hasDue = hasDueAt('$4', '$6')
+  // The listed campaigns ($1 ids, $2 day keys, $3 daily caps) with their remaining cap,
+  // in rotation order from `offset`.
+  const capsFrom = (offset: string) => `caps AS MATERIALIZED (
         SELECT x.campaign_id, x.day, GREATEST(0, x.daily_cap - COALESCE(d.used, 0))::int AS remaining,
-               ((x.ord::int - 1 - $7::int) % cardinality($1::text[]) + cardinality($1::text[])) % cardinality($1::text[]) AS position
+               ((x.ord::int - 1 - ${offset}::int) % cardinality($1::text[]) + cardinality($1::text[])) % cardinality($1::text[]) AS position
         FROM unnest($1::text[], $2::text[], $3::int[]) WITH ORDINALITY AS x(campaign_id, day, daily_cap, ord)
         LEFT JOIN ${schema}.daily_sends d ON d.campaign_id = x.campaign_id AND d.day = x.day
         ORDER BY position
-      ), picked AS MATERIALIZED (
+      )`
+  // Campaigns in rotation order, each one with a due email locked unless another claimer
+  // holds it, each giving at most `$8` emails, until the batch is full.
+  const candidates = `
+      WITH ${capsFrom('$7')}, picked AS MATERIALIZED (
         SELECT k.*, caps.day AS cap_key, row_number() OVER () AS rank, (sp.email IS NOT NULL) AS suppressed,
                CASE WHEN k.campaign_rank = 1 THEN to_jsonb(c) END AS campaign_row
-        FROM ${mode === 'skip' ? 'caps' : `(SELECT * FROM caps WHERE ${hasDue} ORDER BY position LIMIT 1) AS caps`}
+        FROM caps
         CROSS JOIN LATERAL (
-          -- The campaign, still active, locked until the commit: the daily-cap count of the
-          -- next statement sees what every earlier claimer of this campaign committed.
+          -- The campaign, still active, locked until the commit (passed over when another
+          -- claimer holds it): the daily-cap count of the next statement sees what every
+          -- earlier claimer of this campaign committed.
           SELECT * FROM ${schema}.campaigns c
-          WHERE c.id = caps.campaign_id AND c.status = 'active'${mode === 'skip' ? ` AND ${hasDue}` : ''}
-          FOR NO KEY UPDATE${mode === 'skip' ? ' SKIP LOCKED' : ''}
+          WHERE c.id = caps.campaign_id AND c.status = 'active' AND ${hasDue}
+          FOR NO KEY UPDATE SKIP LOCKED
         ) AS c
         CROSS JOIN LATERAL (
           SELECT due.*, row_number() OVER () AS campaign_rank FROM (
@@ -106,8 +113,15 @@ export function claimDueEmailsStatements(schema: string) {
       RETURNING e.*`,
     // $1 campaign ids, $2 their day keys, $3 their daily caps, $4 now, $5 limit,
     // $6 sender idempotent (re-claim expired claims), $7 rotation offset, $8 share.
-    candidates: candidates('skip'),
-    candidatesWaiting: candidates('wait'),
+    candidates,
+    // $1–$3 as above, $4 now, $5 sender idempotent: every listed campaign with a due
+    // email, locked in id order, waiting for the claimers that hold them.
+    lockWaiting: `
+      WITH ${capsFrom('0')}
+      SELECT c.id FROM ${schema}.campaigns c JOIN caps ON caps.campaign_id = c.id
+      WHERE c.status = 'active' AND ${hasDueAt('$4', '$5')}
+      ORDER BY c.id
+      FOR NO KEY UPDATE OF c`,
     // $1 worker, $2 claim expiry, $3 now; $4… the emails to claim in claim order (id,
     // campaign, day key, whether it already holds a cap slot, the campaign's cap);
     // $9 emails to cancel (suppressed) and $10/$11 the cap slots they give back.
@@ -176,8 +190,8 @@ export interface ClaimRotation {
  * lock different campaigns instead of all of them each.
  */
 export const maxCampaignsPerBatch = 5
-/** A bound on the transactions one call runs (a short batch is a correct answer). */
-const maxRounds = 8
+/** A bound on the rounds of claims that do not wait (each one its own transaction). */
+const maxRoundsWithoutWaiting = 6
 
 const sendable = new Set(['queued', 'active', 'paused'])
 
@@ -190,12 +204,16 @@ interface RoundResult {
   nextOffset: number | null
 }
 
+const shareOf = (wanted: number, campaigns: number) => Math.max(Math.ceil(wanted / campaigns), Math.ceil(wanted / maxCampaignsPerBatch))
+const progressed = (round: RoundResult) => round.claimed.length > 0 || round.cancelled.length > 0
+
 /**
- * Runs the claim (see {@link claimDueEmailsStatements}), one transaction per round:
- * campaigns nobody else holds first; when the batch is still short, again from the
- * campaigns that filled their share; then, waiting, from the first campaign another
- * claimer holds — so a short batch means nothing more is due, never that another
- * worker was claiming at the same moment.
+ * Runs the claim (see {@link claimDueEmailsStatements}). First, rounds that never wait,
+ * each its own transaction: campaigns nobody else holds, then again those that filled
+ * their share. When the batch is still short, one last transaction waits for every
+ * campaign with a due email (locked in id order, so waiting claimers never deadlock) and
+ * claims from them with fresh counts — so a short batch means nothing more was due, never
+ * that other workers were claiming at the same moment.
  */
 export async function claimDueEmails(
   transaction: TransactionRunner,
@@ -206,19 +224,24 @@ export async function claimDueEmails(
 ): Promise<ClaimDueEmailsResult> {
   const result: ClaimDueEmailsResult = { claimed: [], inDoubt: [], cancelledSuppressed: [] }
   if (input.caps.length === 0 || input.limit <= 0) return result
+  const add = (round: RoundResult) => {
+    result.claimed.push(...round.claimed)
+    result.cancelledSuppressed.push(...round.cancelled)
+  }
   let caps = input.caps
-  let waiting = false
-  for (let round = 0; round < maxRounds && result.claimed.length < input.limit; round++) {
+  for (let round = 0; round <= maxRoundsWithoutWaiting && result.claimed.length < input.limit; round++) {
     const first = round === 0
+    const waiting = round === maxRoundsWithoutWaiting
     const wanted = input.limit - result.claimed.length
-    const share = waiting ? wanted : Math.max(Math.ceil(wanted / caps.length), Math.ceil(wanted / maxCampaignsPerBatch))
     const offset = first ? rotation.offset % caps.length : 0
     const roundCaps = caps
     let outcome: RoundResult
     try {
       outcome = await transaction(async (tx) => {
         const inDoubt = first ? await markInDoubt(tx, sql, input) : []
-        const claimed = await claimRound(tx, waiting ? sql.candidatesWaiting : sql.candidates, sql.apply, input, roundCaps, wanted, share, offset)
+        const claimed = waiting
+          ? await claimWaiting(tx, sql, input, wanted)
+          : await claimRound(tx, sql, input, roundCaps, wanted, shareOf(wanted, roundCaps.length), offset)
         result.inDoubt.push(...inDoubt)
         return claimed
       })
@@ -230,24 +253,43 @@ export async function claimDueEmails(
       break
     }
     if (first && outcome.nextOffset !== null) rotation.offset = outcome.nextOffset
-    result.claimed.push(...outcome.claimed)
-    result.cancelledSuppressed.push(...outcome.cancelled)
-    const progressed = outcome.claimed.length > 0 || outcome.cancelled.length > 0
-    if (waiting) {
-      if (!progressed) break
-      // Got the campaign it waited for: look at every campaign again.
-      waiting = false
-      caps = input.caps
-    } else if (progressed && outcome.saturated.length > 0) {
+    add(outcome)
+    if (waiting) break
+    if (progressed(outcome) && outcome.saturated.length > 0) {
       const saturated = new Set(outcome.saturated)
       caps = input.caps.filter((cap) => saturated.has(cap.campaignId))
     } else {
-      // Nothing more from the campaigns nobody holds: wait for one that somebody holds.
-      waiting = true
-      caps = input.caps
+      // Nothing more from the campaigns nobody holds: wait for those somebody holds.
+      round = maxRoundsWithoutWaiting - 1
     }
   }
   return result
+}
+
+/** Locks every listed campaign with a due email (waiting), then claims from them until the batch is full or they are empty. */
+async function claimWaiting(tx: SqlExecutor, sql: ClaimDueEmailsStatements, input: ClaimDueEmailsInput, wanted: number): Promise<RoundResult> {
+  const all: RoundResult = { claimed: [], cancelled: [], saturated: [], nextOffset: null }
+  const { rows } = await tx.query(sql.lockWaiting, [
+    input.caps.map((c) => c.campaignId),
+    input.caps.map((c) => c.day),
+    input.caps.map((c) => c.dailyCap),
+    input.now,
+    input.senderIdempotent,
+  ])
+  const locked = new Set(rows.map((row) => String(row.id)))
+  let caps = input.caps.filter((cap) => locked.has(cap.campaignId))
+  // These campaigns are ours until the commit: read again (with this statement's fresh
+  // counts and our own claims visible) as long as some campaign filled its share.
+  while (caps.length > 0 && all.claimed.length < wanted) {
+    const left = wanted - all.claimed.length
+    const round = await claimRound(tx, sql, input, caps, left, shareOf(left, caps.length), 0)
+    all.claimed.push(...round.claimed)
+    all.cancelled.push(...round.cancelled)
+    if (!progressed(round)) break
+    const saturated = new Set(round.saturated)
+    caps = caps.filter((cap) => saturated.has(cap.campaignId))
+  }
+  return all
 }
 
 async function markInDoubt(tx: SqlExecutor, sql: ClaimDueEmailsStatements, input: ClaimDueEmailsInput) {
@@ -262,8 +304,7 @@ async function markInDoubt(tx: SqlExecutor, sql: ClaimDueEmailsStatements, input
 
 async function claimRound(
   tx: SqlExecutor,
-  candidatesSql: string,
-  applySql: string,
+  sql: ClaimDueEmailsStatements,
   input: ClaimDueEmailsInput,
   caps: CampaignCap[],
   limit: number,
@@ -271,7 +312,7 @@ async function claimRound(
   offset: number,
 ): Promise<RoundResult> {
   const round: RoundResult = { claimed: [], cancelled: [], saturated: [], nextOffset: null }
-  const { rows } = await tx.query(candidatesSql, [
+  const { rows } = await tx.query(sql.candidates, [
     caps.map((c) => c.campaignId),
     caps.map((c) => c.day),
     caps.map((c) => c.dailyCap),
@@ -306,7 +347,7 @@ async function claimRound(
   }
   if (claim.length === 0 && cancel.length === 0) return round
   const releases = cancel.filter((row) => row.cap_day !== null)
-  const applied = await tx.query(applySql, [
+  const applied = await tx.query(sql.apply, [
     input.workerId,
     new Date(input.now.getTime() + input.claimTtlMs),
     input.now,

@@ -135,4 +135,59 @@ describe('claiming at scale', () => {
     expect(second.claimed.length).toBe(0)
     await store.close()
   })
+
+  it('with 6 stores claiming at once: every cap exact, no email twice, every batch full while emails were due', async () => {
+    const seeder = createPostgresStore({ connectionString: databaseUrl, schema })
+    const now = new Date('2030-01-08T10:00:00Z')
+    const day = '2030-01-08'
+    const caps: Array<{ campaignId: string; day: string; dailyCap: number }> = []
+    for (let i = 0; i < 7; i++) {
+      const campaign = await seeder.createCampaign(sampleCampaign({ dailyCap: 1000 }), now)
+      await seeder.transitionCampaign({ campaignId: campaign.id, from: ['draft'], to: 'active', reason: null, now })
+      await seeder.addLeads({ campaignId: campaign.id, now, leads: Array.from({ length: 60 }, () => ({ lead: sampleLead(), firstEmail: sampleEmail(0, now) })) })
+      // Caps from 7 to 55: some campaigns run out of cap, the others of due emails.
+      caps.push({ campaignId: campaign.id, day, dailyCap: 7 + i * 8 })
+    }
+    await seeder.close()
+    const claimers = Array.from({ length: 6 }, () => createPostgresStore({ connectionString: databaseUrl, schema, poolSize: 2, listen: false }))
+    const limit = 9
+    const batches = await Promise.all(
+      claimers.map(async (store, i) => {
+        const sizes: number[] = []
+        const ids: string[] = []
+        for (;;) {
+          const batch = await store.claimDueEmails({ now, workerId: `claimer-${i}`, limit, claimTtlMs: 60_000, senderIdempotent: true, caps })
+          sizes.push(batch.claimed.length)
+          ids.push(...batch.claimed.map((c) => c.email.id))
+          if (batch.claimed.length === 0) return { sizes, ids }
+        }
+      }),
+    )
+    await Promise.all(claimers.map((store) => store.close()))
+    const ids = batches.flatMap((b) => b.ids)
+    expect(new Set(ids).size).toBe(ids.length)
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 })
+    try {
+      const { rows } = await pool.query<{ campaign_id: string; n: number; used: number }>(
+        `SELECT e.campaign_id, count(*)::int AS n, max(d.used)::int AS used
+         FROM "${schema}".outbound_emails e JOIN "${schema}".daily_sends d ON d.campaign_id = e.campaign_id AND d.day = $2
+         WHERE e.status = 'sending' AND e.campaign_id = ANY($1::text[]) GROUP BY e.campaign_id`,
+        [caps.map((c) => c.campaignId), day],
+      )
+      for (const cap of caps) {
+        const row = rows.find((r) => r.campaign_id === cap.campaignId)
+        const expected = Math.min(cap.dailyCap, 60)
+        expect(row?.n, `claimed in campaign with cap ${cap.dailyCap}`).toBe(expected)
+        expect(row?.used, `cap counter of campaign with cap ${cap.dailyCap}`).toBe(expected)
+      }
+      expect(ids.length).toBe(caps.reduce((sum, cap) => sum + Math.min(cap.dailyCap, 60), 0))
+    } finally {
+      await pool.end()
+    }
+    // A short batch only once nothing was left: after it, each claimer's next call was empty.
+    for (const { sizes } of batches) {
+      const firstShort = sizes.findIndex((n) => n < limit)
+      expect(sizes.slice(firstShort + 1).every((n) => n === 0)).toBe(true)
+    }
+  })
 })
