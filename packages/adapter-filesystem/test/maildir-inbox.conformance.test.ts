@@ -1,3 +1,4 @@
+// Runs a published conformance suite: every test in it asserts with node:assert/strict (see @cam/core/testing).
 import { describeInboxConformance } from '@cam/core/testing'
 import { afterAll, afterEach, beforeEach, describe, it } from 'vitest'
 import { createMaildirInbox, deliverToMaildir } from '../src/index.js'

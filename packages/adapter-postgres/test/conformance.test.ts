@@ -1,3 +1,4 @@
+// Runs a published conformance suite: every test in it asserts with node:assert/strict (see @cam/core/testing).
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, it } from 'vitest'
 import { describeLockConformance, describeStoreConformance } from '@cam/core/testing'

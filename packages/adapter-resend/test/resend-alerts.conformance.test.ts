@@ -1,3 +1,4 @@
+// Runs a published conformance suite: every test in it asserts with node:assert/strict (see @cam/core/testing).
 import { describeAlertChannelConformance } from '@cam/core/testing'
 import { describe, it } from 'vitest'
 import { createResendAlerts } from '../src/index.js'

@@ -1,3 +1,4 @@
+// Runs a published conformance suite: every test in it asserts with node:assert/strict (see @cam/core/testing).
 import { describeSenderConformance } from '@cam/core/testing'
 import { afterEach, beforeEach, describe, it } from 'vitest'
 import { createResendSender } from '../src/index.js'

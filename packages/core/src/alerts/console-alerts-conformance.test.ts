@@ -1,3 +1,4 @@
+// Runs a published conformance suite: every test in it asserts with node:assert/strict (see @cam/core/testing).
 import { afterEach, beforeEach, describe, it } from 'vitest'
 import { describeAlertChannelConformance } from '../testing/conformance/alert-channel-conformance.js'
 import { createConsoleAlerts } from './create-console-alerts.js'

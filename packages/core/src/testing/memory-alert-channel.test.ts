@@ -1,3 +1,4 @@
+// Runs a published conformance suite: every test in it asserts with node:assert/strict (see @cam/core/testing).
 import { describe, it } from 'vitest'
 import { describeAlertChannelConformance, type ReceivedAlertPart } from './conformance/alert-channel-conformance.js'
 import { createMemoryAlertChannel } from './memory-alert-channel.js'

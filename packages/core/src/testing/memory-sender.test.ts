@@ -1,3 +1,4 @@
+// Runs a published conformance suite: every test in it asserts with node:assert/strict (see @cam/core/testing).
 import { afterEach, beforeEach, describe, it } from 'vitest'
 import { SendError } from '../errors/send-error.js'
 import { describeSenderConformance, type ReceivedEmail } from './conformance/sender-conformance.js'
