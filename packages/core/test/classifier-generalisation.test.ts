@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { createRuleClassifier, extractReplyText, parseRawMessage, type ClassificationContext, type ClassificationResult } from '../src/index.js'
+import { createRuleClassifier, extractReplyText, parseRawMessage, type ClassificationResult } from '../src/index.js'
+import { classifierTestContext, classifyTestReply, testReply } from './support/classifier-reply.js'
 
-const context: ClassificationContext = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
+const context = classifierTestContext
 const rules = createRuleClassifier()
 
-/** A reply (sent Monday 10 March 2025) quoting a pitch full of trap words. */
-function reply(body: string, headers: string[] = []): string {
-  return [
-    'From: Ana Silva <ana@northwind.io>',
-    'To: Sam Carter <sam@acme-outreach.io>',
-    'Subject: Re: Quick question',
-    'Date: Mon, 10 Mar 2025 09:00:00 +0000',
-    'Message-ID: <r1@northwind.io>',
-    ...headers,
-    '',
-    body,
-    '',
-    'On Mon, Mar 3, 2025 at 9:00 AM Sam Carter <sam@acme-outreach.io> wrote:',
-    "> Would you be interested in a call next Tuesday? If you're not interested, reply unsubscribe.",
-    '',
-  ].join('\r\n')
-}
-
 async function classify(body: string, headers: string[] = []): Promise<ClassificationResult> {
-  return rules.classify(await parseRawMessage(reply(body, headers)), context)
+  return classifyTestReply(body, { headers })
 }
 
 describe('rule classifier: mixed intents', () => {
@@ -190,7 +173,7 @@ describe('reply extraction', () => {
   it("cuts the signature at a line with only the sender's name", async () => {
     const text = 'We handle all our outbound in house and have no plans to change that.\n\nHannah Scott\nVP Marketing\nBook time with me: https://meadowbank.io/meet/hannah'
     expect(extractReplyText(text, { senderName: 'Hannah Scott' })).toBe('We handle all our outbound in house and have no plans to change that.')
-    const raw = reply(text).replace('From: Ana Silva <ana@northwind.io>', 'From: Hannah Scott <hannah@meadowbank.io>')
+    const raw = testReply(text, { from: 'Hannah Scott <hannah@meadowbank.io>' })
     expect((await rules.classify(await parseRawMessage(raw), context)).category).toBe('negative')
   })
 })

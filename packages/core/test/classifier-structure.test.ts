@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createRuleClassifier, parseRawMessage, type ClassificationContext, type ClassificationResult } from '../src/index.js'
+import type { ClassificationResult } from '../src/index.js'
+import { classifyTestReply } from './support/classifier-reply.js'
 
 // Structural signals of the rule classifier (round 3): referrals from an address, a Cc'd
 // colleague or a role with a hand-off verb; interest from availability questions and
@@ -7,29 +8,10 @@ import { createRuleClassifier, parseRawMessage, type ClassificationContext, type
 // incumbent or "not … right now"; absence notices from a date range. Each signal has
 // adversarial cases that must not trigger it.
 
-const context: ClassificationContext = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
-const rules = createRuleClassifier()
-
 /** A reply from Ana at northwind.io (sent Monday 10 March 2025) quoting a pitch full of trap words. */
-function reply(body: string, headers: string[] = [], quote = "> Would you be interested in a call next Tuesday? If you're not interested, reply unsubscribe."): string {
-  return [
-    'From: Ana Silva <ana.silva@northwind.io>',
-    'To: Sam Carter <sam@acme-outreach.io>',
-    'Subject: Re: Quick question',
-    'Date: Mon, 10 Mar 2025 09:00:00 +0000',
-    'Message-ID: <r1@northwind.io>',
-    ...headers,
-    '',
-    body,
-    '',
-    'On Mon, Mar 3, 2025 at 9:00 AM Sam Carter <sam@acme-outreach.io> wrote:',
-    quote,
-    '',
-  ].join('\r\n')
-}
-
+const from = 'Ana Silva <ana.silva@northwind.io>'
 async function classify(body: string, headers: string[] = [], quote?: string): Promise<ClassificationResult> {
-  return rules.classify(await parseRawMessage(reply(body, headers, quote)), context)
+  return classifyTestReply(body, { headers, from, ...(quote ? { quote } : {}) })
 }
 
 const ccMaria = ['Cc: Maria Lopez <maria.lopez@northwind.io>']

@@ -9,31 +9,15 @@ import {
   type ClassificationResult,
   type Classifier,
 } from '../src/index.js'
+import { classifierTestContext, classifyTestReply, testReply } from './support/classifier-reply.js'
 
-const context: ClassificationContext = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
+const context: ClassificationContext = classifierTestContext
 const rules = createRuleClassifier()
 
-function reply(body: string, headers: string[] = []): string {
-  return [
-    'From: Ana Silva <ana@northwind.io>',
-    'To: Sam Carter <sam@acme-outreach.io>',
-    'Subject: Re: Quick question',
-    'Date: Mon, 10 Mar 2025 09:00:00 +0000',
-    'Message-ID: <r1@northwind.io>',
-    'In-Reply-To: <cam.1@acme-outreach.io>',
-    ...headers,
-    '',
-    body,
-    '',
-    'On Mon, Mar 3, 2025 at 9:00 AM Sam Carter <sam@acme-outreach.io> wrote:',
-    "> Would you be interested in a call? If you're not interested, reply unsubscribe.",
-    '',
-  ].join('\r\n')
-}
-
-async function classify(body: string, headers: string[] = []): Promise<ClassificationResult> {
-  return rules.classify(await parseRawMessage(reply(body, headers)), context)
-}
+/** Replies here answer our first email and quote a shorter pitch. */
+const replyOptions = { inReplyTo: '<cam.1@acme-outreach.io>', quote: "> Would you be interested in a call? If you're not interested, reply unsubscribe." }
+const reply = (body: string, headers: string[] = []) => testReply(body, { ...replyOptions, headers })
+const classify = (body: string, headers: string[] = []): Promise<ClassificationResult> => classifyTestReply(body, { ...replyOptions, headers })
 
 describe('rule classifier: reply text', () => {
   it.each([
