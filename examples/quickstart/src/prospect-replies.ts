@@ -45,6 +45,22 @@ function addDays(date: Date, days: number): Date {
 
 const longDate = (date: Date) => date.toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' })
 
+/** The last part of a bounce or complaint report: the headers of our email, so it can be matched. */
+function returnedHeaders(lead: DemoLead, email: ReceivedEmail, boundary: string): string[] {
+  return [
+    `--${boundary}`,
+    'Content-Type: text/rfc822-headers',
+    '',
+    `From: Ana from Acme <${email.from}>`,
+    `To: ${lead.email}`,
+    `Subject: ${email.subject}`,
+    `Message-ID: ${email.messageId}`,
+    '',
+    `--${boundary}--`,
+    '',
+  ]
+}
+
 function deliveryStatusReport(lead: DemoLead, email: ReceivedEmail, date: Date, status: string, diagnostic: string, action: 'failed' | 'delayed'): string {
   const boundary = `=_dsn_${randomUUID()}`
   const host = `mx.${lead.email.split('@')[1]}`
@@ -82,16 +98,7 @@ function deliveryStatusReport(lead: DemoLead, email: ReceivedEmail, date: Date, 
     `Remote-MTA: dns; ${host}`,
     `Diagnostic-Code: smtp; ${diagnostic}`,
     '',
-    `--${boundary}`,
-    'Content-Type: text/rfc822-headers',
-    '',
-    `From: Ana from Acme <${email.from}>`,
-    `To: ${lead.email}`,
-    `Subject: ${email.subject}`,
-    `Message-ID: ${email.messageId}`,
-    '',
-    `--${boundary}--`,
-    '',
+    ...returnedHeaders(lead, email, boundary),
   ].join('\r\n')
 }
 
@@ -123,16 +130,7 @@ function complaintReport(lead: DemoLead, email: ReceivedEmail, date: Date): stri
     'Source-IP: 192.0.2.10',
     'Reported-Domain: acme-demo.example',
     '',
-    `--${boundary}`,
-    'Content-Type: text/rfc822-headers',
-    '',
-    `From: Ana from Acme <${email.from}>`,
-    `To: ${lead.email}`,
-    `Subject: ${email.subject}`,
-    `Message-ID: ${email.messageId}`,
-    '',
-    `--${boundary}--`,
-    '',
+    ...returnedHeaders(lead, email, boundary),
   ].join('\r\n')
 }
 
