@@ -89,9 +89,10 @@ export interface Campaign {
   updatedAt: Date
 }
 
+// 00:00–23:59, plus 24:00 as the end of the day (never 24:01–24:59).
 const timeOfDay = z
   .string({ error: 'expected a time of day "HH:MM"' })
-  .regex(/^([01]\d|2[0-4]):[0-5]\d$/, { message: 'expected a time of day "HH:MM" (00:00–24:00)' })
+  .regex(/^(?:(?:[01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'expected a time of day "HH:MM" (00:00–24:00)' })
 
 /** Validates an IANA timezone name with the runtime's Intl database. */
 export function isTimezone(value: string): boolean {
