@@ -7,6 +7,18 @@ import { zodIssues } from '../util/zod-issues.js'
 
 const positiveInt = (what: string) => z.number({ error: `expected ${what}` }).int({ message: `expected ${what}` }).positive({ message: `expected ${what}` })
 
+/**
+ * Longest delay Node.js timers accept: 2³¹−1 ms (about 24.8 days). A longer `setTimeout`
+ * fires after 1 ms instead, so every duration CAM waits on is capped here.
+ */
+export const maxTimerDelayMs = 2_147_483_647
+
+/** The error message of a duration above {@link maxTimerDelayMs}. */
+export const maxTimerDelayMessage = `expected at most ${maxTimerDelayMs} ms (about 24.8 days)`
+
+/** A whole, positive number of milliseconds, at most {@link maxTimerDelayMs}. */
+const milliseconds = () => positiveInt('a positive number of milliseconds').max(maxTimerDelayMs, { message: maxTimerDelayMessage })
+
 /** Unsubscribe links (RFC 8058 one-click) added to every email. */
 export const unsubscribeConfigSchema = z.object({
   /** HMAC secret for the per-lead tokens (≥ 16 characters). Never logged. */
@@ -20,12 +32,16 @@ export const unsubscribeConfigSchema = z.object({
   mailto: z.string().email({ message: 'expected an email address' }).optional(),
 })
 
-/** Worker settings (all optional; defaults suit a worker woken every minute). */
+/**
+ * Worker settings (all optional; defaults suit a worker woken every minute). Every
+ * duration (`…Ms`) is a whole number of milliseconds from 1 to {@link maxTimerDelayMs};
+ * a retry's base delay may not exceed its maximum.
+ */
 export const workerConfigSchema = z.object({
   /** Unique id of this worker (default: host-pid-random). */
   workerId: z.string().min(1).max(200).optional(),
   /** Sleep between cycles when nothing wakes the worker earlier (default 60 s). */
-  intervalMs: positiveInt('a positive number of milliseconds').default(60_000),
+  intervalMs: milliseconds().default(60_000),
   /** Emails claimed per batch (default 50). */
   sendBatchSize: positiveInt('a positive integer').max(1000).default(50),
   /** Emails sent in parallel by one worker (default 4). */
@@ -33,28 +49,29 @@ export const workerConfigSchema = z.object({
   /** Upper bound of emails sent per cycle by one worker (default 1000). */
   maxSendsPerCycle: positiveInt('a positive integer').default(1000),
   /** How long a claim holds before a crashed worker's work is recovered (default 5 min). */
-  claimTtlMs: positiveInt('a positive number of milliseconds').default(5 * 60_000),
+  claimTtlMs: milliseconds().default(5 * 60_000),
   /** Attempts before an email fails for good (default 8). */
   maxSendAttempts: positiveInt('a positive integer').max(100).default(8),
   /** First retry delay after a retryable send error (default 1 min, doubling). */
-  sendRetryBaseMs: positiveInt('a positive number of milliseconds').default(60_000),
+  sendRetryBaseMs: milliseconds().default(60_000),
   /** Longest retry delay (default 6 h). */
-  sendRetryMaxMs: positiveInt('a positive number of milliseconds').default(6 * 3_600_000),
+  sendRetryMaxMs: milliseconds().default(6 * 3_600_000),
   /** Messages fetched per cycle and inbox (default 500). */
   pollLimit: positiveInt('a positive integer').default(500),
   /** Messages processed per batch (default 100). */
   processBatchSize: positiveInt('a positive integer').max(1000).default(100),
   /** Lease TTL for leader-only steps (default 2 min; renewed every cycle). */
-  leaseTtlMs: positiveInt('a positive number of milliseconds').default(120_000),
+  leaseTtlMs: milliseconds().default(120_000),
   /** Categories that page a human (default positive, question, referral). */
   alertCategories: z.array(z.enum(replyCategories as [ReplyCategory, ...ReplyCategory[]])).default(['positive', 'question', 'referral']),
   /** Deliver alerts at all (default true). */
   alertsEnabled: z.boolean().default(true),
   /** First alert retry delay (default 30 s, doubling up to `alertRetryMaxMs`). */
-  alertRetryBaseMs: positiveInt('a positive number of milliseconds').default(30_000),
-  alertRetryMaxMs: positiveInt('a positive number of milliseconds').default(3_600_000),
+  alertRetryBaseMs: milliseconds().default(30_000),
+  /** Longest alert retry delay (default 1 h). */
+  alertRetryMaxMs: milliseconds().default(3_600_000),
   /** Timeout of one alert delivery (default 15 s). */
-  alertTimeoutMs: positiveInt('a positive number of milliseconds').default(15_000),
+  alertTimeoutMs: milliseconds().default(15_000),
   /** Out-of-office without a return date pauses the lead this many days (default 7). */
   outOfOfficeDefaultDays: z.number().min(0).max(90).default(7),
   /** Window of the recent metrics, in days (default 7). */
@@ -66,6 +83,18 @@ export const workerConfigSchema = z.object({
   /** Stop on SIGTERM/SIGINT while `start()` runs (default true). */
   stopOnSignals: z.boolean().default(true),
 })
+  .check((context) => {
+    const config = context.value
+    const ordered: Array<[base: 'sendRetryBaseMs' | 'alertRetryBaseMs', max: 'sendRetryMaxMs' | 'alertRetryMaxMs']> = [
+      ['sendRetryBaseMs', 'sendRetryMaxMs'],
+      ['alertRetryBaseMs', 'alertRetryMaxMs'],
+    ]
+    for (const [base, max] of ordered) {
+      if (Number.isInteger(config[base]) && Number.isInteger(config[max]) && config[max] < config[base]) {
+        context.issues.push({ code: 'custom', input: config[max], path: [max], message: `expected at least ${base} (${config[base]} ms)` })
+      }
+    }
+  })
 
 /** Worker settings as given. */
 export type WorkerConfigInput = z.input<typeof workerConfigSchema>
