@@ -1,8 +1,9 @@
-import { Liquid, Output, TypeGuards, type Template } from 'liquidjs'
+import { Output, TypeGuards, type Liquid, type Template } from 'liquidjs'
 import type { Campaign, SequenceStep } from '../domain/campaign.js'
 import type { Lead, NewLead } from '../domain/lead.js'
 import { errorMessage } from '../errors/cam-error.js'
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js'
+import { createSandboxedLiquid, describeTemplateLimit, templateLimitOf, templateLimits, type TemplateLimit } from './sandboxed-liquid.js'
 
 /**
  * Templates are LiquidJS (https://liquidjs.com). Variables available to every step:
@@ -14,9 +15,12 @@ import { ValidationError, type ValidationIssue } from '../errors/validation-erro
  * A variable printed outside any `{% if %}`/`{% unless %}`/`{% for %}` block without a
  * `default` filter is **required**: a lead lacking it is rejected when added, so an
  * email never goes out with a blank or literal `{{ … }}`.
+ *
+ * Templates are sandboxed (see `sandboxed-liquid.ts`): no `include`/`render`/`layout`,
+ * no files, environment or network, and parse, time, memory and output limits.
  */
-const textEngine = new Liquid({ strictFilters: true, ownPropertyOnly: true })
-const htmlEngine = new Liquid({ strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' })
+const textEngine = createSandboxedLiquid({ escapeHtml: false })
+const htmlEngine = createSandboxedLiquid({ escapeHtml: true })
 
 /** Variables CAM itself always provides (never required from leads). */
 const providedVariables = new Set(['sender', 'unsubscribeUrl', 'email'])
@@ -62,27 +66,66 @@ function requiredVariables(templates: Template[]): string[] {
   return [...names]
 }
 
-function compileField(engine: Liquid, source: string, path: string, issues: ValidationIssue[]): CompiledField | null {
+/** "at line 3, col 7" from a LiquidJS error message, or "" when it names no position. */
+function positionOf(error: unknown): string {
+  const match = /line:(\d+), col:(\d+)/.exec(errorMessage(error))
+  return match ? ` at line ${match[1]}, col ${match[2]}` : ''
+}
+
+function limitMessage(limit: TemplateLimit, error: unknown): string {
+  return `template exceeded ${describeTemplateLimit(limit)}${positionOf(error)}`
+}
+
+/**
+ * Renders `templates` once without lead data, so a template that exceeds a limit
+ * whatever the lead (`{% for i in (1..100000) %}{% for j in (1..100000) %}`) is refused
+ * when the campaign is created rather than when its emails are sent. Returns the limit
+ * message, or null; other render errors are left to render time (the lead data decides).
+ */
+function trialRenderProblem(engine: Liquid, templates: Template[]): string | null {
   try {
-    const templates = engine.parse(source)
-    return { templates, required: requiredVariables(templates) }
+    const output = engine.renderSync(templates, {}) as string
+    return output.length > templateLimits.maxOutputLength ? limitMessage('output', null) : null
+  } catch (error) {
+    const limit = templateLimitOf(error)
+    return limit ? `${limitMessage(limit, error)} even without lead data` : null
+  }
+}
+
+function compileField(engine: Liquid, source: string, path: string, issues: ValidationIssue[]): CompiledField | null {
+  if (source.length > templateLimits.maxTemplateLength) {
+    issues.push({ path, message: `template is ${source.length} characters long; at most ${templateLimits.maxTemplateLength} are allowed` })
+    return null
+  }
+  let templates: Template[]
+  try {
+    templates = engine.parse(source)
   } catch (error) {
     issues.push({ path, message: `invalid template: ${errorMessage(error).split('\n')[0]}` })
     return null
   }
+  const problem = trialRenderProblem(engine, templates)
+  if (problem) {
+    issues.push({ path, message: problem })
+    return null
+  }
+  return { templates, required: requiredVariables(templates) }
 }
 
-const cache = new Map<string, CompiledCampaignTemplates>()
+const cache = new Map<string, CompiledCampaignTemplates | ValidationError>()
 const cacheLimit = 200
 
 /**
  * Parses every template of a campaign's steps. Throws a `ValidationError` (code
  * `TEMPLATE_INVALID`) listing every template that does not parse, by path
- * (`steps.1.subject`).
+ * (`steps.1.subject`): syntax errors, unknown filters, the file tags `include`,
+ * `render` and `layout`, templates longer than the length limit, and templates that
+ * exceed a render limit even without lead data.
  */
 export function compileCampaignTemplates(steps: SequenceStep[]): CompiledCampaignTemplates {
   const key = JSON.stringify(steps)
   const cached = cache.get(key)
+  if (cached instanceof ValidationError) throw cached
   if (cached) return cached
   const issues: ValidationIssue[] = []
   const compiled: CompiledStep[] = []
@@ -98,10 +141,11 @@ export function compileCampaignTemplates(steps: SequenceStep[]): CompiledCampaig
     }
     compiled.push({ subject: fields.subject, text: fields.text ?? { templates: [], required: [] }, html: fields.html })
   })
-  if (issues.length > 0) throw new ValidationError('campaign templates', issues, { code: 'TEMPLATE_INVALID' })
-  const result = { steps: compiled, required }
+  const result = issues.length > 0 ? new ValidationError('campaign templates', issues, { code: 'TEMPLATE_INVALID' }) : { steps: compiled, required }
   if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value as string)
+  // Refusals are kept too: the trial render of a hostile template is not repeated per email.
   cache.set(key, result)
+  if (result instanceof ValidationError) throw result
   return result
 }
 
@@ -147,7 +191,13 @@ export interface RenderedStep {
   html: string | null
 }
 
-/** Renders step `stepIndex` for `context`. Throws a `ValidationError` when a required variable is missing. */
+/**
+ * Renders step `stepIndex` for `context`. Throws a `ValidationError` when a required
+ * variable is missing (code `TEMPLATE_VARIABLE_MISSING`), when a field exceeds a
+ * template limit for this lead (`TEMPLATE_RENDER_LIMIT`: time, memory or output size,
+ * naming the field, e.g. `steps.0.text`) or fails to render otherwise
+ * (`TEMPLATE_INVALID`). Each is permanent: rendering again gives the same result.
+ */
 export function renderStep(compiled: CompiledCampaignTemplates, stepIndex: number, context: TemplateContext): RenderedStep {
   const step = compiled.steps[stepIndex]
   if (!step) throw new RangeError(`stepIndex: expected 0…${compiled.steps.length - 1}, got ${stepIndex}`)
@@ -159,10 +209,43 @@ export function renderStep(compiled: CompiledCampaignTemplates, stepIndex: numbe
       { code: 'TEMPLATE_VARIABLE_MISSING' },
     )
   }
-  const render = (engine: Liquid, field: CompiledField) => engine.renderSync(field.templates, context) as string
+  // One time budget for the whole step, so one email never blocks the worker for longer.
+  const deadline = performance.now() + templateLimits.renderTimeMs
+  const issues: ValidationIssue[] = []
+  let limitReached = false
+  const render = (engine: Liquid, field: CompiledField, name: TemplateField): string => {
+    const path = `steps.${stepIndex}.${name}`
+    const remainingMs = deadline - performance.now()
+    if (remainingMs <= 0) {
+      // The budget went to earlier fields; report it here unless an earlier field failed.
+      if (issues.length === 0) issues.push({ path, message: limitMessage('time', null) })
+      limitReached = true
+      return ''
+    }
+    try {
+      const output = engine.renderSync(field.templates, context, { renderLimit: remainingMs }) as string
+      if (output.length > templateLimits.maxOutputLength) {
+        limitReached = true
+        issues.push({ path, message: limitMessage('output', null) })
+        return ''
+      }
+      return output
+    } catch (error) {
+      const limit = templateLimitOf(error)
+      if (limit) limitReached = true
+      issues.push({ path, message: limit ? limitMessage(limit, error) : `template failed to render: ${errorMessage(error).split('\n')[0]}` })
+      return ''
+    }
+  }
+  const subject = step.subject ? render(textEngine, step.subject, 'subject') : null
+  const text = render(textEngine, step.text, 'text')
+  const html = step.html ? render(htmlEngine, step.html, 'html') : null
+  if (issues.length > 0) {
+    throw new ValidationError('email for this lead', issues, { code: limitReached ? 'TEMPLATE_RENDER_LIMIT' : 'TEMPLATE_INVALID' })
+  }
   return {
-    subject: step.subject ? render(textEngine, step.subject).replace(/[\r\n]+/g, ' ').trim() : null,
-    text: render(textEngine, step.text),
-    html: step.html ? render(htmlEngine, step.html) : null,
+    subject: subject === null ? null : subject.replace(/[\r\n]+/g, ' ').trim(),
+    text,
+    html,
   }
 }
