@@ -1,6 +1,6 @@
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js'
 import type { WorkerConfigInput } from '../worker/worker-config.js'
-import { workerConfigSchema } from '../worker/worker-config.js'
+import { maxTimerDelayMessage, maxTimerDelayMs, unsubscribeConfigSchema, workerConfigSchema } from '../worker/worker-config.js'
 
 /** Environment variables: name → value (like `process.env`). */
 export type Environment = Record<string, string | undefined>
@@ -35,6 +35,24 @@ export const env = {
       if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
         throw new Error(`expected an integer${options.min !== undefined ? ` ≥ ${min}` : ''}${options.max !== undefined ? ` ≤ ${max}` : ''}`)
       }
+      return value
+    },
+    ...(options.default !== undefined ? { default: options.default } : {}),
+    ...(options.description ? { description: options.description } : {}),
+  }),
+  /**
+   * A duration: whole milliseconds in `[min, max]` (`min` default 1). `max` defaults to,
+   * and may not exceed, 2147483647 (2³¹−1 ms, about 24.8 days): the longest delay a
+   * Node.js timer keeps (a longer one fires after 1 ms).
+   */
+  duration: (options: { min?: number; max?: number; default?: number; description?: string } = {}): EnvironmentVariable<number> => ({
+    parse: (raw) => {
+      const min = options.min ?? 1
+      const max = Math.min(options.max ?? maxTimerDelayMs, maxTimerDelayMs)
+      if (!/^\d+$/.test(raw)) throw new Error(`expected a whole number of milliseconds from ${min} to ${max}`)
+      const value = Number(raw)
+      if (value < min) throw new Error(`expected at least ${min} ms`)
+      if (value > max) throw new Error(max === maxTimerDelayMs ? maxTimerDelayMessage : `expected at most ${max} ms`)
       return value
     },
     ...(options.default !== undefined ? { default: options.default } : {}),
@@ -121,16 +139,36 @@ function readVariables<S extends Record<string, EnvironmentVariable<unknown>>>(e
 /** The `CAM_*` variables the worker reads. */
 export const camEnvironmentVariables = {
   CAM_WORKER_ID: env.optional(env.string({ description: 'unique worker id' })),
-  CAM_INTERVAL_MS: env.integer({ min: 100, default: 60_000, description: 'milliseconds between cycles' }),
+  CAM_INTERVAL_MS: env.duration({ min: 100, default: 60_000, description: 'milliseconds between cycles' }),
   CAM_SEND_BATCH_SIZE: env.integer({ min: 1, max: 1000, default: 50 }),
   CAM_SEND_CONCURRENCY: env.integer({ min: 1, max: 64, default: 4 }),
-  CAM_LEASE_TTL_MS: env.integer({ min: 1000, default: 120_000 }),
+  CAM_LEASE_TTL_MS: env.duration({ min: 1000, default: 120_000, description: 'lease of leader-only steps, in milliseconds' }),
   CAM_ALERTS_ENABLED: env.boolean({ default: true }),
   CAM_METRICS_WINDOW_DAYS: env.integer({ min: 1, max: 365, default: 7 }),
   CAM_UNSUBSCRIBE_URL: env.optional(env.url({ protocols: ['https:', 'http:'] })),
   CAM_UNSUBSCRIBE_SECRET: env.optional(env.string({ secret: true })),
   CAM_UNSUBSCRIBE_MAILTO: env.optional(env.string()),
 } satisfies Record<string, EnvironmentVariable<unknown>>
+
+/** The unsubscribe variables, in the order they are reported. */
+const unsubscribeVariables = ['CAM_UNSUBSCRIBE_URL', 'CAM_UNSUBSCRIBE_SECRET', 'CAM_UNSUBSCRIBE_MAILTO'] as const
+
+/** `CAM_*` variables whose values are never echoed. */
+const secretVariables = new Set(Object.entries(camEnvironmentVariables).filter(([, variable]) => variable.secret).map(([name]) => name))
+
+/** Worker config field → the variable it is read from, to name the variable in errors. */
+const workerVariableNames: Record<string, string> = {
+  workerId: 'CAM_WORKER_ID',
+  intervalMs: 'CAM_INTERVAL_MS',
+  sendBatchSize: 'CAM_SEND_BATCH_SIZE',
+  sendConcurrency: 'CAM_SEND_CONCURRENCY',
+  leaseTtlMs: 'CAM_LEASE_TTL_MS',
+  alertsEnabled: 'CAM_ALERTS_ENABLED',
+  metricsWindowDays: 'CAM_METRICS_WINDOW_DAYS',
+  'unsubscribe.url': 'CAM_UNSUBSCRIBE_URL',
+  'unsubscribe.secret': 'CAM_UNSUBSCRIBE_SECRET',
+  'unsubscribe.mailto': 'CAM_UNSUBSCRIBE_MAILTO',
+}
 
 /** Result of {@link loadConfigFromEnv}. */
 export interface LoadedConfig<E> {
@@ -158,11 +196,14 @@ export function loadConfigFromEnv<E extends Record<string, EnvironmentVariable<u
   const extraRead = extra ? readVariables(environment, extra) : { values: {} as EnvironmentValues<E>, issues: [] }
   const issues: ValidationIssue[] = [...camRead.issues, ...extraRead.issues]
   const cam = camRead.values
-  const bad = new Set(issues.map((issue) => issue.path))
   const given = (name: string) => (environment[name] ?? '').trim() !== ''
-  if (given('CAM_UNSUBSCRIBE_URL') !== given('CAM_UNSUBSCRIBE_SECRET')) {
-    const missing = given('CAM_UNSUBSCRIBE_URL') ? 'CAM_UNSUBSCRIBE_SECRET' : 'CAM_UNSUBSCRIBE_URL'
-    issues.push({ path: missing, message: 'is required when the other unsubscribe variable is set' })
+  // Unsubscribe links need URL and secret together; the mailto is optional. Each variable
+  // given is checked on its own below, so one bad value never hides another.
+  const unsubscribeGiven = unsubscribeVariables.filter(given)
+  if (unsubscribeGiven.length > 0) {
+    for (const name of ['CAM_UNSUBSCRIBE_URL', 'CAM_UNSUBSCRIBE_SECRET'] as const) {
+      if (!given(name)) issues.push({ path: name, message: `is required when ${unsubscribeGiven.join(' and ')} ${unsubscribeGiven.length > 1 ? 'are' : 'is'} set` })
+    }
   }
   const worker: WorkerConfigInput = {
     ...(cam.CAM_WORKER_ID ? { workerId: cam.CAM_WORKER_ID } : {}),
@@ -176,14 +217,24 @@ export function loadConfigFromEnv<E extends Record<string, EnvironmentVariable<u
       ? { unsubscribe: { url: cam.CAM_UNSUBSCRIBE_URL, secret: cam.CAM_UNSUBSCRIBE_SECRET, ...(cam.CAM_UNSUBSCRIBE_MAILTO ? { mailto: cam.CAM_UNSUBSCRIBE_MAILTO } : {}) } }
       : {}),
   }
+  const reported = new Set(issues.map((issue) => issue.path))
+  const report = (name: string, message: string) => {
+    if (reported.has(name)) return
+    reported.add(name)
+    issues.push({ path: name, message: secretVariables.has(name) ? `${message} (value hidden: secret)` : message })
+  }
+  const unsubscribeFields = { CAM_UNSUBSCRIBE_URL: 'url', CAM_UNSUBSCRIBE_SECRET: 'secret', CAM_UNSUBSCRIBE_MAILTO: 'mailto' } as const
+  for (const name of unsubscribeGiven) {
+    const value = cam[name]
+    if (value === undefined) continue
+    const field = unsubscribeConfigSchema.shape[unsubscribeFields[name]].safeParse(value)
+    if (!field.success) report(name, field.error.issues[0]?.message ?? 'invalid value')
+  }
   const checked = workerConfigSchema.safeParse(worker)
   if (!checked.success) {
-    const names: Record<string, string> = { workerId: 'CAM_WORKER_ID', 'unsubscribe.url': 'CAM_UNSUBSCRIBE_URL', 'unsubscribe.secret': 'CAM_UNSUBSCRIBE_SECRET', 'unsubscribe.mailto': 'CAM_UNSUBSCRIBE_MAILTO' }
     for (const issue of checked.error.issues) {
       const path = issue.path.map(String).join('.')
-      const name = names[path] ?? path
-      if (bad.has(name)) continue
-      issues.push({ path: name, message: path.includes('secret') ? `${issue.message} (value hidden: secret)` : issue.message })
+      report(workerVariableNames[path] ?? path, issue.message)
     }
   }
   if (issues.length > 0) throw new ValidationError('environment', issues, { code: 'CONFIG_INVALID' })
