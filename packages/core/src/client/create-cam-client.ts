@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { Alert } from '../domain/alert.js'
 import {
   campaignInputSchema,
@@ -8,7 +9,7 @@ import {
   type CampaignStatus,
   type NewCampaign,
 } from '../domain/campaign.js'
-import { isEmailAddress, normalizeEmail } from '../domain/email-address.js'
+import { normalizeEmail } from '../domain/email-address.js'
 import type { Lead, LeadState } from '../domain/lead.js'
 import type { CampaignMetrics } from '../domain/metrics.js'
 import type { OutboundEmail } from '../domain/outbound-email.js'
@@ -24,6 +25,21 @@ import { systemClock, type Clock } from '../util/clock.js'
 import { zodIssues } from '../util/zod-issues.js'
 import { wrapPort } from '../worker/wrap-port.js'
 import { addLeadsToCampaign, type AddLeadsReport } from './add-leads.js'
+import {
+  argumentIssues,
+  campaignStatuses,
+  clientArguments,
+  emailArgument,
+  filterArgument,
+  idArgument,
+  inDoubtResolutions,
+  leadStateValues,
+  limitArgument,
+  oneOf,
+  someOf,
+  suppressionReasons,
+  textArgument,
+} from './client-arguments.js'
 
 /** Options of {@link createCamClient}. */
 export interface CamClientOptions {
@@ -41,7 +57,14 @@ export interface UnsubscribeResult {
   newlySuppressed: boolean
 }
 
-/** Manages campaigns, leads and suppressions. All methods validate input and name the offending field. */
+/**
+ * Manages campaigns, leads and suppressions. Every method validates its arguments before
+ * touching the store: a bad call throws one `ValidationError` (code `VALIDATION_FAILED`)
+ * whose issues name every bad field by argument name — `campaignId`, `email`,
+ * `filter.limit`, `filter.states.0`, `target.email`, `options.windowDays` — and what was
+ * expected. Filter and options objects accept only their documented fields. List limits
+ * are integers from 1 to 1000.
+ */
 export interface CamClient {
   /** Validates and stores a campaign (status `draft`). Template syntax is checked here. */
   createCampaign(input: CampaignInput): Promise<Campaign>
@@ -56,6 +79,7 @@ export interface CamClient {
   /** Any status → `completed`: nothing more is sent. */
   completeCampaign(campaignId: string): Promise<Campaign>
   getCampaign(campaignId: string): Promise<Campaign | null>
+  /** Campaigns, optionally only those in `statuses` (known statuses, at least one). */
   listCampaigns(filter?: { statuses?: CampaignStatus[] }): Promise<Campaign[]>
   /**
    * Adds leads: dedupes by address within the campaign, skips suppressed addresses,
@@ -63,13 +87,19 @@ export interface CamClient {
    */
   addLeads(campaignId: string, leads: readonly unknown[]): Promise<AddLeadsReport>
   getLead(leadId: string): Promise<Lead | null>
-  listLeads(filter: ListLeadsFilter): Promise<Lead[]>
+  /**
+   * Leads in creation order. `states`: known lead states (at least one); `email`: an
+   * address, matched normalised; `limit`: 1 to 1000 (default 100); `after`: the last lead
+   * id of the previous page.
+   */
+  listLeads(filter?: ListLeadsFilter): Promise<Lead[]>
   /** The emails of a lead (all steps, any status). */
   listLeadEmails(leadId: string): Promise<OutboundEmail[]>
   /** Counts, rates (lifetime and the last `windowDays` days) and leads per state. */
   getCampaignMetrics(campaignId: string, options?: { windowDays?: number }): Promise<CampaignMetrics>
   /** Puts an address on the suppression list: no campaign will email it again. */
   suppress(email: string, reason?: SuppressionReason, source?: string): Promise<{ created: boolean }>
+  /** The suppression entry of an address (matched normalised), or null. */
   getSuppression(email: string): Promise<Suppression | null>
   /** Unsubscribes an address (or a lead's address) from every campaign. */
   unsubscribe(target: { email: string } | { leadId: string }, source?: string): Promise<UnsubscribeResult>
@@ -82,6 +112,7 @@ export interface CamClient {
   listInDoubtEmails(campaignId?: string): Promise<OutboundEmail[]>
   /** `resend` (same idempotency key), `cancel`, or `sent` (it did go out: the sequence continues). */
   resolveInDoubtEmail(emailId: string, resolution: InDoubtResolution): Promise<OutboundEmail>
+  /** Alerts, optionally of one campaign; `limit` 1 to 1000 (default 1000). */
   listAlerts(filter?: { campaignId?: string; limit?: number }): Promise<Alert[]>
 }
 
@@ -92,10 +123,66 @@ function validateCampaign(input: unknown): NewCampaign {
   return parsed.data
 }
 
-function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length === 0) throw new ValidationError('argument', [{ path: field, message: 'expected a non-empty id string' }])
-  return value
-}
+// The arguments of every method, declared once (see `client-arguments.ts`).
+const startArguments = clientArguments('startCampaign', { campaignId: idArgument })
+const resumeArguments = clientArguments('resumeCampaign', { campaignId: idArgument })
+const completeArguments = clientArguments('completeCampaign', { campaignId: idArgument })
+const getCampaignArguments = clientArguments('getCampaign', { campaignId: idArgument })
+const pauseArguments = clientArguments('pauseCampaign', { campaignId: idArgument, reason: textArgument(500).optional() })
+const listCampaignsArguments = clientArguments('listCampaigns', {
+  filter: filterArgument({ statuses: someOf(campaignStatuses, 'campaign status').optional() }).optional(),
+})
+const addLeadsArguments = clientArguments('addLeads', { campaignId: idArgument, leads: z.array(z.unknown(), { error: 'expected an array of leads' }) })
+const getLeadArguments = clientArguments('getLead', { leadId: idArgument })
+const listLeadEmailsArguments = clientArguments('listLeadEmails', { leadId: idArgument })
+const listLeadsArguments = clientArguments('listLeads', {
+  filter: filterArgument({
+    campaignId: idArgument.optional(),
+    states: someOf(leadStateValues, 'lead state').optional(),
+    email: emailArgument.optional(),
+    limit: limitArgument.optional(),
+    after: idArgument.optional(),
+  }).optional(),
+})
+const metricsArguments = clientArguments('getCampaignMetrics', {
+  campaignId: idArgument,
+  options: filterArgument({
+    windowDays: z
+      .number({ error: 'expected an integer from 1 to 365' })
+      .int({ message: 'expected an integer from 1 to 365' })
+      .min(1, { message: 'expected an integer from 1 to 365' })
+      .max(365, { message: 'expected an integer from 1 to 365' })
+      .optional(),
+  }).optional(),
+})
+const sourceArgument = textArgument(500)
+const suppressArguments = clientArguments('suppress', {
+  email: emailArgument,
+  reason: oneOf(suppressionReasons, 'suppression reason').default('manual'),
+  source: sourceArgument.default('api'),
+})
+const emailArguments = clientArguments('getSuppression', { email: emailArgument })
+const unsubscribeArguments = clientArguments('unsubscribe', {
+  target: filterArgument({ email: emailArgument.optional(), leadId: idArgument.optional() }).check((context) => {
+    if ((context.value.email === undefined) === (context.value.leadId === undefined)) {
+      context.issues.push({ code: 'custom', input: context.value, message: 'expected exactly one of { email } or { leadId }' })
+    }
+  }),
+  source: sourceArgument.default('api'),
+})
+const listInDoubtArguments = clientArguments('listInDoubtEmails', { campaignId: idArgument.optional() })
+const resolveInDoubtArguments = clientArguments('resolveInDoubtEmail', {
+  emailId: idArgument,
+  resolution: oneOf(inDoubtResolutions, 'resolution'),
+})
+const listAlertsArguments = clientArguments('listAlerts', {
+  filter: filterArgument({ campaignId: idArgument.optional(), limit: limitArgument.optional() }).optional(),
+})
+const clientOptionsSchema = z.object({
+  store: z.custom<StoreV1>((value) => typeof value === 'object' && value !== null, { error: 'expected a Store adapter' }),
+  clock: z.custom<Clock>((value) => typeof (value as Partial<Clock> | null)?.now === 'function', { error: 'expected a clock with a now() method' }).optional(),
+  unsubscribeSecret: z.string({ error: 'expected a string of at least 16 characters' }).min(16, { message: 'expected a string of at least 16 characters' }).optional(),
+})
 
 /**
  * Creates the management client used by host applications (and the examples):
@@ -108,16 +195,20 @@ function requireId(value: unknown, field: string): string {
  * ```
  */
 export function createCamClient(options: CamClientOptions): CamClient {
-  if (!options?.store) throw new ValidationError('client options', [{ path: 'store', message: 'expected a Store adapter' }])
+  if (typeof options !== 'object' || options === null) throw new ValidationError('client options', [{ path: 'options', message: 'expected { store, clock?, unsubscribeSecret? }' }])
+  const checkedOptions = clientOptionsSchema.safeParse(options)
+  if (!checkedOptions.success) throw new ValidationError('client options', argumentIssues(checkedOptions.error))
   const store = wrapPort(options.store, 'store', 'STORE_FAILED')
   const clock = options.clock ?? systemClock
 
+  /** The campaign, or `NotFoundError`; `campaignId` is already validated. */
   async function requireCampaign(campaignId: string): Promise<Campaign> {
-    const campaign = await store.getCampaign(requireId(campaignId, 'campaignId'))
+    const campaign = await store.getCampaign(campaignId)
     if (!campaign) throw new NotFoundError(`campaign ${campaignId} not found`)
     return campaign
   }
 
+  /** `campaignId` is already validated. */
   async function transition(campaignId: string, from: CampaignStatus[], to: CampaignStatus, reason: string | null): Promise<Campaign> {
     const campaign = await requireCampaign(campaignId)
     if (campaign.status === to) return campaign
@@ -133,15 +224,15 @@ export function createCamClient(options: CamClientOptions): CamClient {
     if (!(await store.getCampaign(nurtureCampaignId))) throw new ValidationError('campaign', [{ path: 'nurtureCampaignId', message: `expected an existing campaign id, ${nurtureCampaignId} not found` }])
   }
 
-  async function unsubscribe(target: { email: string } | { leadId: string }, source = 'api'): Promise<UnsubscribeResult> {
+  /** Suppresses a normalised address, or a lead's; arguments are already validated. */
+  async function unsubscribeValidated(target: { email?: string | undefined; leadId?: string | undefined }, source: string): Promise<UnsubscribeResult> {
     let email: string
-    if ('leadId' in target) {
-      const lead = await store.getLead(requireId(target.leadId, 'leadId'))
+    if (target.leadId !== undefined) {
+      const lead = await store.getLead(target.leadId)
       if (!lead) throw new NotFoundError(`lead ${target.leadId} not found`)
       email = lead.emailNormalized
     } else {
-      if (typeof target?.email !== 'string' || !isEmailAddress(target.email)) throw new ValidationError('unsubscribe', [{ path: 'email', message: 'expected an email address like name@example.com' }])
-      email = normalizeEmail(target.email)
+      email = target.email!
     }
     const { created } = await store.suppress({ email, reason: 'unsubscribe', source, now: clock.now() })
     return { email, newlySuppressed: created }
@@ -154,55 +245,99 @@ export function createCamClient(options: CamClientOptions): CamClient {
       return store.createCampaign(campaign, clock.now())
     },
     async updateCampaign(campaignId, patch) {
+      // Patch fields are named as in `createCampaign` (`dailyCap`, `schedule.endTime`).
+      const idIssues = idArgument.safeParse(campaignId).error
+      const isObject = typeof patch === 'object' && patch !== null && !Array.isArray(patch)
+      const parsedPatch = campaignPatchSchema.safeParse(isObject ? patch : {})
+      if (idIssues || !isObject || !parsedPatch.success) {
+        throw new ValidationError('campaign patch', [
+          ...(idIssues ? argumentIssues(idIssues, 'campaignId') : []),
+          ...(isObject ? [] : [{ path: 'patch', message: 'expected an object with the campaign fields to change' }]),
+          ...(parsedPatch.error ? zodIssues(parsedPatch.error) : []),
+        ])
+      }
       const current = await requireCampaign(campaignId)
-      const parsedPatch = campaignPatchSchema.safeParse(patch)
-      if (!parsedPatch.success) throw new ValidationError('campaign patch', zodIssues(parsedPatch.error))
       const given = Object.fromEntries(Object.entries(patch ?? {}).filter(([, value]) => value !== undefined))
       const merged = validateCampaign({ ...current, ...given })
       await checkNurture(merged.nurtureCampaignId, campaignId)
       const changed = Object.fromEntries(Object.keys(given).map((key) => [key, merged[key as keyof NewCampaign]])) as Partial<NewCampaign>
       return store.updateCampaign(campaignId, changed, clock.now())
     },
-    startCampaign: (campaignId) => transition(campaignId, ['draft', 'paused'], 'active', null),
-    pauseCampaign: (campaignId, reason) => transition(campaignId, ['active'], 'paused', reason ?? 'paused by a human'),
-    resumeCampaign: (campaignId) => transition(campaignId, ['paused'], 'active', null),
-    completeCampaign: (campaignId) => transition(campaignId, ['draft', 'active', 'paused'], 'completed', 'completed by a human'),
-    getCampaign: (campaignId) => store.getCampaign(requireId(campaignId, 'campaignId')),
-    listCampaigns: (filter) => store.listCampaigns(filter),
-    async addLeads(campaignId, leads) {
-      if (!Array.isArray(leads)) throw new ValidationError('leads', [{ path: 'leads', message: 'expected an array of leads' }])
-      return addLeadsToCampaign(store, requireId(campaignId, 'campaignId'), leads, clock.now())
+    async startCampaign(campaignId) {
+      startArguments({ campaignId })
+      return transition(campaignId, ['draft', 'paused'], 'active', null)
     },
-    getLead: (leadId) => store.getLead(requireId(leadId, 'leadId')),
-    listLeads: (filter) => store.listLeads(filter),
-    listLeadEmails: (leadId) => store.listEmails({ leadId: requireId(leadId, 'leadId') }),
-    async getCampaignMetrics(campaignId, metricsOptions = {}) {
-      await requireCampaign(campaignId)
-      const windowDays = metricsOptions.windowDays ?? 7
-      if (!Number.isInteger(windowDays) || windowDays < 1) throw new ValidationError('metrics options', [{ path: 'windowDays', message: 'expected a positive integer' }])
-      const [metrics] = await computeCampaignMetrics(store, [campaignId], { now: clock.now(), windowDays, withLeadCounts: true })
+    async pauseCampaign(campaignId, reason) {
+      const parsed = pauseArguments({ campaignId, reason })
+      return transition(parsed.campaignId, ['active'], 'paused', parsed.reason ?? 'paused by a human')
+    },
+    async resumeCampaign(campaignId) {
+      resumeArguments({ campaignId })
+      return transition(campaignId, ['paused'], 'active', null)
+    },
+    async completeCampaign(campaignId) {
+      completeArguments({ campaignId })
+      return transition(campaignId, ['draft', 'active', 'paused'], 'completed', 'completed by a human')
+    },
+    async getCampaign(campaignId) {
+      getCampaignArguments({ campaignId })
+      return store.getCampaign(campaignId)
+    },
+    async listCampaigns(filter) {
+      const parsed = listCampaignsArguments({ filter })
+      return store.listCampaigns(parsed.filter?.statuses ? { statuses: parsed.filter.statuses } : {})
+    },
+    async addLeads(campaignId, leads) {
+      const parsed = addLeadsArguments({ campaignId, leads })
+      return addLeadsToCampaign(store, parsed.campaignId, parsed.leads, clock.now())
+    },
+    async getLead(leadId) {
+      getLeadArguments({ leadId })
+      return store.getLead(leadId)
+    },
+    async listLeads(filter) {
+      const parsed = listLeadsArguments({ filter }).filter ?? {}
+      const defined = Object.entries(parsed).filter(([, value]) => value !== undefined)
+      return store.listLeads(Object.fromEntries(defined) as ListLeadsFilter)
+    },
+    async listLeadEmails(leadId) {
+      listLeadEmailsArguments({ leadId })
+      return store.listEmails({ leadId })
+    },
+    async getCampaignMetrics(campaignId, metricsOptions) {
+      const parsed = metricsArguments({ campaignId, options: metricsOptions })
+      await requireCampaign(parsed.campaignId)
+      const windowDays = parsed.options?.windowDays ?? 7
+      const [metrics] = await computeCampaignMetrics(store, [parsed.campaignId], { now: clock.now(), windowDays, withLeadCounts: true })
       return metrics!
     },
-    async suppress(email, reason = 'manual', source = 'api') {
-      if (typeof email !== 'string' || !isEmailAddress(email)) throw new ValidationError('suppression', [{ path: 'email', message: 'expected an email address like name@example.com' }])
-      const reasons: SuppressionReason[] = ['unsubscribe', 'hard_bounce', 'complaint', 'manual']
-      if (!reasons.includes(reason)) throw new ValidationError('suppression', [{ path: 'reason', message: `expected one of ${reasons.join(', ')}` }])
-      return store.suppress({ email: normalizeEmail(email), reason, source, now: clock.now() })
+    async suppress(email, reason, source) {
+      const parsed = suppressArguments({ email, reason, source })
+      return store.suppress({ email: parsed.email, reason: parsed.reason, source: parsed.source, now: clock.now() })
     },
-    getSuppression: (email) => store.getSuppression(normalizeEmail(email)),
-    unsubscribe,
+    async getSuppression(email) {
+      return store.getSuppression(emailArguments({ email }).email)
+    },
+    async unsubscribe(target, source) {
+      const parsed = unsubscribeArguments({ target, source })
+      return unsubscribeValidated(parsed.target, parsed.source)
+    },
     async handleUnsubscribe(token) {
       if (!options.unsubscribeSecret) throw new ValidationError('client options', [{ path: 'unsubscribeSecret', message: 'expected the unsubscribe secret to verify tokens' }])
+      // A bad token (not a string, malformed, forged) is `UNSUBSCRIBE_TOKEN_INVALID`: it comes from a link, not from code.
       const payload = verifyUnsubscribeToken(token, options.unsubscribeSecret)
       const lead = await store.getLead(payload.leadId)
-      return unsubscribe({ email: lead?.emailNormalized ?? payload.email }, `one-click unsubscribe (lead ${payload.leadId})`)
+      return unsubscribeValidated({ email: lead?.emailNormalized ?? normalizeEmail(payload.email) }, `one-click unsubscribe (lead ${payload.leadId})`)
     },
-    listInDoubtEmails: (campaignId) => store.listEmails({ ...(campaignId ? { campaignId } : {}), statuses: ['in_doubt'] }),
+    async listInDoubtEmails(campaignId) {
+      const parsed = listInDoubtArguments({ campaignId })
+      return store.listEmails({ ...(parsed.campaignId !== undefined ? { campaignId: parsed.campaignId } : {}), statuses: ['in_doubt'] })
+    },
     async resolveInDoubtEmail(emailId, resolution) {
+      resolveInDoubtArguments({ emailId, resolution })
       const now = clock.now()
       if (resolution === 'resend' || resolution === 'cancel') return store.resolveInDoubtEmail({ emailId, resolution, now })
-      if (resolution !== 'sent') throw new ValidationError('resolution', [{ path: 'resolution', message: 'expected "sent", "resend" or "cancel"' }])
-      const email = await store.getEmail(requireId(emailId, 'emailId'))
+      const email = await store.getEmail(emailId)
       if (!email) throw new NotFoundError(`outbound email ${emailId} not found`)
       const lead = await store.getLead(email.leadId)
       const campaign = await store.getCampaign(email.campaignId)
@@ -224,6 +359,9 @@ export function createCamClient(options: CamClientOptions): CamClient {
         next,
       })
     },
-    listAlerts: (filter) => store.listAlerts(filter),
+    async listAlerts(filter) {
+      const parsed = listAlertsArguments({ filter }).filter ?? {}
+      return store.listAlerts(Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== undefined)))
+    },
   }
 }
