@@ -50,9 +50,30 @@ export interface PgDatabaseOptions {
   poolSize?: number
   /** Extra pool settings for the pool created from `connectionString`. */
   poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
-  /** Called with errors of idle pool connections (e.g. the server restarted). */
+  /**
+   * Named prepared statements (default true): each distinct statement is parsed and
+   * planned once per connection. False sends every statement unnamed (parse, bind and
+   * execute in one round trip each time), as transaction-mode poolers require.
+   */
+  preparedStatements?: boolean
+  /**
+   * Called with errors of connections the database does not hold at that moment (an
+   * idle pool connection dropped by a restart or failover, a connection cut while a
+   * transaction held it). They never escape as unhandled `'error'` events.
+   */
   onPoolError?: (error: Error) => void
 }
+
+/**
+ * Defaults for a pool this package creates: a bounded wait for a connection (an
+ * exhausted pool or an unreachable server becomes an error instead of a hang) and TCP
+ * keepalive (a peer that vanished without closing is noticed).
+ */
+export const defaultPoolConfig = {
+  connectionTimeoutMillis: 10_000,
+  keepAlive: true,
+  idleTimeoutMillis: 30_000,
+} satisfies Omit<PoolConfig, 'connectionString' | 'max'>
 
 const normalizeParams = (params: readonly unknown[] | undefined): unknown[] => (params ? [...params] : [])
 
@@ -67,43 +88,95 @@ function statementName(text: string): string {
   return name
 }
 
-/** node-postgres: a pool (given, or created from a connection string when first used). */
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)))
+
+/**
+ * Checks a connection out of the pool with `onError` already listening. pg-pool stops
+ * listening for a connection's errors when it lends it; with `await pool.connect()` the
+ * borrower's listener comes a microtask later — and an error that arrives in the same
+ * network read as "ready" (a backend terminated while it was starting) falls in that gap
+ * as an unhandled `'error'` event. The callback form runs in the same tick.
+ */
+function checkOut(pool: Pool, onError: (error: Error) => void): Promise<PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((error, client) => {
+      if (error || !client) {
+        reject(error ?? new Error('the pool returned no connection'))
+        return
+      }
+      client.on('error', onError)
+      resolve(client)
+    })
+  })
+}
+
+/** Pools this package has put its error listener on (a pool passed in is shared by several stores). */
+const guardedPools = new WeakSet<Pool>()
+
+/**
+ * node-postgres: a pool (given, or created from a connection string when first used).
+ *
+ * Fault handling: the pool, every connection checked out for a transaction and the
+ * LISTEN connection have an `'error'` listener, so a connection ended by the server
+ * (terminated backend, restart, failover, network cut) never reaches Node as an
+ * unhandled `'error'` event; the statement or transaction in flight fails instead, and a
+ * broken connection is released with its error so that the pool discards it.
+ */
 export function createPgDatabase(options: PgDatabaseOptions): Database {
   let pool: Pool | null = options.pool ?? null
-  let poolPromise: Promise<Pool> | null = pool ? Promise.resolve(pool) : null
   const ownsPool = !options.pool
+  const named = options.preparedStatements !== false
   let closed = false
+  const onPoolError = (error: Error) => options.onPoolError?.(error)
+  const guard = (target: Pool) => {
+    if (guardedPools.has(target)) return
+    guardedPools.add(target)
+    target.on('error', (error) => onPoolError(error))
+  }
+  if (pool) guard(pool)
+  let poolPromise: Promise<Pool> | null = pool ? Promise.resolve(pool) : null
 
   const getPool = (): Promise<Pool> => {
     if (closed) return Promise.reject(new Error('the store is closed'))
     if (!poolPromise) {
       poolPromise = import('pg').then((module) => {
         const PoolClass = (module.default?.Pool ?? (module as unknown as { Pool: typeof module.Pool }).Pool) as typeof module.Pool
-        const created = new PoolClass({ ...options.poolConfig, connectionString: options.connectionString, max: options.poolSize ?? 10 })
-        created.on('error', (error) => options.onPoolError?.(error))
+        const created = new PoolClass({ ...defaultPoolConfig, ...options.poolConfig, connectionString: options.connectionString, max: options.poolSize ?? 10 })
+        guard(created)
         pool = created
         return created
+      })
+      // A failed import is tried again by the next call.
+      poolPromise.catch(() => {
+        poolPromise = null
       })
     }
     return poolPromise
   }
 
   const run = async <Row>(client: Pool | PoolClient, text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> => {
-    const result = await client.query({ name: statementName(text), text, values: normalizeParams(params) })
+    const values = normalizeParams(params)
+    const result = await client.query(named ? { name: statementName(text), text, values } : { text, values })
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 }
   }
 
   return {
     kind: 'pg',
     async query<Row>(text: string, params?: readonly unknown[]) {
+      // pg-pool listens for errors of the connection it lends to one query.
       return run<Row>(await getPool(), text, params)
     },
     async exec(text) {
       await (await getPool()).query(text)
     },
     async transaction<T>(body: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await (await getPool()).connect()
-      let broken: unknown = undefined
+      // While we hold the connection, pg-pool does not listen for its errors: a backend
+      // ended now (even between two statements) would be an unhandled 'error' event.
+      let broken: Error | null = null
+      const onError = (error: Error) => {
+        broken ??= error
+      }
+      const client = await checkOut(await getPool(), onError)
       try {
         await client.query('BEGIN')
         const result = await body({
@@ -113,15 +186,21 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
         await client.query('COMMIT')
         return result
       } catch (error) {
-        try {
-          await client.query('ROLLBACK')
-        } catch (rollbackError) {
-          // The connection is gone (or unusable): destroy it rather than return it to the pool.
-          broken = rollbackError
+        if (!broken) {
+          try {
+            await client.query('ROLLBACK')
+          } catch (rollbackError) {
+            // The connection is unusable: destroy it rather than return it to the pool.
+            broken = asError(rollbackError)
+          }
         }
         throw error
       } finally {
-        client.release(broken === undefined ? undefined : broken instanceof Error ? broken : new Error(String(broken)))
+        client.off('error', onError)
+        if (broken) {
+          onPoolError(broken)
+          client.release(broken)
+        } else client.release()
       }
     },
     listen(channel, handlers) {
@@ -144,7 +223,7 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
         client = null
         if (current) {
           current.removeAllListeners('notification')
-          current.release(error instanceof Error ? error : new Error(String(error)))
+          current.release(asError(error))
         }
         if (!stopped) {
           handlers.onError?.(error)
@@ -153,34 +232,42 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
       }
       const connect = async () => {
         if (stopped) return
-        let connection: PoolClient
+        let connection: PoolClient | null = null
+        let early: Error | null = null
+        const onError = (error: Error) => {
+          if (connection && client === connection) drop(error)
+          else early ??= error
+        }
         try {
-          connection = await (await getPool()).connect()
+          connection = await checkOut(await getPool(), onError)
         } catch (error) {
           handlers.onError?.(error)
           scheduleReconnect()
           return
         }
-        if (stopped) {
-          connection.release()
+        if (early || stopped) {
+          // Broken before it could listen, or no longer wanted.
+          connection.release(early ?? undefined)
+          if (early && !stopped) {
+            handlers.onError?.(early)
+            scheduleReconnect()
+          }
           return
         }
         client = connection
-        connection.on('notification', (message) => {
+        const listening = connection
+        listening.on('notification', (message) => {
           if (message.channel === channel) handlers.onNotification()
         })
-        connection.on('error', (error) => {
-          if (client === connection) drop(error)
-        })
-        connection.on('end', () => {
-          if (client === connection) drop(new Error('LISTEN connection ended'))
+        listening.on('end', () => {
+          if (client === listening) drop(new Error('LISTEN connection ended'))
         })
         try {
-          await connection.query(`LISTEN ${channel}`)
+          await listening.query(`LISTEN ${channel}`)
           attempt = 0
           handlers.onListening?.()
         } catch (error) {
-          if (client === connection) drop(error)
+          if (client === listening) drop(error)
         }
       }
       void connect()
@@ -197,7 +284,7 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
               await current.query(`UNLISTEN ${channel}`)
               current.release()
             } catch (error) {
-              current.release(error instanceof Error ? error : new Error(String(error)))
+              current.release(asError(error))
             }
           }
         },

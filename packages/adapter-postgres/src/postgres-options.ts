@@ -17,8 +17,20 @@ export interface PostgresConnectionOptions {
   schema?: string
   /** Size of the pool created from `connectionString` (default 10). */
   poolSize?: number
-  /** Extra node-postgres pool settings (SSL, timeouts…) for the pool created from `connectionString`. */
+  /**
+   * Extra node-postgres pool settings (SSL, timeouts…) for the pool created from
+   * `connectionString`. Defaults: `connectionTimeoutMillis: 10000` (an exhausted pool or
+   * an unreachable server fails the operation after 10 s instead of waiting forever),
+   * `keepAlive: true`, `idleTimeoutMillis: 30000`.
+   */
   poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
+  /**
+   * Use named prepared statements (default true: each statement is planned once per
+   * connection). Set false behind a transaction-mode pooler (PgBouncer
+   * `pool_mode = transaction`, most managed poolers), where a connection's prepared
+   * statements are not the session's: every statement is then sent unnamed.
+   */
+  preparedStatements?: boolean
 }
 
 /** Validated connection options. */
@@ -29,6 +41,7 @@ export interface ResolvedConnectionOptions {
   schema: string
   poolSize: number
   poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
+  preparedStatements: boolean
 }
 
 /** Validates connection options; throws a `ValidationError` naming every bad field. */
@@ -56,8 +69,22 @@ export function resolveConnectionOptions(options: PostgresConnectionOptions | un
   if (input.poolSize !== undefined && input.connectionString === undefined) {
     issues.push({ path: 'poolSize', message: 'only applies with connectionString (size your own pool yourself)' })
   }
+  if (input.preparedStatements !== undefined && typeof input.preparedStatements !== 'boolean') {
+    issues.push({ path: 'preparedStatements', message: 'expected true or false' })
+  }
+  if (input.poolConfig !== undefined && (typeof input.poolConfig !== 'object' || input.poolConfig === null)) {
+    issues.push({ path: 'poolConfig', message: 'expected an object of node-postgres pool settings' })
+  }
   if (issues.length > 0) throw new ValidationError(subject, issues, { code: 'CONFIG_INVALID' })
-  return { connectionString: input.connectionString, pool: input.pool, pglite: input.pglite, schema, poolSize, poolConfig: input.poolConfig }
+  return {
+    connectionString: input.connectionString,
+    pool: input.pool,
+    pglite: input.pglite,
+    schema,
+    poolSize,
+    poolConfig: input.poolConfig,
+    preparedStatements: input.preparedStatements !== false,
+  }
 }
 
 /** Opens the database the options point at. */
@@ -68,7 +95,8 @@ export function openDatabase(options: ResolvedConnectionOptions, logger: Logger)
     connectionString: options.connectionString,
     poolSize: options.poolSize,
     poolConfig: options.poolConfig,
-    // An idle connection dropped by the server (restart, failover): the pool replaces it.
-    onPoolError: (error) => logger.warn('postgres store: idle connection lost', { error: errorMessage(error) }),
+    preparedStatements: options.preparedStatements,
+    // A connection dropped by the server (restart, failover, terminated backend): the pool replaces it.
+    onPoolError: (error) => logger.warn('postgres store: connection lost; the pool replaces it', { error: errorMessage(error) }),
   })
 }

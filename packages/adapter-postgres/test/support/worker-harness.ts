@@ -24,24 +24,30 @@ export interface ChildWorker {
 export function startWorker(options: {
   id: string
   databaseUrl: string
-  schema: string
+  schema?: string
   idempotent?: boolean
   holdMs?: number
   send?: boolean
   config?: Record<string, unknown>
+  /** Another worker script of `test/support` (default `worker-process.ts`). */
+  script?: string
+  /** More environment variables for the script. */
+  env?: Record<string, string>
 }): ChildWorker {
-  const child = fork(workerScript, [], {
+  const script = options.script ? fileURLToPath(new URL(`./${options.script}`, import.meta.url)) : workerScript
+  const child = fork(script, [], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: {
       ...process.env,
       CAM_TEST_DATABASE_URL: options.databaseUrl,
-      CAM_TEST_SCHEMA: options.schema,
+      CAM_TEST_SCHEMA: options.schema ?? 'cam',
       CAM_TEST_WORKER_ID: options.id,
       CAM_TEST_IDEMPOTENT: options.idempotent === false ? '0' : '1',
       CAM_TEST_HOLD_MS: String(options.holdMs ?? 0),
       CAM_TEST_SEND: options.send === false ? '0' : '1',
       CAM_TEST_CONFIG: JSON.stringify(options.config ?? {}),
+      ...options.env,
     },
   })
   const events: ChildEvent[] = []
