@@ -14,7 +14,7 @@ describe('resolveImapInboxOptions', () => {
       maxMessageBytes: 25 * 1024 * 1024,
       batchSize: 100,
       batchBytes: 8 * 1024 * 1024,
-      reconnect: { initialDelayMs: 1_000, maxDelayMs: 60_000, maxAttemptsPerFetch: 5, authFailurePauseMs: 900_000 },
+      reconnect: { initialDelayMs: 1_000, maxDelayMs: 10_000, maxAttemptsPerFetch: 5, authFailurePauseMs: 900_000 },
       watch: { keepaliveIntervalMs: 120_000, pollIntervalMs: 30_000 },
     })
     expect(resolveImapInboxOptions({ host: 'h', secure: false, auth: { user: 'u', accessToken: 't' } }).port).toBe(143)
@@ -50,6 +50,48 @@ describe('resolveImapInboxOptions', () => {
       expect(validation.message).not.toContain('hunter2')
       expect(validation.message).not.toContain('token-abc')
     }
+  })
+
+  it('caps every duration at 2³¹−1 ms (a longer Node.js timer fires after 1 ms), naming each field', () => {
+    const tooLong = 3_000_000_000
+    const fields = [
+      'connectionTimeoutMs',
+      'greetingTimeoutMs',
+      'socketTimeoutMs',
+      'commandTimeoutMs',
+      'reconnect.initialDelayMs',
+      'reconnect.maxDelayMs',
+      'reconnect.authFailurePauseMs',
+      'watch.keepaliveIntervalMs',
+      'watch.pollIntervalMs',
+    ]
+    try {
+      resolveImapInboxOptions({
+        host: 'h',
+        auth: { user: 'u', pass: 'p' },
+        connectionTimeoutMs: tooLong,
+        greetingTimeoutMs: tooLong,
+        socketTimeoutMs: tooLong,
+        commandTimeoutMs: tooLong,
+        reconnect: { initialDelayMs: tooLong, maxDelayMs: tooLong, authFailurePauseMs: tooLong },
+        watch: { keepaliveIntervalMs: tooLong, pollIntervalMs: tooLong },
+      })
+      expect.unreachable()
+    } catch (error) {
+      expect(ValidationError.isInstance(error)).toBe(true)
+      const issues = (error as ValidationError).issues
+      expect(issues.map((issue) => issue.path)).toEqual(fields)
+      for (const issue of issues) expect(issue.message).toBe('expected at most 2147483647 ms (about 24.8 days), got 3000000000')
+    }
+    const longest = 2_147_483_647
+    const resolved = resolveImapInboxOptions({
+      host: 'h',
+      auth: { user: 'u', pass: 'p' },
+      socketTimeoutMs: longest,
+      reconnect: { maxDelayMs: longest, authFailurePauseMs: longest },
+      watch: { keepaliveIntervalMs: longest },
+    })
+    expect(resolved).toMatchObject({ socketTimeoutMs: longest, reconnect: { maxDelayMs: longest, authFailurePauseMs: longest }, watch: { keepaliveIntervalMs: longest } })
   })
 
   it('rejects an empty password without showing it', () => {

@@ -29,7 +29,11 @@ export type ImapAuth = ImapPasswordAuth | ImapAccessTokenAuth
 export interface ImapReconnectOptions {
   /** First delay before reconnecting, in milliseconds. Default 1,000. */
   initialDelayMs?: number
-  /** Upper bound of the delay, in milliseconds. Default 60,000. */
+  /**
+   * Upper bound of the delay, jitter included, in milliseconds. Default 10,000: once the
+   * server is back, the next attempt comes within 10 s, so new mail is seen within about
+   * 15 s of the server's return (after a minute-long backoff it could take a minute).
+   */
   maxDelayMs?: number
   /**
    * How many times one `fetch()` reconnects and resumes after a network failure before it
@@ -131,6 +135,15 @@ export interface ResolvedImapInboxOptions {
   logger: Logger
 }
 
+/** Default ceiling of the reconnect backoff: see {@link ImapReconnectOptions.maxDelayMs}. */
+export const defaultReconnectMaxDelayMs = 10_000
+
+/**
+ * Longest delay Node.js timers (and socket timeouts) accept: 2³¹−1 ms, about 24.8 days. A
+ * longer one fires after 1 ms, so every `…Ms` option is capped here.
+ */
+export const maxTimerDelayMs = 2_147_483_647
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
@@ -162,6 +175,14 @@ export function resolveImapInboxOptions(options: ImapInboxOptions): ResolvedImap
       return fallback
     }
     return value
+  }
+  // A duration in milliseconds: an integer from `min` to 2³¹−1.
+  const duration = (path: string, value: unknown, fallback: number, min: number): number => {
+    if (typeof value === 'number' && Number.isInteger(value) && value > maxTimerDelayMs) {
+      issues.push({ path, message: `expected at most ${maxTimerDelayMs} ms (about 24.8 days), got ${describe(value)}` })
+      return fallback
+    }
+    return integer(path, value, fallback, min, maxTimerDelayMs)
   }
   const boolean = (path: string, value: unknown, fallback: boolean): boolean => {
     if (value === undefined) return fallback
@@ -226,10 +247,10 @@ export function resolveImapInboxOptions(options: ImapInboxOptions): ResolvedImap
   const maxMessageBytes = integer('maxMessageBytes', input.maxMessageBytes, 25 * 1024 * 1024, 1)
   const batchSize = integer('batchSize', input.batchSize, 100, 1, 10_000)
   const batchBytes = integer('batchBytes', input.batchBytes, 8 * 1024 * 1024, 1)
-  const connectionTimeoutMs = integer('connectionTimeoutMs', input.connectionTimeoutMs, 30_000, 1)
-  const greetingTimeoutMs = integer('greetingTimeoutMs', input.greetingTimeoutMs, 16_000, 1)
-  const socketTimeoutMs = integer('socketTimeoutMs', input.socketTimeoutMs, 120_000, 1_000)
-  const commandTimeoutMs = integer('commandTimeoutMs', input.commandTimeoutMs, 15_000, 1)
+  const connectionTimeoutMs = duration('connectionTimeoutMs', input.connectionTimeoutMs, 30_000, 1)
+  const greetingTimeoutMs = duration('greetingTimeoutMs', input.greetingTimeoutMs, 16_000, 1)
+  const socketTimeoutMs = duration('socketTimeoutMs', input.socketTimeoutMs, 120_000, 1_000)
+  const commandTimeoutMs = duration('commandTimeoutMs', input.commandTimeoutMs, 15_000, 1)
 
   const reconnectInput = input.reconnect
   if (reconnectInput !== undefined && !isRecord(reconnectInput)) {
@@ -237,10 +258,10 @@ export function resolveImapInboxOptions(options: ImapInboxOptions): ResolvedImap
   }
   const reconnectRecord = isRecord(reconnectInput) ? reconnectInput : {}
   const reconnect: Required<ImapReconnectOptions> = {
-    initialDelayMs: integer('reconnect.initialDelayMs', reconnectRecord.initialDelayMs, 1_000, 0),
-    maxDelayMs: integer('reconnect.maxDelayMs', reconnectRecord.maxDelayMs, 60_000, 0),
+    initialDelayMs: duration('reconnect.initialDelayMs', reconnectRecord.initialDelayMs, 1_000, 0),
+    maxDelayMs: duration('reconnect.maxDelayMs', reconnectRecord.maxDelayMs, defaultReconnectMaxDelayMs, 0),
     maxAttemptsPerFetch: integer('reconnect.maxAttemptsPerFetch', reconnectRecord.maxAttemptsPerFetch, 5, 0),
-    authFailurePauseMs: integer('reconnect.authFailurePauseMs', reconnectRecord.authFailurePauseMs, 15 * 60_000, 0),
+    authFailurePauseMs: duration('reconnect.authFailurePauseMs', reconnectRecord.authFailurePauseMs, 15 * 60_000, 0),
   }
   if (reconnect.maxDelayMs < reconnect.initialDelayMs) {
     issues.push({ path: 'reconnect.maxDelayMs', message: `expected at least reconnect.initialDelayMs (${reconnect.initialDelayMs})` })
@@ -252,8 +273,8 @@ export function resolveImapInboxOptions(options: ImapInboxOptions): ResolvedImap
   }
   const watchRecord = isRecord(watchInput) ? watchInput : {}
   const watch: Required<ImapWatchOptions> = {
-    keepaliveIntervalMs: integer('watch.keepaliveIntervalMs', watchRecord.keepaliveIntervalMs, 120_000, 1),
-    pollIntervalMs: integer('watch.pollIntervalMs', watchRecord.pollIntervalMs, 30_000, 1),
+    keepaliveIntervalMs: duration('watch.keepaliveIntervalMs', watchRecord.keepaliveIntervalMs, 120_000, 1),
+    pollIntervalMs: duration('watch.pollIntervalMs', watchRecord.pollIntervalMs, 30_000, 1),
   }
 
   const logger = input.logger === undefined ? silentLogger : (input.logger as Logger)

@@ -7,7 +7,9 @@ export interface BackoffSettings {
 /**
  * Delay before reconnect attempt `attempt` (0-based): exponential growth capped at
  * `maxDelayMs`, with "equal jitter" (half fixed, half random) so many workers that lost the
- * same server do not reconnect in lockstep, yet never retry immediately.
+ * same server do not reconnect in lockstep, yet never retry immediately. The jitter stays
+ * inside the cap: the delay is never above `maxDelayMs`, so a server that comes back is
+ * tried again within `maxDelayMs` however long it was gone.
  */
 export function backoffDelay(attempt: number, settings: BackoffSettings, random: () => number = Math.random): number {
   const ceiling = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** Math.min(attempt, 30))
