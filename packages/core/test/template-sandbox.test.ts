@@ -23,7 +23,7 @@ const step = (text: string, extra: Partial<SequenceStep> = {}): SequenceStep => 
 /** Renders the only step of a one-step campaign for a lead with `variables`. */
 function renderFor(text: string, variables: Record<string, string> = {}) {
   const compiled = compileCampaignTemplates([step(text)])
-  return renderStep(compiled, 0, templateContext({ email: 'lead@prospect.example', firstName: 'Ana', variables }, { sender: { email: 'ana@sender.example', name: 'Ana' } }))
+  return renderStep(compiled, 0, templateContext({ email: 'lead@prospect.example', firstName: 'Ana', lastName: null, company: null, variables }, { sender: { email: 'ana@sender.example', name: 'Ana' } }))
 }
 
 describe('templates cannot read files', () => {
