@@ -48,15 +48,15 @@ describe('send step batches', () => {
     const report = await worker.runOnce()
     expect(sendStep(report)?.status).toBe('error')
     expect(sendStep(report)?.error).toContain('connection lost')
-    // The first batch: one email went out but was not recorded, the other was not reached;
-    // both stay claimed (recovered at expiry, like after a crash). The batch claimed in
-    // advance went back to the queue without being sent.
+    // The first batch: one email went out but was not recorded — it stays claimed
+    // (recovered at expiry, like after a crash); the other was not reached and went back to
+    // the queue unsent, like the batch claimed in advance.
     expect(sender.sent).toHaveLength(1)
-    expect(await store.listEmails({ statuses: ['sending'] })).toHaveLength(2)
+    expect(await store.listEmails({ statuses: ['sending'] })).toHaveLength(1)
     const queued = await store.listEmails({ statuses: ['queued'] })
-    expect(queued).toHaveLength(4)
+    expect(queued).toHaveLength(5)
     expect(queued.every((email) => email.attempts === 0)).toBe(true)
     const next = await worker.runOnce()
-    expect(sendStep(next)?.counts.sent).toBe(4)
+    expect(sendStep(next)?.counts.sent).toBe(5)
   })
 })

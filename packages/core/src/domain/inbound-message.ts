@@ -1,5 +1,8 @@
 import type { ClassificationResult } from './classification.js'
 
+/** Processing status of a stored message. */
+export type InboundMessageStatus = 'pending' | 'processed' | 'quarantined'
+
 /** A raw message fetched from an inbox and stored. */
 export interface InboundMessage {
   id: string
@@ -14,8 +17,12 @@ export interface InboundMessage {
   /** True when the inbox stored only part of an oversized message. */
   truncated: boolean
   receivedAt: Date
-  /** `pending` until the process step handled it. */
-  status: 'pending' | 'processed'
+  /**
+   * `pending` until the process step handled it; `quarantined` when processing failed
+   * `maxMessageAttempts` times (see `lastError`) — set aside, never blocking the others,
+   * until a human retries it (`client.retryQuarantinedMessage`).
+   */
+  status: InboundMessageStatus
   /** Filled once processed. */
   processedAt: Date | null
   leadId: string | null
@@ -25,7 +32,16 @@ export interface InboundMessage {
   classification: ClassificationResult | null
   /** Why it could not be matched or parsed, when that happened. */
   note: string | null
+  /** Times the message was claimed for processing. */
   attempts: number
+  /**
+   * Failed processing attempts since it was stored or last retried by a human: errors
+   * caused by the message (not outages of the store) and claims that expired before an
+   * outcome (the worker crashed or stalled while processing it).
+   */
+  failures: number
+  /** Why the last processing attempt failed, null when none did. */
+  lastError: string | null
   claimedBy: string | null
   claimExpiresAt: Date | null
 }

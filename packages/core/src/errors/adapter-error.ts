@@ -9,12 +9,26 @@ export class AdapterError extends CamError {
   readonly port: string
   /** Method that failed, e.g. `claimDueEmails`. */
   readonly operation: string
+  /**
+   * True when the adapter knows the failure is about its backend's availability, not
+   * about the request: a connection lost or refused, a server restarting, a timeout.
+   * The same call may succeed later, so the worker retries it without holding the
+   * item responsible (a reply is not quarantined because the database restarted).
+   * False when unknown.
+   */
+  readonly transient: boolean
 
-  constructor(code: CamErrorCode, port: string, operation: string, cause: unknown) {
+  constructor(code: CamErrorCode, port: string, operation: string, cause: unknown, options: { transient?: boolean } = {}) {
     super(code, `${port}.${operation} failed: ${errorMessage(cause)}`, { cause })
     this.name = 'AdapterError'
     this.port = port
     this.operation = operation
+    this.transient = options.transient === true
+  }
+
+  /** True when `error` is an {@link AdapterError} (from any copy of `@cam/core`) marked transient. */
+  static isTransient(error: unknown): boolean {
+    return CamError.isInstance(error) && (error as Partial<AdapterError>).transient === true
   }
 }
 

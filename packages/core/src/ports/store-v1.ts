@@ -2,7 +2,7 @@ import type { Alert, AlertDelivery, NewAlert } from '../domain/alert.js'
 import type { Campaign, CampaignStatus, NewCampaign } from '../domain/campaign.js'
 import type { ClassificationResult } from '../domain/classification.js'
 import type { WorkerHeartbeat } from '../domain/heartbeat.js'
-import type { InboundMessage } from '../domain/inbound-message.js'
+import type { InboundMessage, InboundMessageStatus } from '../domain/inbound-message.js'
 import type { Lead, LeadState, NewLead } from '../domain/lead.js'
 import type { MetricCounts } from '../domain/metrics.js'
 import type { OutboundEmail, OutboundEmailStatus } from '../domain/outbound-email.js'
@@ -64,7 +64,13 @@ export interface ClaimDueEmailsInput {
   limit: number
   /** How long the claim holds; after it a crashed worker's claim is recovered. */
   claimTtlMs: number
-  /** When true, expired claims are re-claimed (same idempotency key); otherwise they become `in_doubt`. */
+  /**
+   * When true, expired claims are re-claimed (same idempotency key); otherwise an expired
+   * claim whose send attempt had begun ({@link StoreV1.recordSendAttempt}) becomes
+   * `in_doubt`, and one that never reached the sender is claimed again. Claims made with
+   * false wait for `recordSendAttempt` before each send; claims made with true count as
+   * attempted from the start.
+   */
   senderIdempotent: boolean
   /**
    * With an idempotent sender: an expired claim made longer ago than this is set
@@ -114,6 +120,55 @@ export interface RecordEmailSentInput {
   lead: LeadProgress
   /** The next step to schedule (same conditions), null after the last step. */
   next: NewOutboundEmail | null
+}
+
+/** Input of {@link StoreV1.recordSendAttempt}. */
+export interface RecordSendAttemptInput {
+  emailId: string
+  workerId: string
+  now: Date
+}
+
+/** Input of {@link StoreV1.renewEmailClaims}. */
+export interface RenewEmailClaimsInput {
+  emailIds: string[]
+  workerId: string
+  now: Date
+  /** The claims now hold until `now + claimTtlMs`. */
+  claimTtlMs: number
+}
+
+/** Input of {@link StoreV1.releaseMessage}. */
+export interface ReleaseMessageInput {
+  messageId: string
+  workerId: string
+  /** When it may be claimed again. */
+  retryAt: Date
+  /**
+   * Why processing failed, when the message is to blame (counted in `failures`). Omit
+   * to give the message back without holding it responsible (the store was unavailable,
+   * the worker is stopping).
+   */
+  error?: string
+}
+
+/** Input of {@link StoreV1.quarantineMessage}. */
+export interface QuarantineMessageInput {
+  messageId: string
+  workerId: string
+  now: Date
+  /** The last failure, kept as `lastError`. */
+  error: string
+}
+
+/** Filter of {@link StoreV1.listInboundMessages}. */
+export interface ListInboundMessagesFilter {
+  leadId?: string
+  status?: InboundMessageStatus
+  /** Page size (default: all). */
+  limit?: number
+  /** Keyset pagination: messages stored after the message with this id (order of storage). */
+  after?: string
 }
 
 /** Input of {@link StoreV1.recordEmailFailed}. */
@@ -318,12 +373,33 @@ export interface StoreV1 {
    */
   claimDueEmails(input: ClaimDueEmailsInput): Promise<ClaimDueEmailsResult>
   /**
+   * Marks that a claimed email is handed to the sender now (the send step calls it
+   * before each send through a sender that is not idempotent). From then on, an expired
+   * claim means "maybe sent" and the email becomes `in_doubt`; before it, an expired
+   * claim goes back to the queue. Throws `ConflictError` when `workerId` no longer holds
+   * the claim — the email must then not be sent.
+   */
+  recordSendAttempt(input: RecordSendAttemptInput): Promise<void>
+  /**
+   * Extends the claims `workerId` still holds on these emails (status `sending`) to
+   * `now + claimTtlMs`, so that a slow batch is not taken for a crashed one. Returns the
+   * ids renewed; an id missing from it was lost (its claim had expired and another
+   * worker took it, or it was set `in_doubt`).
+   */
+  renewEmailClaims(input: RenewEmailClaimsInput): Promise<string[]>
+  /**
    * Records a sent email, the lead's progress and the next step's scheduling in one
-   * transaction, and counts `sent`. Throws `ConflictError` when `workerId` no longer
-   * holds the claim (status is not `sending`).
+   * transaction, and counts `sent`. Also accepted for an email `workerId` was sending
+   * when its claim expired and it was set `in_doubt`: the worker knows the outcome, so
+   * the doubt is resolved. Throws `ConflictError` when `workerId` no longer holds the
+   * claim (another worker re-claimed it, or a human resolved it).
    */
   recordEmailSent(input: RecordEmailSentInput): Promise<OutboundEmail>
-  /** Records a failed attempt (retry later, or permanent). Throws `ConflictError` when the claim is not held. */
+  /**
+   * Records a failed attempt (retry later, or permanent); like `recordEmailSent`, also
+   * for an email this worker was sending when it was set `in_doubt` (the sender
+   * answered: it was not sent). Throws `ConflictError` when the claim is not held.
+   */
   recordEmailFailed(input: RecordEmailFailedInput): Promise<OutboundEmail>
   /** Puts a claimed email back to `queued` at a later time and returns its daily-cap slot. */
   deferEmail(input: DeferEmailInput): Promise<OutboundEmail>
@@ -341,10 +417,15 @@ export interface StoreV1 {
   /**
    * Stores a message and the inbox cursor in one transaction. A message whose
    * `(inbox, sourceKey)` or Message-ID is already stored is not stored again
-   * (`stored: false`), but the cursor still advances.
+   * (`stored: false`), but the cursor still advances; nor is a message without a
+   * Message-ID whose raw bytes are already stored for the same inbox (the same message
+   * under a new source key, e.g. after an IMAP UIDVALIDITY change).
    */
   saveInboundMessage(input: SaveInboundMessageInput): Promise<{ stored: boolean; id: string }>
-  /** Claims `pending` messages (oldest first); expired claims are claimed again. */
+  /**
+   * Claims `pending` messages (oldest first, `attempts` + 1); expired claims are claimed
+   * again, and such a message's `failures` grows by one (its processing never finished).
+   */
   claimPendingMessages(input: ClaimPendingMessagesInput): Promise<InboundMessage[]>
   /**
    * Applies everything that follows from one message in one transaction and marks it
@@ -352,10 +433,25 @@ export interface StoreV1 {
    * `from` no longer matches, or the message is no longer claimed by `workerId`.
    */
   recordMessageOutcome(outcome: MessageOutcome): Promise<void>
-  /** Gives a claimed message back (e.g. classifier outage) to be retried after `retryAt`. */
-  releaseMessage(input: { messageId: string; workerId: string; error: string; retryAt: Date }): Promise<void>
+  /**
+   * Gives a claimed message back, to be claimed again after `retryAt`; with `error`, as
+   * a failure of the message (`failures` + 1, `lastError`). Throws `ConflictError` when
+   * the claim is not held.
+   */
+  releaseMessage(input: ReleaseMessageInput): Promise<void>
+  /**
+   * Sets a claimed message aside (`quarantined`, `failures` + 1, `lastError`): it is
+   * not claimed again until retried. Throws `ConflictError` when the claim is not held.
+   */
+  quarantineMessage(input: QuarantineMessageInput): Promise<InboundMessage>
+  /**
+   * Puts a `quarantined` message back to `pending`, due now, with its `failures` reset.
+   * Throws `NotFoundError` when missing, `ConflictError` when it is not quarantined.
+   */
+  retryQuarantinedMessage(input: { messageId: string; now: Date }): Promise<InboundMessage>
   getInboundMessage(id: string): Promise<InboundMessage | null>
-  listInboundMessages(filter: { leadId?: string; status?: 'pending' | 'processed'; limit?: number }): Promise<InboundMessage[]>
+  /** Stored messages in storage order, optionally filtered. */
+  listInboundMessages(filter: ListInboundMessagesFilter): Promise<InboundMessage[]>
 
   // ── suppressions ─────────────────────────────────────────────────────────────
   /**

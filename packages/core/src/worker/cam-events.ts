@@ -24,6 +24,12 @@ export interface CamEventPayloads {
   'email:vetoed': { emailId: string; campaignId: string; leadId: string; reason: string }
   'message:received': { messageId: string; inbox: string; sourceKey: string; headerMessageId: string | null }
   'message:unmatched': { messageId: string; from: string | null; reason: string }
+  /**
+   * Processing a message failed because of the message (not a store outage): it is
+   * retried at `retryAt`, or — after `maxMessageAttempts` failures — `quarantined` and
+   * left for a human (`client.retryQuarantinedMessage`).
+   */
+  'message:failed': { messageId: string; failures: number; error: unknown; quarantined: boolean; retryAt: Date | null }
   'reply:classified': { messageId: string; campaignId: string | null; leadId: string | null; classification: ClassificationResult }
   'lead:transitioned': { leadId: string; campaignId: string; from: LeadState; to: LeadState; reason: string }
   'campaign:paused': { campaignId: string; reason: string; metric: CampaignRuleMetric; rate: number; lowerBound: number; threshold: number; sample: number }

@@ -60,6 +60,17 @@ export const workerConfigSchema = z.object({
   pollLimit: positiveInt('a positive integer').default(500),
   /** Messages processed per batch (default 100). */
   processBatchSize: positiveInt('a positive integer').max(1000).default(100),
+  /**
+   * Failed processing attempts of one message before it is quarantined (default 5): set
+   * aside with its last error, a `message:failed` event, and left for a human
+   * (`client.retryQuarantinedMessage`) — the other messages flow on. Failures caused by
+   * a store outage do not count.
+   */
+  maxMessageAttempts: positiveInt('a positive integer').max(100).default(5),
+  /** First retry delay of a message whose processing failed (default 30 s, doubling up to `messageRetryMaxMs`). */
+  messageRetryBaseMs: milliseconds().default(30_000),
+  /** Longest retry delay of a message (default 1 h). */
+  messageRetryMaxMs: milliseconds().default(3_600_000),
   /** Lease TTL for leader-only steps (default 2 min; renewed every cycle). */
   leaseTtlMs: milliseconds().default(120_000),
   /** Categories that page a human (default positive, question, referral). */
@@ -85,9 +96,10 @@ export const workerConfigSchema = z.object({
 })
   .check((context) => {
     const config = context.value
-    const ordered: Array<[base: 'sendRetryBaseMs' | 'alertRetryBaseMs', max: 'sendRetryMaxMs' | 'alertRetryMaxMs']> = [
+    const ordered: Array<[base: 'sendRetryBaseMs' | 'alertRetryBaseMs' | 'messageRetryBaseMs', max: 'sendRetryMaxMs' | 'alertRetryMaxMs' | 'messageRetryMaxMs']> = [
       ['sendRetryBaseMs', 'sendRetryMaxMs'],
       ['alertRetryBaseMs', 'alertRetryMaxMs'],
+      ['messageRetryBaseMs', 'messageRetryMaxMs'],
     ]
     for (const [base, max] of ordered) {
       if (Number.isInteger(config[base]) && Number.isInteger(config[max]) && config[max] < config[base]) {

@@ -282,6 +282,8 @@ export function describeStoreEmailTests(api: ConformanceTestApi, withStore: With
         const { campaign } = await seedCampaign(store, t0, { leads: 3 })
         const claimed = (await claim(store, [campaign.id], minutes(1), { workerId: 'crashed', idempotent: false })).claimed
         assert.equal(claimed.length, 3)
+        // Each one was handed to the sender before the worker died.
+        for (const item of claimed) await store.recordSendAttempt({ emailId: item.email.id, workerId: 'crashed', now: minutes(1) })
         const later = new Date(minutes(1).getTime() + ttl + 1)
         const result = await claim(store, [campaign.id], later, { workerId: 'worker-b', idempotent: false })
         assert.equal(result.claimed.length, 0, 'nothing is resent')

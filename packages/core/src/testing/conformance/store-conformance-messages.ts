@@ -26,7 +26,7 @@ async function claimMine(store: StoreV1, ids: Set<string>, workerId: string, now
   const claimed = await store.claimPendingMessages({ now, workerId, limit: 10_000, claimTtlMs: ttl })
   // Other tests may share the store: give back what is not ours.
   for (const message of claimed.filter((m) => !ids.has(m.id))) {
-    await store.releaseMessage({ messageId: message.id, workerId, error: 'not mine', retryAt: now })
+    await store.releaseMessage({ messageId: message.id, workerId, retryAt: now })
   }
   return claimed.filter((m) => ids.has(m.id))
 }

@@ -1,7 +1,9 @@
 import type { StoreV1 } from '../../ports/store-v1.js'
 import { describeStoreCampaignTests } from './store-conformance-campaigns.js'
 import { describeStoreEmailTests } from './store-conformance-emails.js'
+import { describeStoreMessageFailureTests } from './store-conformance-message-failures.js'
 import { describeStoreMessageTests } from './store-conformance-messages.js'
+import { describeStoreSendAttemptTests } from './store-conformance-send-attempts.js'
 import type { ConformanceTestApi } from './test-api.js'
 
 /** Options of {@link describeStoreConformance}. */
@@ -23,8 +25,9 @@ export type WithStore = (body: (store: StoreV1) => Promise<void>) => () => Promi
 
 /**
  * Conformance suite for the {@link StoreV1} port: campaign and lead lifecycle,
- * exclusive claiming with daily caps and crash recovery, atomic outcomes, cursors,
- * suppressions, counters and alert deliveries. Run it with your adapter's factory:
+ * exclusive claiming with daily caps and crash recovery, send attempts and claim
+ * renewal, atomic outcomes, message failures and quarantine, cursors, suppressions,
+ * counters and alert deliveries. Run it with your adapter's factory:
  *
  * ```ts
  * import { describe, it } from 'vitest'
@@ -44,6 +47,8 @@ export function describeStoreConformance(api: ConformanceTestApi, options: Store
   api.describe(`Store conformance: ${options.name}`, () => {
     describeStoreCampaignTests(api, withStore)
     describeStoreEmailTests(api, withStore)
+    describeStoreSendAttemptTests(api, withStore)
     describeStoreMessageTests(api, withStore)
+    describeStoreMessageFailureTests(api, withStore)
   })
 }

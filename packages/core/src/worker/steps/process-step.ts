@@ -1,6 +1,7 @@
 import type { NewAlert } from '../../domain/alert.js'
 import type { ClassificationResult, ReplyCategory } from '../../domain/classification.js'
 import type { InboundMessage } from '../../domain/inbound-message.js'
+import { AdapterError } from '../../errors/adapter-error.js'
 import { CamError, errorMessage } from '../../errors/cam-error.js'
 import { parseRawMessage } from '../../mime/parse-raw-message.js'
 import type { ParsedMessage } from '../../mime/parsed-message.js'
@@ -33,12 +34,17 @@ const excerptLimit = 4000
  * text, classifies it and applies the follow-up policy — classification, lead
  * transition, suppression, alert and counters in one atomic store call. Claims
  * messages, so several workers may run it.
+ *
+ * Each message is on its own: one that fails is retried with backoff and, after
+ * `maxMessageAttempts` failures, quarantined, while the rest of the batch goes on. A
+ * store outage (a transient store failure) is nobody's fault: the message and the rest
+ * of the batch are given back at once, uncounted, and the step reports the error.
  */
 export function createProcessStep(runtime: WorkerRuntime): WorkerStep {
   return {
     name: 'process',
     async run(context) {
-      const counts = { processed: 0, matched: 0, unmatched: 0, alerts: 0, errors: 0 }
+      const counts = { processed: 0, matched: 0, unmatched: 0, alerts: 0, errors: 0, quarantined: 0 }
       const maxPerCycle = runtime.config.processBatchSize * 10
       while (counts.processed + counts.errors < maxPerCycle && !context.signal.aborted) {
         const batch = await context.store.claimPendingMessages({
@@ -47,7 +53,18 @@ export function createProcessStep(runtime: WorkerRuntime): WorkerStep {
           limit: runtime.config.processBatchSize,
           claimTtlMs: runtime.config.claimTtlMs,
         })
-        for (const message of batch) {
+        for (let index = 0; index < batch.length; index++) {
+          const message = batch[index]!
+          if (context.signal.aborted) {
+            await giveBack(runtime, context, batch.slice(index))
+            return counts
+          }
+          if (message.failures >= runtime.config.maxMessageAttempts) {
+            // Its processing never finished that many times: the worker crashed or stalled on it.
+            counts.errors++
+            await failMessage(runtime, context, message, new CamError('STEP_FAILED', `processing did not finish ${message.failures} times (the worker crashed or stalled while processing it)`), counts)
+            continue
+          }
           try {
             const result = await processOne(runtime, context, message)
             counts.processed++
@@ -56,17 +73,59 @@ export function createProcessStep(runtime: WorkerRuntime): WorkerStep {
             if (result.alert) counts.alerts++
           } catch (error) {
             counts.errors++
-            runtime.logger.warn('message processing failed; retrying later', { messageId: message.id, error: errorMessage(error) })
-            const retryAt = new Date(context.clock.now().getTime() + backoffMs(message.attempts, { baseMs: 30_000, maxMs: 3_600_000 }))
-            await context.store.releaseMessage({ messageId: message.id, workerId: context.workerId, error: errorMessage(error), retryAt })
-            // The store itself failing is not about this message: stop the step.
-            if (CamError.isInstance(error, 'STORE_FAILED')) throw error
+            if (AdapterError.isTransient(error)) {
+              // The store is unavailable, not this message at fault: give the batch back.
+              await giveBack(runtime, context, batch.slice(index))
+              throw error
+            }
+            await failMessage(runtime, context, message, error, counts)
           }
         }
         if (batch.length < runtime.config.processBatchSize) break
       }
       return counts
     },
+  }
+}
+
+/**
+ * Records a failure the message is to blame for: a retry with backoff, or quarantine
+ * after `maxMessageAttempts`. A claim another worker took over meanwhile is left to it.
+ */
+async function failMessage(runtime: WorkerRuntime, context: StepContext, message: InboundMessage, error: unknown, counts: { quarantined: number }): Promise<void> {
+  const failures = message.failures + 1
+  const reason = errorMessage(error)
+  const quarantine = failures >= runtime.config.maxMessageAttempts
+  const now = context.clock.now()
+  const retryAt = quarantine ? null : new Date(now.getTime() + backoffMs(failures, { baseMs: runtime.config.messageRetryBaseMs, maxMs: runtime.config.messageRetryMaxMs }))
+  try {
+    if (retryAt) await context.store.releaseMessage({ messageId: message.id, workerId: context.workerId, error: reason, retryAt })
+    else await context.store.quarantineMessage({ messageId: message.id, workerId: context.workerId, now, error: reason })
+  } catch (recordError) {
+    if (CamError.isInstance(recordError, 'CONFLICT')) {
+      runtime.logger.warn('a message claim was taken over by another worker; leaving the message to it', { messageId: message.id })
+      return
+    }
+    throw recordError
+  }
+  if (quarantine) counts.quarantined++
+  runtime.logger.warn(quarantine ? 'message quarantined after repeated failures' : 'message processing failed; retrying later', {
+    messageId: message.id,
+    failures,
+    error: reason,
+  })
+  runtime.emit('message:failed', { messageId: message.id, failures, error, quarantined: quarantine, retryAt })
+}
+
+/** Gives claimed messages back for an immediate retry, not counted as their failures. */
+async function giveBack(runtime: WorkerRuntime, context: StepContext, messages: InboundMessage[]): Promise<void> {
+  for (const message of messages) {
+    try {
+      await context.store.releaseMessage({ messageId: message.id, workerId: context.workerId, retryAt: context.clock.now() })
+    } catch (error) {
+      // Left claimed: claimed again once the claim expires.
+      runtime.logger.warn('could not give back a claimed message', { messageId: message.id, error: errorMessage(error) })
+    }
   }
 }
 

@@ -1,0 +1,221 @@
+import { AdapterError } from '../../errors/adapter-error.js'
+import { CamError, errorMessage } from '../../errors/cam-error.js'
+import { SendError } from '../../errors/send-error.js'
+import { ValidationError } from '../../errors/validation-error.js'
+import type { OutboundEmail } from '../../domain/outbound-email.js'
+import type { ClaimedEmail, LeadProgress } from '../../ports/store-v1.js'
+import type { OutgoingEmail, SenderV1 } from '../../ports/sender-v1.js'
+import { nextEmailDraft } from '../../schedule/outbound-email-draft.js'
+import { isInsideSendWindow, nextSendWindowStart } from '../../schedule/send-window.js'
+import { backoffMs } from '../../util/backoff.js'
+import type { StepContext, StepCounts } from '../step.js'
+import { runHook, type WorkerRuntime } from '../worker-runtime.js'
+import { composeEmail } from './compose-email.js'
+import type { EmailClaimKeeper } from './email-claim-keeper.js'
+
+const day = 86_400_000
+
+/** What the send step counts. */
+export interface SendCounts extends StepCounts {
+  claimed: number
+  sent: number
+  failed: number
+  retried: number
+  deferred: number
+  vetoed: number
+  inDoubt: number
+  cancelledSuppressed: number
+  /** Claims another worker took over (expired while this one held them): left to that worker. */
+  lost: number
+}
+
+/** Everything one email's send needs. */
+export interface SendEmailScope {
+  runtime: WorkerRuntime
+  context: StepContext
+  sender: SenderV1
+  counts: SendCounts
+  claims: EmailClaimKeeper
+}
+
+/** Pauses before each new try of a store write whose outcome must not be lost (a send that happened). */
+const recordRetryDelaysMs = [100, 500, 2000]
+
+/**
+ * Runs a store write that records what the provider already did. A transient store
+ * failure (connection cut, server restarting) is retried a few times: the email went
+ * out, and leaving it unrecorded would hold it in doubt or send it again. When an
+ * earlier try committed but its answer was lost, the retry conflicts: `committed` then
+ * tells whether the write did land.
+ */
+async function recordDurably<T>(write: () => Promise<T>, committed: () => Promise<T | null>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write()
+    } catch (error) {
+      if (attempt > 0 && CamError.isInstance(error, 'CONFLICT')) {
+        const landed = await committed()
+        if (landed) return landed
+      }
+      const delay = recordRetryDelaysMs[attempt]
+      if (delay === undefined || !AdapterError.isTransient(error)) throw error
+      await new Promise((resolve) => setTimeout(resolve, delay))
+    }
+  }
+}
+
+/** True when the claim was taken over by another worker (the store said so). */
+function claimLost(scope: SendEmailScope, item: ClaimedEmail, error: unknown): boolean {
+  if (!CamError.isInstance(error, 'CONFLICT')) return false
+  scope.counts.lost++
+  scope.runtime.logger.warn('an email claim was taken over by another worker; leaving the email to it', {
+    emailId: item.email.id,
+    error: errorMessage(error),
+  })
+  return true
+}
+
+/**
+ * Sends one claimed email: checks the send window, renders, runs the `beforeSend`
+ * hook, marks the attempt (sender not idempotent), sends and records. A claim another
+ * worker took over is left to it; store outages throw (the step reports them).
+ */
+export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail): Promise<{ pauseUntil?: Date }> {
+  const { runtime, context, sender, counts, claims } = scope
+  const { email: outbound, lead, campaign } = item
+  if (claims.lost(outbound.id)) {
+    counts.lost++
+    return {}
+  }
+  const now = context.clock.now()
+  const timezone = lead.timezone ?? campaign.schedule.timezone
+  try {
+    if (!isInsideSendWindow(now, campaign.schedule, timezone)) {
+      const scheduledAt = nextSendWindowStart(now, campaign.schedule, timezone)
+      await context.store.deferEmail({ emailId: outbound.id, workerId: context.workerId, now, scheduledAt })
+      counts.deferred++
+      runtime.emit('email:deferred', { emailId: outbound.id, campaignId: campaign.id, leadId: lead.id, scheduledAt, reason: `outside the send window in ${timezone}` })
+      return {}
+    }
+
+    let email: OutgoingEmail
+    try {
+      email = composeEmail(outbound, lead, campaign, runtime.config)
+    } catch (error) {
+      // A template variable went missing (campaign edited after the lead was added) or a
+      // template hit a render limit: a human must fix it.
+      const permanent = ValidationError.isInstance(error)
+      await recordFailure(scope, item, error, permanent)
+      return {}
+    }
+
+    if (runtime.hooks.beforeSend) {
+      const hook = runtime.hooks.beforeSend
+      const { value, failed } = await runHook(runtime, 'beforeSend', () => hook({ email, outbound, lead, campaign }), undefined)
+      if (failed) {
+        await recordFailure(scope, item, new Error('beforeSend hook failed'), false)
+        return {}
+      }
+      if (value && 'veto' in value) {
+        counts.vetoed++
+        runtime.emit('email:vetoed', { emailId: outbound.id, campaignId: campaign.id, leadId: lead.id, reason: value.veto })
+        if (value.retryAt) {
+          await context.store.deferEmail({ emailId: outbound.id, workerId: context.workerId, now, scheduledAt: value.retryAt })
+        } else {
+          await context.store.recordEmailFailed({ emailId: outbound.id, workerId: context.workerId, now, error: `vetoed by beforeSend: ${value.veto}`, retryAt: null })
+        }
+        return {}
+      }
+      if (value && 'email' in value) email = value.email
+    }
+
+    // A sender that is not idempotent cannot be retried safely: record the moment the
+    // email is handed to it, so that a crash from here on holds only this email in doubt
+    // (and one before it gives it back to the queue). The claim is checked on the way.
+    if (!sender.idempotent) await context.store.recordSendAttempt({ emailId: outbound.id, workerId: context.workerId, now: context.clock.now() })
+
+    let result: Awaited<ReturnType<SenderV1['send']>>
+    try {
+      // No abort signal: a stop lets the send in flight finish, so it is never left in doubt.
+      result = await sender.send(email, { idempotencyKey: outbound.idempotencyKey })
+    } catch (error) {
+      const sendError = SendError.isInstance(error) ? error : SendError.retryable(errorMessage(error), { cause: error })
+      const retryAt = await recordFailure(scope, item, sendError, sendError.kind === 'permanent')
+      return sendError.kind === 'retryable' && sendError.retryAfterMs !== undefined && retryAt ? { pauseUntil: retryAt } : {}
+    }
+
+    await recordSent(scope, item, email, result)
+    return {}
+  } catch (error) {
+    if (claimLost(scope, item, error)) return {}
+    throw error
+  } finally {
+    claims.drop(outbound.id)
+  }
+}
+
+async function recordSent(scope: SendEmailScope, item: ClaimedEmail, email: OutgoingEmail, result: Awaited<ReturnType<SenderV1['send']>>): Promise<void> {
+  const { runtime, context, counts } = scope
+  const { email: outbound, lead, campaign } = item
+  const sentAt = context.clock.now()
+  const providerMessageId = result.messageId && result.messageId !== outbound.messageId ? result.messageId : null
+  const next = nextEmailDraft(campaign, lead.timezone, { stepIndex: outbound.stepIndex, messageId: outbound.messageId, providerMessageId, references: outbound.references }, sentAt)
+  const progress: LeadProgress = {
+    state: next ? 'active' : 'completed',
+    nextStepIndex: outbound.stepIndex + 1,
+    lastSentAt: sentAt,
+    replyDeadlineAt: next ? null : new Date(sentAt.getTime() + campaign.noReplyTimeoutDays * day),
+    threadSubject: outbound.stepIndex === 0 ? email.subject : (lead.threadSubject ?? email.subject),
+  }
+  const providerId = result.providerId ?? null
+  await recordDurably(
+    () =>
+      context.store.recordEmailSent({ emailId: outbound.id, workerId: context.workerId, sentAt, subject: email.subject, providerId, providerMessageId, lead: progress, next }),
+    async () => {
+      const stored = await context.store.getEmail(outbound.id)
+      return stored && stored.status === 'sent' && stored.sentAt?.getTime() === sentAt.getTime() ? stored : null
+    },
+  )
+  counts.sent++
+  runtime.emit('email:sent', {
+    emailId: outbound.id,
+    campaignId: campaign.id,
+    leadId: lead.id,
+    stepIndex: outbound.stepIndex,
+    to: lead.email,
+    messageId: providerMessageId ?? outbound.messageId,
+    providerId,
+  })
+  if (lead.state !== progress.state) {
+    runtime.emit('lead:transitioned', { leadId: lead.id, campaignId: campaign.id, from: lead.state, to: progress.state, reason: `step ${outbound.stepIndex + 1} sent` })
+  }
+}
+
+/** Records a failed attempt: a retry with backoff, or a permanent failure after the last attempt. Returns the retry time. */
+async function recordFailure(scope: SendEmailScope, item: ClaimedEmail, error: unknown, permanent: boolean): Promise<Date | null> {
+  const { runtime, context, counts } = scope
+  const { email: outbound, lead, campaign } = item
+  const now = context.clock.now()
+  const exhausted = outbound.attempts >= runtime.config.maxSendAttempts
+  let retryAt: Date | null = null
+  if (!permanent && !exhausted) {
+    const retryAfter = SendError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0
+    const delay = Math.max(retryAfter, backoffMs(outbound.attempts, { baseMs: runtime.config.sendRetryBaseMs, maxMs: runtime.config.sendRetryMaxMs }))
+    retryAt = new Date(now.getTime() + delay)
+  }
+  const message = exhausted && !permanent ? `gave up after ${outbound.attempts} attempts: ${errorMessage(error)}` : errorMessage(error)
+  await recordDurably<OutboundEmail>(
+    () => context.store.recordEmailFailed({ emailId: outbound.id, workerId: context.workerId, now, error: message, retryAt }),
+    async () => {
+      const stored = await context.store.getEmail(outbound.id)
+      return stored && stored.lastError === message && stored.claimedBy === null && (stored.status === 'failed' || stored.status === 'queued') ? stored : null
+    },
+  )
+  if (retryAt) counts.retried++
+  else counts.failed++
+  runtime.emit('email:failed', { emailId: outbound.id, campaignId: campaign.id, leadId: lead.id, stepIndex: outbound.stepIndex, error, permanent: retryAt === null, retryAt })
+  if (retryAt === null && lead.state !== 'failed') {
+    runtime.emit('lead:transitioned', { leadId: lead.id, campaignId: campaign.id, from: lead.state, to: 'failed', reason: message })
+  }
+  return retryAt
+}
