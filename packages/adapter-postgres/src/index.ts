@@ -16,3 +16,4 @@ export {
   type MigrateResult,
 } from './migrate.js'
 export type { PostgresConnectionOptions } from './postgres-options.js'
+export { openEmbeddedDatabase, EmbeddedDatabaseError, type EmbeddedDatabaseOptions } from './open-embedded-database.js'
