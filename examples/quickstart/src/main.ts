@@ -10,6 +10,7 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { EmbeddedDatabaseError } from '@cam/adapter-postgres'
 import { printSummary, runDemo } from './run-demo.js'
 
 const { values } = parseArgs({
@@ -26,6 +27,10 @@ if (!Number.isInteger(days) || days < 1 || days > 365) {
 }
 const dataDir = process.env.CAM_DEMO_DIR ?? resolve(fileURLToPath(new URL('../../../.cam-demo', import.meta.url)))
 const started = performance.now()
-const summary = await runDemo({ dataDir, days, reset: values.reset })
+const summary = await runDemo({ dataDir, days, reset: values.reset }).catch((error: unknown) => {
+  if (!EmbeddedDatabaseError.isInstance(error)) throw error
+  console.error(error.message) // names the directory and the way out (`--reset`)
+  process.exit(1)
+})
 printSummary(summary)
 console.log(`\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s.`)

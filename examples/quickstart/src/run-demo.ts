@@ -1,8 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
 import { createFileSender, createMaildirInbox } from '@cam/adapter-filesystem'
-import { createPostgresStore, migrate } from '@cam/adapter-postgres'
+import { createPostgresStore, openEmbeddedDatabase } from '@cam/adapter-postgres'
 import { createCamClient, createCamWorker, createConsoleAlerts, type CampaignMetrics, type Lead, type ReplyCategory } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
 import { demoCampaign, demoLeads, personaOf } from './demo-campaign.js'
@@ -62,8 +61,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const stateFile = join(dataDir, 'demo-state.json')
   const previous = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as DemoState, () => null)
 
-  const pglite = new PGlite(paths.database)
-  await migrate({ pglite })
+  // Created as a draft and renamed into place when complete: a demo killed during its first
+  // start leaves no half-made database; one that cannot be opened names the way out.
+  const pglite = await openEmbeddedDatabase({
+    dataDir: paths.database,
+    recoveryAdvice: `run \`pnpm demo --reset\` to start over (it deletes the demo's data in ${dataDir})`,
+  })
   const store = createPostgresStore({ pglite })
   const clock = createManualClock(previous ? new Date(previous.clock) : start)
   const client = createCamClient({ store, clock })

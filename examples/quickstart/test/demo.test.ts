@@ -1,5 +1,6 @@
-import { execFile } from 'node:child_process'
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { execFile, spawn } from 'node:child_process'
+import { existsSync, readdirSync } from 'node:fs'
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -74,5 +75,51 @@ describe('pnpm demo', () => {
     const reset = await demo(dataDir, '--reset', '--days', '1')
     expect(reset).toMatch(/Created campaign/)
     expect((await readdir(join(dataDir, 'outbox'))).length).toBe(20)
+  })
+})
+
+describe('pnpm demo killed during its first start', () => {
+  let dataDir: string
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cam-demo-killed-'))
+  })
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('runs again as if never started, and a database that cannot be opened names itself and --reset', async () => {
+    // Killed (SIGKILL) while PGlite writes the new database: older versions left a half-made
+    // pgdata/ that every later run failed to open ("migrate failed …: Aborted()").
+    const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, CAM_DEMO_DIR: dataDir }, stdio: 'ignore' })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    const writing = () =>
+      [join(dataDir, 'pgdata'), ...(existsSync(dataDir) ? readdirSync(dataDir).filter((entry) => entry.startsWith('.pgdata.creating-')).map((entry) => join(dataDir, entry)) : [])].some(
+        (directory) => existsSync(join(directory, 'PG_VERSION')),
+      )
+    while (child.exitCode === null && !writing()) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(child.exitCode).toBeNull()
+    child.kill('SIGKILL')
+    await exited
+    const rerun = await demo(dataDir, '--days', '1')
+    expect(rerun).toMatch(/Created campaign "CAM quickstart demo" with 25 leads/)
+    expect(readdirSync(dataDir).filter((entry) => entry.startsWith('.pgdata.creating-'))).toEqual([]) // the killed start's draft is gone
+
+    // A half-made database, as older versions left: a clear error (exit 1), then --reset recovers.
+    const database = join(dataDir, 'pgdata')
+    await rm(database, { recursive: true, force: true })
+    await mkdir(join(database, 'global'), { recursive: true })
+    await writeFile(join(database, 'PG_VERSION'), '17\n')
+    const failed = (await demo(dataDir).then(
+      () => null,
+      (error: unknown) => error,
+    )) as { code?: number; stderr?: string } | null
+    expect(failed?.code).toBe(1)
+    expect(failed?.stderr).toContain(database)
+    expect(failed?.stderr).toContain('run `pnpm demo --reset` to start over')
+    expect(failed?.stderr).not.toMatch(/Aborted\(\)|\n\s+at /) // no WebAssembly abort, no stack trace
+    const reset = await demo(dataDir, '--reset', '--days', '1')
+    expect(reset).toMatch(/Created campaign/)
   })
 })
