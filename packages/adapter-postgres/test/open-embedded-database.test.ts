@@ -173,6 +173,31 @@ describe('openEmbeddedDatabase', () => {
     900_000,
   )
 
+  it('a transaction committed before the process is killed (SIGKILL) mid-write is there on the next open', async () => {
+    const dataDir = join(root, 'durable', 'pgdata')
+    await cp(reference, dataDir, { recursive: true })
+    const child = spawn(process.execPath, ['--import', 'tsx', processScript, 'write', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => void (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => void (output += chunk.toString()))
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    const acknowledged = () => Math.max(0, ...[...output.matchAll(/^committed (\d+)$/gm)].map((match) => Number(match[1])))
+    while (child.exitCode === null && acknowledged() < 300) await sleep(5)
+    expect(child.exitCode, output).toBeNull() // still writing when killed
+    child.kill('SIGKILL')
+    await exited
+    const lastAcknowledged = acknowledged()
+    const pglite = await openEmbeddedDatabase({ dataDir })
+    try {
+      const { rows } = await pglite.query<{ count: number; max: number }>('SELECT count(*)::int AS count, max(n) AS max FROM durability_probe')
+      expect(rows[0]!.max).toBeGreaterThanOrEqual(lastAcknowledged) // every acknowledged commit survived
+      expect(rows[0]!.count).toBe(rows[0]!.max) // and nothing half-applied: rows 1…max, each once
+      await campaignRoundTrip(pglite, 'after a kill mid-write')
+    } finally {
+      await pglite.close()
+    }
+  })
+
   it('creates a missing directory with its parents, keeps the data across restarts and applies every migration', async () => {
     // `reference` was created by beforeAll in root/reference/pgdata; it is opened again here.
     expect(await readdir(dirname(reference))).toEqual(['pgdata'])

@@ -4,6 +4,8 @@
  *
  *   node --import tsx embedded-database-process.ts safe <dataDir>     openEmbeddedDatabase
  *   node --import tsx embedded-database-process.ts legacy <dataDir>   new PGlite(dataDir) + migrate (the old way)
+ *   node --import tsx embedded-database-process.ts write <dataDir>    openEmbeddedDatabase, then commits rows one by one
+ *                                                                     into durability_probe, printing `committed <n>` after each
  */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -11,9 +13,16 @@ import { PGlite } from '@electric-sql/pglite'
 import { migrate, openEmbeddedDatabase } from '../../src/index.js'
 
 const [mode, dataDir] = process.argv.slice(2)
-if ((mode !== 'safe' && mode !== 'legacy') || !dataDir) throw new Error('usage: embedded-database-process.ts safe|legacy <dataDir>')
+if (!['safe', 'legacy', 'write'].includes(mode ?? '') || !dataDir) throw new Error('usage: embedded-database-process.ts safe|legacy|write <dataDir>')
 
-if (mode === 'safe') {
+if (mode === 'write') {
+  const pglite = await openEmbeddedDatabase({ dataDir })
+  await pglite.exec('CREATE TABLE IF NOT EXISTS durability_probe (n integer PRIMARY KEY)')
+  for (let n = 1; ; n++) {
+    await pglite.query('INSERT INTO durability_probe (n) VALUES ($1)', [n])
+    process.stdout.write(`committed ${n}\n`)
+  }
+} else if (mode === 'safe') {
   await openEmbeddedDatabase({ dataDir })
 } else {
   mkdirSync(dirname(dataDir), { recursive: true }) // as the demo did; PGlite creates only the last directory
