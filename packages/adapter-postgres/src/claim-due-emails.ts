@@ -6,7 +6,7 @@ import { toCampaign, toEmail, toLead, type Row } from './rows.js'
  * The send step's claim. Each round is one transaction of two or three statements:
  *
  * 1. (first round, sender not idempotent or with an idempotency window) expired claims
- *    become `in_doubt`;
+ *    whose send attempt may have begun become `in_doubt`;
  * 2. candidates: the listed campaigns, in an order that rotates from one call to the
  *    next, each one that is active and has a due email locked (`FOR NO KEY UPDATE SKIP
  *    LOCKED`: a campaign another claimer holds is passed over, not waited for) and asked
@@ -43,7 +43,7 @@ export function claimDueEmailsStatements(schema: string) {
             (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index > 0 AND e.cap_day IS NULL AND e.scheduled_at <= ${now}`)})
             OR (caps.remaining > 0 AND ${probe(`e.status = 'queued' AND e.step_index = 0 AND e.cap_day IS NULL AND e.scheduled_at <= ${now}`)})
             OR ${probe(`e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= ${now}`)}
-            OR (${idempotent}::boolean AND ${probe(`e.status = 'sending' AND e.claim_expires_at <= ${now}`)}))`
+            OR ${probe(`e.status = 'sending' AND e.claim_expires_at <= ${now} AND (${idempotent}::boolean OR e.attempt_pending_since = e.claimed_at)`)})`
   const hasDue = hasDueAt('$4', '$6')
   // The listed campaigns ($1 ids, $2 day keys, $3 daily caps) with their remaining cap,
   // in rotation order from `offset`.
@@ -84,8 +84,9 @@ export function claimDueEmailsStatements(schema: string) {
               -- Retries (already counted: no cap).
               ${source(`e.status = 'queued' AND e.cap_day IS NOT NULL AND e.scheduled_at <= $4`, 'e.scheduled_at', '$8::int')}
               UNION ALL
-              -- With an idempotent sender, expired claims.
-              ${source(`$6::boolean AND e.status = 'sending' AND e.claim_expires_at <= $4`, 'e.claim_expires_at', '$8::int')}
+              -- Expired claims: with an idempotent sender all of them; otherwise those that
+              -- never reached the sender (the others are in doubt).
+              ${source(`e.status = 'sending' AND e.claim_expires_at <= $4 AND ($6::boolean OR e.attempt_pending_since = e.claimed_at)`, 'e.claim_expires_at', '$8::int')}
             ) AS due
             ORDER BY due.step_index = 0, due.scheduled_at, due.created_at, due.id
             LIMIT $8::int
@@ -103,10 +104,13 @@ export function claimDueEmailsStatements(schema: string) {
           last_error = 'claim by ' || COALESCE(e.claimed_by, 'an unknown worker') || CASE WHEN $3::boolean
             THEN ' expired while sending, longer ago than the provider keeps idempotency keys; not resent'
             ELSE ' expired while sending; not resent because the sender is not idempotent' END,
-          claimed_by = NULL, claimed_at = NULL, claim_expires_at = NULL, updated_at = $2
+          -- claimed_by stays: that worker may still record the outcome it learns.
+          claim_expires_at = NULL, updated_at = $2
       WHERE e.id IN (
         SELECT id FROM ${schema}.outbound_emails
         WHERE campaign_id = ANY($1::text[]) AND status = 'sending' AND claim_expires_at <= $2
+          -- An attempt that never began is claimed again instead.
+          AND attempt_pending_since IS DISTINCT FROM claimed_at
           AND (NOT $3::boolean OR claimed_at < $2::timestamptz - $4::float8 * interval '1 millisecond')
         FOR UPDATE SKIP LOCKED
       )
@@ -124,7 +128,8 @@ export function claimDueEmailsStatements(schema: string) {
       FOR NO KEY UPDATE OF c`,
     // $1 worker, $2 claim expiry, $3 now; $4… the emails to claim in claim order (id,
     // campaign, day key, whether it already holds a cap slot, the campaign's cap);
-    // $9 emails to cancel (suppressed) and $10/$11 the cap slots they give back.
+    // $9 emails to cancel (suppressed) and $10/$11 the cap slots they give back;
+    // $12 sender idempotent (otherwise each attempt is marked before its send).
     apply: `
       WITH picked AS (
         SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::boolean[], $8::int[]) WITH ORDINALITY
@@ -143,7 +148,7 @@ export function claimDueEmailsStatements(schema: string) {
       ), claimed AS (
         UPDATE ${schema}.outbound_emails e
         SET status = 'sending', claimed_by = $1, claimed_at = $3, claim_expires_at = $2, attempts = e.attempts + 1, updated_at = $3,
-            cap_day = COALESCE(e.cap_day, g.day)
+            cap_day = COALESCE(e.cap_day, g.day), attempt_pending_since = CASE WHEN $12::boolean THEN NULL ELSE $3::timestamptz END
         FROM granted g
         WHERE e.id = g.id
         RETURNING e.*
@@ -359,6 +364,7 @@ async function claimRound(
     cancel.map((row) => String(row.id)),
     releases.map((row) => String(row.campaign_id)),
     releases.map((row) => String(row.cap_day)),
+    input.senderIdempotent,
   ])
   const claimedRows = new Map<string, Row>()
   for (const row of applied.rows) {

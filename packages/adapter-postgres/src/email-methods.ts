@@ -9,6 +9,8 @@ import { isUniqueViolation, type StoreContext } from './store-context.js'
 type EmailMethods = Pick<
   StoreV1,
   | 'claimDueEmails'
+  | 'recordSendAttempt'
+  | 'renewEmailClaims'
   | 'recordEmailSent'
   | 'recordEmailFailed'
   | 'deferEmail'
@@ -33,7 +35,8 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
       UPDATE ${schema}.outbound_emails
       SET status = 'sent', sent_at = $3, subject = $4, provider_id = $5, provider_message_id = $6,
           claimed_by = NULL, claim_expires_at = NULL, last_error = NULL, updated_at = $3
-      WHERE id = $1 AND status = 'sending' AND claimed_by = $2
+      -- in_doubt: set aside while this worker was sending it; it now knows the outcome.
+      WHERE id = $1 AND status IN ('sending', 'in_doubt') AND claimed_by = $2
       RETURNING *
     ), l AS (
       UPDATE ${schema}.leads
@@ -61,7 +64,7 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
       SET last_error = $4, claimed_by = NULL, claim_expires_at = NULL, updated_at = $3,
           status = CASE WHEN $5::timestamptz IS NULL THEN 'failed' ELSE 'queued' END,
           scheduled_at = COALESCE($5::timestamptz, scheduled_at)
-      WHERE id = $1 AND status = 'sending' AND claimed_by = $2
+      WHERE id = $1 AND status IN ('sending', 'in_doubt') AND claimed_by = $2
       RETURNING *
     ), l AS (
       UPDATE ${schema}.leads
@@ -100,6 +103,27 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
   return {
     claimDueEmails(input) {
       return claimDueEmails((body) => context.transaction('claimDueEmails', body), claimSql, input, rotation, context.logger)
+    },
+    recordSendAttempt(input) {
+      return context.run('recordSendAttempt', async () => {
+        const { rows } = await db.query(
+          `UPDATE ${schema}.outbound_emails SET attempt_pending_since = NULL, updated_at = $3
+           WHERE id = $1 AND status = 'sending' AND claimed_by = $2 RETURNING id`,
+          [input.emailId, input.workerId, input.now],
+        )
+        if (!rows[0]) await claimConflict(db, input.emailId, input.workerId)
+      })
+    },
+    renewEmailClaims(input) {
+      return context.run('renewEmailClaims', async () => {
+        if (input.emailIds.length === 0) return []
+        const { rows } = await db.query<{ id: string }>(
+          `UPDATE ${schema}.outbound_emails SET claim_expires_at = $3
+           WHERE id = ANY($1::text[]) AND status = 'sending' AND claimed_by = $2 RETURNING id`,
+          [input.emailIds, input.workerId, new Date(input.now.getTime() + input.claimTtlMs)],
+        )
+        return rows.map((row) => row.id)
+      })
     },
     recordEmailSent(input) {
       return context.run('recordEmailSent', async () => {
@@ -158,19 +182,19 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
         const email = toEmail(row)
         let updated: OutboundEmail
         if (input.resolution === 'resend') {
-          const { rows } = await tx.query(`UPDATE ${schema}.outbound_emails SET status = 'queued', scheduled_at = $2, updated_at = $2 WHERE id = $1 RETURNING *`, [email.id, input.now])
+          const { rows } = await tx.query(`UPDATE ${schema}.outbound_emails SET status = 'queued', scheduled_at = $2, claimed_by = NULL, updated_at = $2 WHERE id = $1 RETURNING *`, [email.id, input.now])
           updated = toEmail(rows[0]!)
           await tx.query(shared.notify)
         } else if (input.resolution === 'cancel') {
           const reason = 'in-doubt email cancelled by a human'
-          const { rows } = await tx.query(`UPDATE ${schema}.outbound_emails SET status = 'cancelled', last_error = $3, updated_at = $2 WHERE id = $1 RETURNING *`, [email.id, input.now, reason])
+          const { rows } = await tx.query(`UPDATE ${schema}.outbound_emails SET status = 'cancelled', last_error = $3, claimed_by = NULL, updated_at = $2 WHERE id = $1 RETURNING *`, [email.id, input.now, reason])
           updated = toEmail(rows[0]!)
           await tx.query(
             `UPDATE ${schema}.leads SET state = 'failed', state_reason = $3, updated_at = $2 WHERE id = $1 AND state IN ('queued', 'active', 'paused')`,
             [email.leadId, input.now, reason],
           )
         } else {
-          const { rows } = await tx.query(`UPDATE ${schema}.outbound_emails SET status = 'sent', sent_at = $2, updated_at = $2 WHERE id = $1 RETURNING *`, [email.id, input.now])
+          const { rows } = await tx.query(`UPDATE ${schema}.outbound_emails SET status = 'sent', sent_at = $2, claimed_by = NULL, updated_at = $2 WHERE id = $1 RETURNING *`, [email.id, input.now])
           updated = toEmail(rows[0]!)
           await tx.query(shared.addCounters, [email.campaignId, utcDay(input.now), 1, ...Array.from({ length: 12 }, () => 0)])
           const lead = await tx.query(

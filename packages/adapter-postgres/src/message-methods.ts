@@ -13,6 +13,8 @@ type MessageMethods = Pick<
   | 'claimPendingMessages'
   | 'recordMessageOutcome'
   | 'releaseMessage'
+  | 'quarantineMessage'
+  | 'retryQuarantinedMessage'
   | 'getInboundMessage'
   | 'listInboundMessages'
   | 'suppress'
@@ -50,6 +52,12 @@ export async function applySuppression(
 export function messageMethods(context: StoreContext, shared: SharedStatements): MessageMethods {
   const { db, schema } = context
   const utcDay = (date: Date) => date.toISOString().slice(0, 10)
+  /** Why a conditional update on a claimed message matched nothing. */
+  const messageClaimConflict = async (messageId: string, workerId: string): Promise<never> => {
+    const exists = await db.query(`SELECT 1 FROM ${schema}.inbound_messages WHERE id = $1`, [messageId])
+    if (exists.rows.length === 0) throw new NotFoundError(`inbound message ${messageId} not found`)
+    throw new ConflictError(`inbound message ${messageId} is not claimed by ${workerId}`)
+  }
   return {
     getInboxCursor(inbox) {
       return context.run('getInboxCursor', async () => {
@@ -74,8 +82,8 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
           [input.inbox, input.cursor],
         )
         const inserted = await tx.query<{ id: string }>(
-          `INSERT INTO ${schema}.inbound_messages (id, inbox, source_key, message_id, raw, truncated, received_at, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')
+          `INSERT INTO ${schema}.inbound_messages (id, inbox, source_key, message_id, raw, truncated, received_at, status, content_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', CASE WHEN $4::text IS NULL THEN sha256($5::bytea) END)
            ON CONFLICT DO NOTHING RETURNING id`,
           [randomUUID(), input.inbox, input.sourceKey, input.messageId, input.raw, input.truncated, input.receivedAt],
         )
@@ -83,8 +91,9 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
         const existing = await tx.query<{ id: string }>(
           `SELECT id FROM ${schema}.inbound_messages
            WHERE (inbox = $1 AND source_key = $2) OR ($3::text IS NOT NULL AND message_id = $3)
+              OR ($3::text IS NULL AND inbox = $1 AND content_hash = sha256($4::bytea))
            ORDER BY (inbox = $1 AND source_key = $2) DESC LIMIT 1`,
-          [input.inbox, input.sourceKey, input.messageId],
+          [input.inbox, input.sourceKey, input.messageId, input.raw],
         )
         if (!existing.rows[0]) throw new Error('inbound message conflicted with a row that is not visible')
         return { stored: false, id: existing.rows[0].id }
@@ -94,7 +103,9 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
       return context.run('claimPendingMessages', async () => {
         const { rows } = await db.query(
           `UPDATE ${schema}.inbound_messages m
-           SET claimed_by = $2, claim_expires_at = $3, attempts = m.attempts + 1
+           SET claimed_by = $2, claim_expires_at = $3, attempts = m.attempts + 1,
+               -- A claim that expired: the worker processing it crashed or stalled.
+               failures = m.failures + (m.claimed_by IS NOT NULL)::int
            FROM (
              SELECT id FROM ${schema}.inbound_messages
              WHERE status = 'pending' AND available_at <= $1 AND (claimed_by IS NULL OR claim_expires_at <= $1)
@@ -166,15 +177,43 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
     },
     releaseMessage(input) {
       return context.run('releaseMessage', async () => {
+        const blamed = input.error !== undefined
         const { rows } = await db.query(
-          `UPDATE ${schema}.inbound_messages SET claimed_by = NULL, claim_expires_at = NULL, note = $3, available_at = $4
+          `UPDATE ${schema}.inbound_messages
+           SET claimed_by = NULL, claim_expires_at = NULL, available_at = $3,
+               failures = failures + $4::int, last_error = CASE WHEN $4::int = 1 THEN $5 ELSE last_error END
            WHERE id = $1 AND status = 'pending' AND claimed_by = $2 RETURNING id`,
-          [input.messageId, input.workerId, input.error, input.retryAt],
+          [input.messageId, input.workerId, input.retryAt, blamed ? 1 : 0, input.error ?? null],
         )
-        if (rows[0]) return
-        const exists = await db.query(`SELECT 1 FROM ${schema}.inbound_messages WHERE id = $1`, [input.messageId])
-        if (exists.rows.length === 0) throw new NotFoundError(`inbound message ${input.messageId} not found`)
-        throw new ConflictError(`inbound message ${input.messageId} is not claimed by ${input.workerId}`)
+        if (!rows[0]) await messageClaimConflict(input.messageId, input.workerId)
+      })
+    },
+    quarantineMessage(input) {
+      return context.run('quarantineMessage', async () => {
+        const { rows } = await db.query(
+          `UPDATE ${schema}.inbound_messages
+           SET status = 'quarantined', claimed_by = NULL, claim_expires_at = NULL, failures = failures + 1, last_error = $3
+           WHERE id = $1 AND status = 'pending' AND claimed_by = $2 RETURNING *`,
+          [input.messageId, input.workerId, input.error],
+        )
+        if (!rows[0]) return messageClaimConflict(input.messageId, input.workerId)
+        return toMessage(rows[0])
+      })
+    },
+    retryQuarantinedMessage(input) {
+      return context.transaction('retryQuarantinedMessage', async (tx) => {
+        const { rows } = await tx.query(
+          `UPDATE ${schema}.inbound_messages SET status = 'pending', failures = 0, available_at = $2
+           WHERE id = $1 AND status = 'quarantined' RETURNING *`,
+          [input.messageId, input.now],
+        )
+        if (!rows[0]) {
+          const found = await tx.query<{ status: string }>(`SELECT status FROM ${schema}.inbound_messages WHERE id = $1`, [input.messageId])
+          if (!found.rows[0]) throw new NotFoundError(`inbound message ${input.messageId} not found`)
+          throw new ConflictError(`inbound message ${input.messageId} is ${found.rows[0].status}, not quarantined`)
+        }
+        await tx.query(shared.notify)
+        return toMessage(rows[0])
       })
     },
     getInboundMessage(id) {
@@ -189,6 +228,10 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
         const params: unknown[] = []
         if (filter.leadId !== undefined) where.push(`lead_id = $${params.push(filter.leadId)}`)
         if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`)
+        if (filter.after !== undefined) {
+          // Keyset: after the given message in storage order (nothing when it does not exist).
+          where.push(`seq > (SELECT seq FROM ${schema}.inbound_messages WHERE id = $${params.push(filter.after)})`)
+        }
         const limit = filter.limit === undefined ? '' : `LIMIT $${params.push(filter.limit)}`
         const { rows } = await db.query(
           `SELECT * FROM ${schema}.inbound_messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${limit}`,

@@ -113,6 +113,8 @@ export function toMessage(row: Row): InboundMessage {
     classification: toClassification(row.classification),
     note: text(row.note),
     attempts: num(row.attempts),
+    failures: num(row.failures),
+    lastError: text(row.last_error),
     claimedBy: text(row.claimed_by),
     claimExpiresAt: date(row.claim_expires_at),
   }

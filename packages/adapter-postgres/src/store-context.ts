@@ -19,6 +19,41 @@ function sqlState(error: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined
 }
 
+/**
+ * SQLSTATE classes and codes that say the database is unavailable, not that the
+ * statement is wrong: connection exceptions (08), insufficient resources (53), operator
+ * intervention (57: shutdown, terminated backend, cannot connect now, statement timeout),
+ * lock not available (55P03), deadlocks and serialisation failures (40), system errors
+ * (58).
+ */
+const transientClasses = new Set(['08', '40', '53', '57', '58'])
+const transientStates = new Set(['55P03'])
+/** Node socket errors and node-postgres messages of a lost or unreachable server. */
+const transientNetworkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED'])
+const transientMessages = [
+  /Connection terminated/i,
+  /not queryable/i,
+  /timeout exceeded when trying to connect/i,
+  /Query read timeout/i,
+  /the database system is (starting up|shutting down|in recovery mode)/i,
+]
+
+/**
+ * True when a driver error means the database could not be reached or dropped the
+ * connection (the same call may succeed later), false for errors about the statement
+ * or the data.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const state = sqlState(current)
+    if (state !== undefined) return transientClasses.has(state.slice(0, 2)) || transientStates.has(state)
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string' && transientNetworkCodes.has(code)) return true
+    if (current instanceof Error && transientMessages.some((pattern) => pattern.test(current.message))) return true
+  }
+  return false
+}
+
 /** True for a unique-constraint violation. */
 export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === '23505'
@@ -69,7 +104,9 @@ export function createStoreContext(options: { db: Database; schema: string; logg
           await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt))
           continue
         }
-        throw new AdapterError(port === 'lock' ? 'LOCK_FAILED' : 'STORE_FAILED', port === 'lock' ? 'postgres lock' : 'postgres store', operation, describeDriverError(error))
+        throw new AdapterError(port === 'lock' ? 'LOCK_FAILED' : 'STORE_FAILED', port === 'lock' ? 'postgres lock' : 'postgres store', operation, describeDriverError(error), {
+          transient: isTransientDatabaseError(error),
+        })
       }
     }
   }

@@ -79,6 +79,7 @@ describe('work-queued notifications', () => {
       await writer.addLeads({ campaignId: campaign.id, leads: drafts, now })
       await waitFor(() => wakes > before)
       const [claimed] = (await writer.claimDueEmails({ now, workerId: 'crashed', limit: 1, claimTtlMs: 1, senderIdempotent: false, caps: [{ campaignId: campaign.id, day: '2030-01-01', dailyCap: 10 }] })).claimed
+      await writer.recordSendAttempt({ emailId: claimed!.email.id, workerId: 'crashed', now })
       const later = new Date(now.getTime() + 10)
       const { inDoubt } = await writer.claimDueEmails({ now: later, workerId: 'w', limit: 1, claimTtlMs: 1000, senderIdempotent: false, caps: [{ campaignId: campaign.id, day: '2030-01-01', dailyCap: 10 }] })
       expect(inDoubt.map((e) => e.id)).toEqual([claimed!.email.id])

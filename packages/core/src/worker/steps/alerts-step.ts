@@ -3,6 +3,7 @@ import type { AlertDeliveryError } from '../../errors/send-error.js'
 import { backoffMs } from '../../util/backoff.js'
 import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
+import { recordDurably } from './record-durably.js'
 
 /**
  * Step 7 — alerts: delivers pending alerts to every channel. Each delivery is claimed
@@ -34,12 +35,28 @@ export function createAlertsStep(runtime: WorkerRuntime): WorkerStep {
             const now = context.clock.now()
             const retryAfter = CamError.isInstance(error, 'ALERT_FAILED') ? ((error as AlertDeliveryError).retryAfterMs ?? 0) : 0
             const retryAt = new Date(now.getTime() + Math.max(retryAfter, backoffMs(delivery.attempts, { baseMs: runtime.config.alertRetryBaseMs, maxMs: runtime.config.alertRetryMaxMs })))
-            await context.store.recordAlertFailed({ deliveryId: delivery.id, workerId: context.workerId, now, error: errorMessage(error), retryAt })
+            try {
+              await context.store.recordAlertFailed({ deliveryId: delivery.id, workerId: context.workerId, now, error: errorMessage(error), retryAt })
+            } catch (recordError) {
+              if (!CamError.isInstance(recordError, 'CONFLICT')) throw recordError
+              runtime.logger.warn('an alert delivery claim was taken over by another worker', { deliveryId: delivery.id })
+              continue
+            }
             counts.failed++
             runtime.emit('alert:failed', { alertId: alert.id, deliveryId: delivery.id, channel: delivery.channel, attempts: delivery.attempts, error, retryAt })
             continue
           }
-          await context.store.recordAlertDelivered({ deliveryId: delivery.id, workerId: context.workerId, now: context.clock.now() })
+          try {
+            await recordDurably(
+              () => context.store.recordAlertDelivered({ deliveryId: delivery.id, workerId: context.workerId, now: context.clock.now() }),
+              async () => (await context.store.listAlertDeliveries({ alertId: alert.id })).some((d) => d.id === delivery.id && d.status === 'delivered'),
+            )
+          } catch (error) {
+            if (!CamError.isInstance(error, 'CONFLICT')) throw error
+            // The claim expired and another worker took the delivery over: it records it.
+            runtime.logger.warn('an alert delivery claim was taken over by another worker', { deliveryId: delivery.id })
+            continue
+          }
           counts.delivered++
           runtime.emit('alert:sent', { alertId: alert.id, deliveryId: delivery.id, channel: delivery.channel, attempts: delivery.attempts })
         }

@@ -1,8 +1,6 @@
-import { AdapterError } from '../../errors/adapter-error.js'
 import { CamError, errorMessage } from '../../errors/cam-error.js'
 import { SendError } from '../../errors/send-error.js'
 import { ValidationError } from '../../errors/validation-error.js'
-import type { OutboundEmail } from '../../domain/outbound-email.js'
 import type { ClaimedEmail, LeadProgress } from '../../ports/store-v1.js'
 import type { OutgoingEmail, SenderV1 } from '../../ports/sender-v1.js'
 import { nextEmailDraft } from '../../schedule/outbound-email-draft.js'
@@ -12,6 +10,7 @@ import type { StepContext, StepCounts } from '../step.js'
 import { runHook, type WorkerRuntime } from '../worker-runtime.js'
 import { composeEmail } from './compose-email.js'
 import type { EmailClaimKeeper } from './email-claim-keeper.js'
+import { recordDurably } from './record-durably.js'
 
 const day = 86_400_000
 
@@ -36,32 +35,6 @@ export interface SendEmailScope {
   sender: SenderV1
   counts: SendCounts
   claims: EmailClaimKeeper
-}
-
-/** Pauses before each new try of a store write whose outcome must not be lost (a send that happened). */
-const recordRetryDelaysMs = [100, 500, 2000]
-
-/**
- * Runs a store write that records what the provider already did. A transient store
- * failure (connection cut, server restarting) is retried a few times: the email went
- * out, and leaving it unrecorded would hold it in doubt or send it again. When an
- * earlier try committed but its answer was lost, the retry conflicts: `committed` then
- * tells whether the write did land.
- */
-async function recordDurably<T>(write: () => Promise<T>, committed: () => Promise<T | null>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await write()
-    } catch (error) {
-      if (attempt > 0 && CamError.isInstance(error, 'CONFLICT')) {
-        const landed = await committed()
-        if (landed) return landed
-      }
-      const delay = recordRetryDelaysMs[attempt]
-      if (delay === undefined || !AdapterError.isTransient(error)) throw error
-      await new Promise((resolve) => setTimeout(resolve, delay))
-    }
-  }
 }
 
 /** True when the claim was taken over by another worker (the store said so). */
@@ -173,7 +146,7 @@ async function recordSent(scope: SendEmailScope, item: ClaimedEmail, email: Outg
       context.store.recordEmailSent({ emailId: outbound.id, workerId: context.workerId, sentAt, subject: email.subject, providerId, providerMessageId, lead: progress, next }),
     async () => {
       const stored = await context.store.getEmail(outbound.id)
-      return stored && stored.status === 'sent' && stored.sentAt?.getTime() === sentAt.getTime() ? stored : null
+      return stored?.status === 'sent' && stored.sentAt?.getTime() === sentAt.getTime()
     },
   )
   counts.sent++
@@ -204,11 +177,11 @@ async function recordFailure(scope: SendEmailScope, item: ClaimedEmail, error: u
     retryAt = new Date(now.getTime() + delay)
   }
   const message = exhausted && !permanent ? `gave up after ${outbound.attempts} attempts: ${errorMessage(error)}` : errorMessage(error)
-  await recordDurably<OutboundEmail>(
+  await recordDurably(
     () => context.store.recordEmailFailed({ emailId: outbound.id, workerId: context.workerId, now, error: message, retryAt }),
     async () => {
       const stored = await context.store.getEmail(outbound.id)
-      return stored && stored.lastError === message && stored.claimedBy === null && (stored.status === 'failed' || stored.status === 'queued') ? stored : null
+      return stored !== null && stored.lastError === message && stored.claimedBy === null && (stored.status === 'failed' || stored.status === 'queued')
     },
   )
   if (retryAt) counts.retried++
