@@ -192,9 +192,9 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
       return context.run('quarantineMessage', async () => {
         const { rows } = await db.query(
           `UPDATE ${schema}.inbound_messages
-           SET status = 'quarantined', claimed_by = NULL, claim_expires_at = NULL, failures = failures + 1, last_error = $3
+           SET status = 'quarantined', claimed_by = NULL, claim_expires_at = NULL, failures = failures + $4::int, last_error = $3
            WHERE id = $1 AND status = 'pending' AND claimed_by = $2 RETURNING *`,
-          [input.messageId, input.workerId, input.error],
+          [input.messageId, input.workerId, input.error, input.countFailure === false ? 0 : 1],
         )
         if (!rows[0]) return messageClaimConflict(input.messageId, input.workerId)
         return toMessage(rows[0])

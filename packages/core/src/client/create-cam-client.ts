@@ -10,6 +10,7 @@ import {
   type NewCampaign,
 } from '../domain/campaign.js'
 import { normalizeEmail } from '../domain/email-address.js'
+import type { InboundMessage } from '../domain/inbound-message.js'
 import type { Lead, LeadState } from '../domain/lead.js'
 import type { CampaignMetrics } from '../domain/metrics.js'
 import type { OutboundEmail } from '../domain/outbound-email.js'
@@ -114,6 +115,14 @@ export interface CamClient {
   resolveInDoubtEmail(emailId: string, resolution: InDoubtResolution): Promise<OutboundEmail>
   /** Alerts, optionally of one campaign; `limit` 1 to 1000 (default 1000). */
   listAlerts(filter?: { campaignId?: string; limit?: number }): Promise<Alert[]>
+  /**
+   * Replies whose processing kept failing (`maxMessageAttempts` times), set aside so the
+   * others flow on — oldest first, each with `lastError`. Page with `after` (the last id
+   * of the previous page); `limit` 1 to 1000 (default 100).
+   */
+  listQuarantinedMessages(filter?: { limit?: number; after?: string }): Promise<InboundMessage[]>
+  /** Puts a quarantined message back in the queue (due now, with a fresh budget of attempts), e.g. after a fix. */
+  retryQuarantinedMessage(messageId: string): Promise<InboundMessage>
 }
 
 function validateCampaign(input: unknown): NewCampaign {
@@ -178,6 +187,10 @@ const resolveInDoubtArguments = clientArguments('resolveInDoubtEmail', {
 const listAlertsArguments = clientArguments('listAlerts', {
   filter: filterArgument({ campaignId: idArgument.optional(), limit: limitArgument.optional() }).optional(),
 })
+const listQuarantinedArguments = clientArguments('listQuarantinedMessages', {
+  filter: filterArgument({ limit: limitArgument.optional(), after: idArgument.optional() }).optional(),
+})
+const retryQuarantinedArguments = clientArguments('retryQuarantinedMessage', { messageId: idArgument })
 const clientOptionsSchema = z.object({
   store: z.custom<StoreV1>((value) => typeof value === 'object' && value !== null, { error: 'expected a Store adapter' }),
   clock: z.custom<Clock>((value) => typeof (value as Partial<Clock> | null)?.now === 'function', { error: 'expected a clock with a now() method' }).optional(),
@@ -328,6 +341,14 @@ export function createCamClient(options: CamClientOptions): CamClient {
       const payload = verifyUnsubscribeToken(token, options.unsubscribeSecret)
       const lead = await store.getLead(payload.leadId)
       return unsubscribeValidated({ email: lead?.emailNormalized ?? normalizeEmail(payload.email) }, `one-click unsubscribe (lead ${payload.leadId})`)
+    },
+    async listQuarantinedMessages(filter) {
+      const parsed = listQuarantinedArguments({ filter }).filter ?? {}
+      return store.listInboundMessages({ status: 'quarantined', limit: parsed.limit ?? 100, ...(parsed.after !== undefined ? { after: parsed.after } : {}) })
+    },
+    async retryQuarantinedMessage(messageId) {
+      retryQuarantinedArguments({ messageId })
+      return store.retryQuarantinedMessage({ messageId, now: clock.now() })
     },
     async listInDoubtEmails(campaignId) {
       const parsed = listInDoubtArguments({ campaignId })

@@ -159,6 +159,12 @@ export interface QuarantineMessageInput {
   now: Date
   /** The last failure, kept as `lastError`. */
   error: string
+  /**
+   * Whether this claim's attempt is the failure that ends it, counted in `failures`
+   * (default true). False when the failures were already counted — claims that expired
+   * before an outcome.
+   */
+  countFailure?: boolean
 }
 
 /** Filter of {@link StoreV1.listInboundMessages}. */
@@ -440,8 +446,8 @@ export interface StoreV1 {
    */
   releaseMessage(input: ReleaseMessageInput): Promise<void>
   /**
-   * Sets a claimed message aside (`quarantined`, `failures` + 1, `lastError`): it is
-   * not claimed again until retried. Throws `ConflictError` when the claim is not held.
+   * Sets a claimed message aside (`quarantined`, `lastError`, `failures` + 1 unless
+   * `countFailure` is false): it is not claimed again until retried. Throws `ConflictError` when the claim is not held.
    */
   quarantineMessage(input: QuarantineMessageInput): Promise<InboundMessage>
   /**

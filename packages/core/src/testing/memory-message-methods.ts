@@ -153,7 +153,7 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
     async quarantineMessage(input) {
       const message = requireClaimedMessage(input.messageId, input.workerId)
       message.status = 'quarantined'
-      message.failures += 1
+      if (input.countFailure !== false) message.failures += 1
       message.lastError = input.error
       message.claimedBy = null
       message.claimExpiresAt = null

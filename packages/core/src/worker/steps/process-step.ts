@@ -62,7 +62,9 @@ export function createProcessStep(runtime: WorkerRuntime): WorkerStep {
           if (message.failures >= runtime.config.maxMessageAttempts) {
             // Its processing never finished that many times: the worker crashed or stalled on it.
             counts.errors++
-            await failMessage(runtime, context, message, new CamError('STEP_FAILED', `processing did not finish ${message.failures} times (the worker crashed or stalled while processing it)`), counts)
+            await failMessage(runtime, context, message, new CamError('STEP_FAILED', `processing did not finish ${message.failures} times (the worker crashed or stalled while processing it)`), counts, {
+              alreadyCounted: true,
+            })
             continue
           }
           try {
@@ -92,15 +94,22 @@ export function createProcessStep(runtime: WorkerRuntime): WorkerStep {
  * Records a failure the message is to blame for: a retry with backoff, or quarantine
  * after `maxMessageAttempts`. A claim another worker took over meanwhile is left to it.
  */
-async function failMessage(runtime: WorkerRuntime, context: StepContext, message: InboundMessage, error: unknown, counts: { quarantined: number }): Promise<void> {
-  const failures = message.failures + 1
+async function failMessage(
+  runtime: WorkerRuntime,
+  context: StepContext,
+  message: InboundMessage,
+  error: unknown,
+  counts: { quarantined: number },
+  options: { alreadyCounted?: boolean } = {},
+): Promise<void> {
+  const failures = options.alreadyCounted ? message.failures : message.failures + 1
   const reason = errorMessage(error)
   const quarantine = failures >= runtime.config.maxMessageAttempts
   const now = context.clock.now()
   const retryAt = quarantine ? null : new Date(now.getTime() + backoffMs(failures, { baseMs: runtime.config.messageRetryBaseMs, maxMs: runtime.config.messageRetryMaxMs }))
   try {
     if (retryAt) await context.store.releaseMessage({ messageId: message.id, workerId: context.workerId, error: reason, retryAt })
-    else await context.store.quarantineMessage({ messageId: message.id, workerId: context.workerId, now, error: reason })
+    else await context.store.quarantineMessage({ messageId: message.id, workerId: context.workerId, now, error: reason, countFailure: !options.alreadyCounted })
   } catch (recordError) {
     if (CamError.isInstance(recordError, 'CONFLICT')) {
       runtime.logger.warn('a message claim was taken over by another worker; leaving the message to it', { messageId: message.id })
