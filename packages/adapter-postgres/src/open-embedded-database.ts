@@ -228,7 +228,7 @@ async function openExisting(PgliteClass: PgliteModule['PGlite'], dataDir: string
     throw new EmbeddedDatabaseError(
       dataDir,
       `The embedded database in ${dataDir} cannot be opened: ${describeFailure(error)}. ` +
-        'The directory is damaged — e.g. by a machine crash, by two processes using it at once, or by a first start that was interrupted before it was made safe. ' +
+        'The directory is damaged — e.g. by a machine crash, by two processes using it at once, or by a first start interrupted while an older version created it in place. ' +
         `To recover, ${advice}.`,
       { cause: error },
     )
