@@ -10,6 +10,8 @@ export interface EmailClaimKeeper {
   drop(emailId: string): void
   /** True when a renewal found the claim gone: another worker took it over. */
   lost(emailId: string): boolean
+  /** Renews now (e.g. after one claim turned out lost: others of the batch may be too). */
+  refresh(): Promise<void>
   /** Stops renewing (waits for a renewal in flight). */
   stop(): Promise<void>
 }
@@ -45,15 +47,13 @@ export function keepEmailClaims(runtime: WorkerRuntime, context: StepContext): E
       runtime.logger.warn('could not renew email claims', { emails: ids.length, error: errorMessage(error) })
     }
   }
-  const timer = setInterval(
-    () => {
-      if (renewing) return
-      renewing = renew().finally(() => {
-        renewing = null
-      })
-    },
-    Math.max(minimumIntervalMs, Math.floor(ttlMs / 3)),
-  )
+  const renewOnce = (): Promise<void> => {
+    renewing ??= renew().finally(() => {
+      renewing = null
+    })
+    return renewing
+  }
+  const timer = setInterval(() => void renewOnce(), Math.max(minimumIntervalMs, Math.floor(ttlMs / 3)))
   timer.unref?.()
 
   return {
@@ -66,6 +66,7 @@ export function keepEmailClaims(runtime: WorkerRuntime, context: StepContext): E
     lost(emailId) {
       return lostIds.has(emailId)
     },
+    refresh: renewOnce,
     async stop() {
       clearInterval(timer)
       await renewing

@@ -37,14 +37,20 @@ export interface SendEmailScope {
   claims: EmailClaimKeeper
 }
 
-/** True when the claim was taken over by another worker (the store said so). */
-function claimLost(scope: SendEmailScope, item: ClaimedEmail, error: unknown): boolean {
+/**
+ * True when the claim was taken over by another worker (the store said so). The other
+ * claims of the batch may have expired with it: they are checked at once, so that the
+ * emails another worker now holds are not sent again.
+ */
+async function claimLost(scope: SendEmailScope, item: ClaimedEmail, error: unknown): Promise<boolean> {
   if (!CamError.isInstance(error, 'CONFLICT')) return false
   scope.counts.lost++
   scope.runtime.logger.warn('an email claim was taken over by another worker; leaving the email to it', {
     emailId: item.email.id,
     error: errorMessage(error),
   })
+  scope.claims.drop(item.email.id)
+  await scope.claims.refresh()
   return true
 }
 
@@ -120,7 +126,7 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
     await recordSent(scope, item, email, result)
     return {}
   } catch (error) {
-    if (claimLost(scope, item, error)) return {}
+    if (await claimLost(scope, item, error)) return {}
     throw error
   } finally {
     claims.drop(outbound.id)
