@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { CampaignStatus } from '../domain/campaign.js'
 import { isEmailAddress, normalizeEmail } from '../domain/email-address.js'
+import { sanitizeText } from '../domain/plain-text.js'
 import { leadStates, type LeadState } from '../domain/lead.js'
 import type { SuppressionReason } from '../domain/suppression.js'
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js'
@@ -29,13 +30,14 @@ export const emailArgument = z
   .refine((value) => !controlCharacters.test(value) && isEmailAddress(value), { message: 'expected an email address like name@example.com' })
   .transform(normalizeEmail)
 
-/** A short free text (reason, source): 1 to `maxLength` characters, no control characters. */
+/** A short free text (reason, source): 1 to `maxLength` characters, no control characters (lone surrogates become U+FFFD). */
 export const textArgument = (maxLength: number) =>
   z
     .string({ error: `expected a string of 1 to ${maxLength} characters` })
     .min(1, { message: `expected a string of 1 to ${maxLength} characters` })
     .max(maxLength, { message: `expected a string of 1 to ${maxLength} characters` })
     .refine((value) => !controlCharacters.test(value), { message: 'expected text without control characters' })
+    .overwrite(sanitizeText)
 
 /** Page size of a list method: an integer from 1 to {@link maxListLimit}. */
 export const limitArgument = z

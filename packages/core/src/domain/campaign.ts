@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { emailAddressSchema } from './email-address.js'
+import { containsControlCharacter, sanitizeText, toSingleLine } from './plain-text.js'
 
 /** Lifecycle of a campaign. Only `active` campaigns send. */
 export type CampaignStatus = 'draft' | 'active' | 'paused' | 'completed'
@@ -110,14 +111,15 @@ export const timezoneSchema = z
 
 export const senderIdentitySchema = z.object({
   email: emailAddressSchema,
-  name: z.string().max(200).optional(),
+  name: z.string().overwrite(toSingleLine).max(200).optional(),
   replyTo: emailAddressSchema.optional(),
 })
 
 export const sequenceStepSchema = z.object({
-  subject: z.string().min(1, { message: 'expected a non-empty subject' }).max(998).optional(),
-  text: z.string({ error: 'expected the plain-text body template' }).min(1, { message: 'expected a non-empty body' }),
-  html: z.string().min(1).optional(),
+  // Templates keep their lines (a subject is made one line once rendered) but lose control characters.
+  subject: z.string().overwrite(sanitizeText).min(1, { message: 'expected a non-empty subject' }).max(998).optional(),
+  text: z.string({ error: 'expected the plain-text body template' }).overwrite(sanitizeText).min(1, { message: 'expected a non-empty body' }),
+  html: z.string().overwrite(sanitizeText).min(1).optional(),
   delayDays: z.number({ error: 'expected a number of days ≥ 0' }).min(0, { message: 'expected a number of days ≥ 0' }).max(365),
 })
 
@@ -155,9 +157,13 @@ export const defaultCampaignRules: CampaignRule[] = [
   { metric: 'unsubscribeRate', threshold: 0.05, windowDays: 7, minSample: 50, action: 'pause' },
 ]
 
-/** Input accepted by `client.createCampaign`. */
+/**
+ * Input accepted by `client.createCampaign`. Text is sanitised, not refused: the name and
+ * the sender name become one line without control characters (`toSingleLine`), step
+ * templates lose control characters (`sanitizeText`); lone surrogates become U+FFFD.
+ */
 export const campaignInputSchema = z.object({
-  name: z.string({ error: 'expected a campaign name' }).trim().min(1, { message: 'expected a non-empty name' }).max(200),
+  name: z.string({ error: 'expected a campaign name' }).overwrite(toSingleLine).min(1, { message: 'expected a non-empty name' }).max(200),
   sender: senderIdentitySchema,
   steps: z
     .array(sequenceStepSchema, { error: 'expected an array of sequence steps' })
@@ -173,7 +179,12 @@ export const campaignInputSchema = z.object({
   dailyCap: z.number().int().min(1, { message: 'expected a daily cap ≥ 1' }).max(100_000).default(50),
   rules: z.array(campaignRuleSchema).default(defaultCampaignRules),
   noReplyTimeoutDays: z.number().min(0).max(365).default(14),
-  nurtureCampaignId: z.string().min(1).nullable().default(null),
+  nurtureCampaignId: z
+    .string()
+    .min(1)
+    .refine((id) => !containsControlCharacter(id), { message: 'expected a campaign id without control characters' })
+    .nullable()
+    .default(null),
 })
 
 /** What a host passes to create a campaign (defaults filled in for omitted fields). */

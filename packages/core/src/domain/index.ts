@@ -1,3 +1,4 @@
+export * from './plain-text.js'
 export * from './email-address.js'
 export * from './campaign.js'
 export * from './lead.js'

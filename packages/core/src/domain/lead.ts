@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { emailAddressSchema } from './email-address.js'
 import { timezoneSchema } from './campaign.js'
+import { containsControlCharacter, sanitizeText, toSingleLine } from './plain-text.js'
 
 /**
  * Where a lead is in its campaign.
@@ -80,15 +81,28 @@ export interface Lead {
   updatedAt: Date
 }
 
-/** A lead as given to `client.addLeads`. */
+/** A lead name or company: one line, sanitised (see `toSingleLine`), at most `maxLength` characters. */
+const singleLineField = (maxLength: number) => z.string().overwrite(toSingleLine).max(maxLength)
+
+/**
+ * A lead as given to `client.addLeads`. Text is sanitised, not refused: names and company
+ * become one line without control characters (`toSingleLine`), variable values keep their
+ * lines but lose control characters (`sanitizeText`), lone surrogates become U+FFFD. An
+ * address or a variable name holding a control character is refused.
+ */
 export const leadInputSchema = z.object({
   email: emailAddressSchema,
-  firstName: z.string().trim().max(200).optional(),
-  lastName: z.string().trim().max(200).optional(),
-  company: z.string().trim().max(300).optional(),
+  firstName: singleLineField(200).optional(),
+  lastName: singleLineField(200).optional(),
+  company: singleLineField(300).optional(),
   timezone: timezoneSchema.optional(),
   variables: z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)))
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform((value) => sanitizeText(String(value))))
+    .check((context) => {
+      if (Object.keys(context.value).some(containsControlCharacter)) {
+        context.issues.push({ code: 'custom', input: context.value, message: 'expected variable names without control characters' })
+      }
+    })
     .optional(),
 })
 

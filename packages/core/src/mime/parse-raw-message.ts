@@ -1,6 +1,7 @@
 import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser'
 import { isBounceSubject, isComplaintSubject, readAutomationSignals } from './automation-signals.js'
 import { extractReplyText } from './extract-reply-text.js'
+import { cleanParsedMessage } from './clean-parsed-message.js'
 import { parseHeaderFields, parseMessageIdList } from './header-fields.js'
 import { cutQuotedHtml, htmlToPlainText } from './html-to-plain-text.js'
 import { messageIdFromHeaderBlock, messageIdFromQuotedHeaders, returnedMessageContentTypes } from './original-message-id.js'
@@ -20,12 +21,20 @@ export type RawMessage = Buffer | Uint8Array | string
  * Built on `mailparser`. Never throws: whatever could not be read is listed in
  * `problems`, and the fields hold what could be read (empty values otherwise).
  *
+ * Every text is clean (`sanitizeText`): no control character but tab, CR and LF, no lone
+ * surrogate. The subject, display names and header values are one line (`toSingleLine`);
+ * a Message-ID or an address holding a control character is dropped.
+ *
  * @example
  * const message = await parseRawMessage(rawBytes)
  * if (message.deliveryStatus) console.log(message.deliveryStatus.recipients[0]?.status)
  * console.log(message.replyText)
  */
 export async function parseRawMessage(raw: RawMessage): Promise<ParsedMessage> {
+  return cleanParsedMessage(await readRawMessage(raw))
+}
+
+async function readRawMessage(raw: RawMessage): Promise<ParsedMessage> {
   const problems: ParseProblem[] = []
   let buffer: Buffer
   if (typeof raw === 'string') buffer = Buffer.from(raw, 'utf8')

@@ -1,3 +1,5 @@
+import { containsControlCharacter } from '../domain/plain-text.js'
+
 const decoder = new TextDecoder('utf-8', { fatal: false })
 
 /**
@@ -14,9 +16,12 @@ export function readMessageIdHeader(raw: Uint8Array): string | null {
   return match?.[1] ? normalizeMessageId(match[1]) : null
 }
 
-/** Normalises a Message-ID to `<id>` form (trimmed, one pair of brackets); null when empty. */
+/**
+ * Normalises a Message-ID to `<id>` form (trimmed, one pair of brackets); null when empty or
+ * when it holds a control character (NUL, ESC, …) or a lone surrogate — no real id does.
+ */
 export function normalizeMessageId(value: string): string | null {
   const inner = /<([^<>\s]+)>/.exec(value)?.[1] ?? value.trim().replace(/^<|>$/g, '')
-  if (!inner || /\s/.test(inner)) return null
+  if (!inner || /\s/.test(inner) || containsControlCharacter(inner)) return null
   return `<${inner}>`
 }

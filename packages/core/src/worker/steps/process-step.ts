@@ -1,6 +1,7 @@
 import type { NewAlert } from '../../domain/alert.js'
 import type { ClassificationResult, ReplyCategory } from '../../domain/classification.js'
 import type { InboundMessage } from '../../domain/inbound-message.js'
+import { toSingleLine } from '../../domain/plain-text.js'
 import { AdapterError } from '../../errors/adapter-error.js'
 import { CamError, errorMessage } from '../../errors/cam-error.js'
 import { parseRawMessage } from '../../mime/parse-raw-message.js'
@@ -255,8 +256,9 @@ function buildReplyAlert(parsed: ParsedMessage, match: MessageMatch, category: R
     leadEmail: lead.email,
     leadName: name,
     category,
-    subject: parsed.subject || null,
-    excerpt: excerpt.length > excerptLimit ? `${excerpt.slice(0, excerptLimit)}…` : excerpt,
+    subject: toSingleLine(parsed.subject) || null,
+    // Cut between code points: half an emoji would be a lone surrogate.
+    excerpt: excerpt.length > excerptLimit ? `${excerpt.slice(0, /[\ud800-\udbff]/.test(excerpt.charAt(excerptLimit - 1)) ? excerptLimit - 1 : excerptLimit)}…` : excerpt,
     reason: `${classification.reason}${referral}`,
     messageId,
   }
