@@ -210,7 +210,7 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
       let attempt = 0
       const scheduleReconnect = () => {
         if (stopped || timer) return
-        const delay = Math.min(30_000, 250 * 2 ** Math.min(attempt, 7)) * (0.75 + Math.random() * 0.5)
+        const delay = Math.min(5_000, 250 * 2 ** Math.min(attempt, 7)) * (0.75 + Math.random() * 0.5)
         attempt++
         timer = setTimeout(() => {
           timer = null

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sampleRawMessage } from '@cam/core/testing'
+import { AdapterError, createCamWorker, type CamWorker } from '@cam/core'
+import { createMemorySender, sampleRawMessage } from '@cam/core/testing'
 import { createPostgresStore, migrate, type PostgresStore } from '../src/index.js'
 import { startHttpProvider } from './support/http-provider.js'
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js'
@@ -137,4 +138,48 @@ describe('database faults under load (3 worker processes, a throwaway cluster)',
       expect(worker.events.some((event) => event.event === 'worker:exited')).toBe(true)
     }
   }, 300_000)
+
+  it('the server unreachable for 30 s (connection refused): step errors, then the worker, its heartbeat and LISTEN recover by themselves', async () => {
+    const warnings: string[] = []
+    const logger = { debug() {}, info() {}, warn: (message: string) => void warnings.push(message), error() {} }
+    const workerStore = createPostgresStore({ connectionString: server.url, logger })
+    const sender = createMemorySender()
+    let worker: CamWorker | null = null
+    try {
+      const leads = await seedDueEmails(workerStore, 400)
+      const campaignId = (await workerStore.getLead(leads[0]!))!.campaignId
+      worker = createCamWorker({ store: workerStore, sender, config: { intervalMs: 250, claimTtlMs: 2000, sendBatchSize: 10, sendConcurrency: 2, stopOnSignals: false } })
+      const errors: unknown[] = []
+      worker.on('step:error', ({ error }) => void errors.push(error))
+      let wakes = 0
+      workerStore.onWorkQueued(() => void wakes++)
+      const running = worker.start()
+      await eventually(async () => sender.sent.length, (n) => n >= 50, 60_000, 10)
+      await server.stop()
+      const downAt = Date.now()
+      await sleep(30_000)
+      expect(worker.running).toBe(true)
+      const during = errors.length
+      expect(during).toBeGreaterThan(10) // every cycle of the outage reported, none crashed
+      expect(errors.every((error) => AdapterError.isTransient(error) || (error as Error).message.includes('lease'))).toBe(true)
+      await server.start()
+      const upAt = new Date()
+      await eventually(async () => (await store.listEmails({ campaignId, statuses: ['sent'], limit: 10_000 })).length, (n) => n === 400, 120_000, 250)
+      await eventually(async () => (await store.listHeartbeats()).find((beat) => beat.workerId === worker!.workerId)?.lastSeenAt ?? new Date(0), (at) => at > upAt, 30_000, 250)
+      // Notifications work again: work queued by another process wakes the worker's store.
+      await eventually(async () => wakes, (n) => n >= 1, 30_000, 100) // once after LISTEN came back
+      const before = wakes
+      await seedDueEmails(store, 1)
+      await eventually(async () => wakes, (n) => n > before, 10_000, 20)
+      expect(warnings.some((warning) => warning.includes('LISTEN connection lost'))).toBe(true)
+      expect(Date.now() - downAt).toBeGreaterThan(30_000)
+      const [counters] = await store.getCampaignCounters({ campaignIds: [campaignId], sinceDay: '2000-01-01' })
+      expect(counters?.lifetime.sent).toBe(400)
+      await worker.stop()
+      await running
+    } finally {
+      await worker?.stop()
+      await workerStore.close()
+    }
+  }, 240_000)
 })

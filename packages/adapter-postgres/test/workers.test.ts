@@ -119,6 +119,8 @@ describe('crashes mid-send (SIGKILL, then restart, 10 times in a row)', () => {
       await stopWorker(final)
       const statuses = await emailStatuses(env.pool, env.schema)
       expect(statuses.in_doubt).toBeGreaterThan(0)
+      // Only emails whose attempt had begun are held: at most one per send lane and crash.
+      expect(statuses.in_doubt).toBeLessThanOrEqual(10 * 4)
       const stats = await providerStats(env.pool, env.schema)
       expect(stats.attempts).toBe(stats.attempted_keys) // no key was ever sent twice
       expect(stats.max_per_key).toBe(1)
@@ -138,6 +140,35 @@ describe('crashes mid-send (SIGKILL, then restart, 10 times in a row)', () => {
       await env.teardown()
     }
   }, 240_000)
+})
+
+describe('a worker whose event loop stalls longer than its claims last', () => {
+  it('non-idempotent sender: the stalled work is not left in doubt, and nothing is sent twice', async () => {
+    const env = await setup('stall')
+    const workers: ChildWorker[] = []
+    try {
+      await seedDueEmails(env.store, 300)
+      const config = { claimTtlMs: 1000, sendBatchSize: 20, sendConcurrency: 4 }
+      // The provider accepts the 10th email of worker A, then A's process freezes for 5 s.
+      workers.push(startWorker({ id: 'stalling', databaseUrl, schema: env.schema, idempotent: false, holdMs: 5, config, env: { CAM_TEST_STALL_AT: '10', CAM_TEST_STALL_MS: '5000' } }))
+      await eventually(() => providerStats(env.pool, env.schema), (s) => s.attempts >= 10, 60_000, 20)
+      workers.push(startWorker({ id: 'steady', databaseUrl, schema: env.schema, idempotent: false, holdMs: 5, config }))
+      await eventually(() => emailStatuses(env.pool, env.schema), (s) => (s.sent ?? 0) + (s.in_doubt ?? 0) === 300, 120_000, 100)
+      await Promise.all(workers.map(stopWorker))
+      const stats = await providerStats(env.pool, env.schema)
+      expect(stats.max_per_key).toBe(1) // nothing sent twice
+      expect(stats.delivered_keys).toBe(300)
+      // The steady worker took over what the stalled one had claimed but not attempted, and
+      // the stalled worker recorded what it had sent once it woke: nothing is left in doubt.
+      expect(await emailStatuses(env.pool, env.schema)).toEqual({ sent: 300 })
+      expect(await sentCounter(env.pool, env.schema)).toBe(300)
+      const { rows } = await env.pool.query(`SELECT worker, count(*)::int AS n FROM "${env.schema}".provider_deliveries GROUP BY worker ORDER BY worker`)
+      expect(rows.map((row) => row.worker)).toEqual(['stalling', 'steady'])
+    } finally {
+      await Promise.all(workers.map(stopWorker))
+      await env.teardown()
+    }
+  }, 180_000)
 })
 
 describe('leases across processes', () => {

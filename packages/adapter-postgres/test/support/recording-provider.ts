@@ -18,8 +18,18 @@ export async function createProviderTables(pool: pg.Pool, schema: string): Promi
  * A sender backed by those tables. `holdMs` keeps the call open after the provider
  * accepted the email — the window in which a crash leaves "sent but not recorded".
  */
-export function createRecordingSender(options: { pool: pg.Pool; schema: string; workerId: string; idempotent: boolean; holdMs?: number }): SenderV1 {
+export function createRecordingSender(options: {
+  pool: pg.Pool
+  schema: string
+  workerId: string
+  idempotent: boolean
+  holdMs?: number
+  /** After the provider accepted the n-th email, block the event loop for `stallMs` (a stalled process). */
+  stallAt?: number
+  stallMs?: number
+}): SenderV1 {
   const { pool, schema, workerId } = options
+  let calls = 0
   return {
     name: 'recording',
     idempotent: options.idempotent,
@@ -33,6 +43,12 @@ export function createRecordingSender(options: { pool: pg.Pool; schema: string; 
         [idempotencyKey, workerId, email.to.email],
       )
       if (options.holdMs) await new Promise((resolve) => setTimeout(resolve, options.holdMs))
+      if (++calls === options.stallAt) {
+        const until = Date.now() + (options.stallMs ?? 5000)
+        while (Date.now() < until) {
+          // Busy: nothing else of this process runs (no timer, no renewal, no I/O).
+        }
+      }
       return { providerId: `prov-${String(inserted.rows[0]?.n ?? 'dup')}` }
     },
   }

@@ -4,7 +4,8 @@
  *
  *   CAM_TEST_DATABASE_URL, CAM_TEST_SCHEMA, CAM_TEST_WORKER_ID,
  *   CAM_TEST_IDEMPOTENT (1/0), CAM_TEST_HOLD_MS, CAM_TEST_SEND (1/0),
- *   CAM_TEST_CONFIG (JSON worker config overrides)
+ *   CAM_TEST_CONFIG (JSON worker config overrides),
+ *   CAM_TEST_STALL_AT / CAM_TEST_STALL_MS (block the event loop after the n-th send)
  */
 import pg from 'pg'
 import { createCamWorker, type CamEventName } from '@cam/core'
@@ -25,7 +26,14 @@ const store = createPostgresStore({ pool, schema })
 const sender =
   process.env.CAM_TEST_SEND === '0'
     ? undefined
-    : createRecordingSender({ pool, schema, workerId, idempotent: process.env.CAM_TEST_IDEMPOTENT !== '0', holdMs: Number(process.env.CAM_TEST_HOLD_MS ?? 0) })
+    : createRecordingSender({
+        pool,
+        schema,
+        workerId,
+        idempotent: process.env.CAM_TEST_IDEMPOTENT !== '0',
+        holdMs: Number(process.env.CAM_TEST_HOLD_MS ?? 0),
+        ...(process.env.CAM_TEST_STALL_AT ? { stallAt: Number(process.env.CAM_TEST_STALL_AT), stallMs: Number(process.env.CAM_TEST_STALL_MS ?? 5000) } : {}),
+      })
 const worker = createCamWorker({
   store,
   sender,
