@@ -3,8 +3,8 @@
  * Dovecot: what the issue's guarantees look like from the host's side (`message:received`).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createCamWorker, type CamWorker } from '@cam/core'
-import { createMemoryStore, type MemoryStore } from '@cam/core/testing'
+import { createCamClient, createCamWorker, type CamWorker } from '@cam/core'
+import { createMemoryAlertChannel, createMemorySender, createMemoryStore, type MemoryStore } from '@cam/core/testing'
 import type { ImapInbox } from '../src/index.js'
 import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
 import { appendMessages, buildMessage, connectTestClient, createTestInbox, uniqueMessageId, waitUntil } from './support/test-mail.js'
@@ -112,5 +112,45 @@ describe('the IMAP inbox in the CAM worker', () => {
     expect(second.received).toEqual([fresh])
     await second.stop()
     expect(await store.listInboundMessages({ limit: 100 })).toHaveLength(4)
+  })
+
+  it('a reply without a Message-ID read again after a UIDVALIDITY change is stored and alerted once', async () => {
+    const store = createMemoryStore()
+    const client = createCamClient({ store })
+    const campaign = await client.createCampaign({
+      name: 'No Message-ID',
+      sender: { email: 'sales@example.com' },
+      steps: [{ subject: 'Hello', text: 'Hi', delayDays: 0 }],
+      schedule: { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7], startTime: '00:00', endTime: '24:00' },
+    })
+    await client.addLeads(campaign.id, [{ email: 'lead@example.org', firstName: 'Lead' }])
+    await client.startCampaign(campaign.id)
+    const sender = createMemorySender()
+    const slack = createMemoryAlertChannel({ name: 'slack' })
+    // Some mail clients and gateways send replies without a Message-ID.
+    const reply = ['From: Lead Person <lead@example.org>', 'To: sales@example.com', 'Subject: Re: Hello', `Date: ${new Date().toUTCString()}`, 'Content-Type: text/plain; charset=utf-8', '', "Yes, I'm interested. Let's book a call.", ''].join('\r\n')
+    const admin = await connectTestClient(server)
+    await admin.mailboxCreate('Replies')
+    await appendMessages(server, [reply], 'Replies')
+    const runCycles = async () => {
+      const inbox = createTestInbox(server, { name: 'sales-inbox', mailboxes: ['Replies'] })
+      const worker = createCamWorker({ store, inbox, sender, alerts: [slack], config: { stopOnSignals: false } })
+      await worker.runOnce()
+      await worker.runOnce()
+      await inbox.close()
+    }
+    await runCycles()
+    expect(slack.delivered).toHaveLength(1)
+
+    // The mailbox is rebuilt: the same message comes back under a new UIDVALIDITY.
+    await admin.mailboxDelete('Replies')
+    await admin.mailboxCreate('Replies')
+    await admin.logout()
+    await appendMessages(server, [reply], 'Replies')
+    await runCycles()
+    const stored = await store.listInboundMessages({ limit: 100 })
+    expect(stored).toHaveLength(1)
+    expect(stored[0]?.messageId).toBeNull()
+    expect(slack.delivered).toHaveLength(1)
   })
 })
