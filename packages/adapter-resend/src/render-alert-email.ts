@@ -1,4 +1,4 @@
-import type { Alert } from '@cam/core'
+import { toSingleLine, type Alert } from '@cam/core'
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -27,10 +27,9 @@ export function cut(text: string, max: number): string {
   return `${text.slice(0, end)}…`
 }
 
-/** One line: control characters and line breaks become spaces. */
+/** One line: line breaks and tabs become spaces, other control characters go (`toSingleLine`), whitespace runs collapse. */
 export function singleLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim()
+  return toSingleLine(text).replace(/\s+/g, ' ')
 }
 
 /** An http(s) URL, or `undefined` for anything else (`javascript:`, garbage). */
@@ -73,13 +72,14 @@ export function renderAlertEmail(alert: Alert, options: { subjectPrefix: string;
   if (alert.subject !== null) rows.push(['Subject', alert.subject])
   if (alert.reason !== null) rows.push(['Why', alert.reason])
   const excerpt = alert.excerpt === null ? undefined : cut(alert.excerpt, options.maxExcerptLength)
-  const title = cut(alert.title, 2_000)
+  const title = cut(singleLine(alert.title), 2_000)
   const footer = `Sent by CAM · alert ${alert.id} · ${alert.createdAt.toISOString()}`
 
   const text = [
     `${heading}: ${title}`,
     '',
-    ...rows.map(([label, value]) => `${label}: ${cut(value, 2_000)}`),
+    // One line per field: a value with line breaks could print fake fields below it.
+    ...rows.map(([label, value]) => `${label}: ${cut(singleLine(value), 2_000)}`),
     ...(excerpt === undefined ? [] : ['', 'Reply:', ...excerpt.split(/\r?\n/).map((line) => `> ${line}`)]),
     ...(options.link === undefined ? [] : ['', `Open: ${options.link}`]),
     '',
@@ -97,7 +97,7 @@ export function renderAlertEmail(alert: Alert, options: { subjectPrefix: string;
     rows.length === 0
       ? ''
       : `<table role="presentation" style="border-collapse:collapse">${rows
-          .map(([label, value]) => `<tr><th align="left" style="${cell}">${escapeHtml(label)}</th><td style="${cell}">${escapeHtml(cut(value, 2_000))}</td></tr>`)
+          .map(([label, value]) => `<tr><th align="left" style="${cell}">${escapeHtml(label)}</th><td style="${cell}">${escapeHtml(cut(singleLine(value), 2_000))}</td></tr>`)
           .join('')}</table>`,
     excerpt === undefined
       ? ''

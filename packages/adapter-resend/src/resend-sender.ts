@@ -1,4 +1,4 @@
-import { SendError, ValidationError, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1, type ValidationIssue } from '@cam/core'
+import { SendError, ValidationError, containsControlCharacter, toSingleLine, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1, type ValidationIssue } from '@cam/core'
 import type { CreateEmailOptions } from 'resend'
 import { formatMailbox, isSendableAddress } from './format-mailbox.js'
 import {
@@ -34,8 +34,6 @@ export interface ResendSender extends SenderV1 {
 
 // RFC 5322 field name: printable US-ASCII except colon.
 const headerNamePattern = /^[!-9;-~]+$/
-// eslint-disable-next-line no-control-regex
-const unsafeHeaderValue = /[\r\n\u0000]/
 
 /** Resend tag values: ASCII letters, digits, underscores and dashes, up to 256 characters. */
 function tagValue(value: string | number): string {
@@ -50,8 +48,8 @@ function buildHeaders(email: OutgoingEmail, setMessageId: boolean): Record<strin
     if (!headerNamePattern.test(name)) {
       throw SendError.permanent(`headers: "${name.replace(/[^\x20-\x7e]/g, '?').slice(0, 80)}" is not a valid header name`, { field: `headers.${name}` })
     }
-    if (typeof value !== 'string' || unsafeHeaderValue.test(value)) {
-      throw SendError.permanent(`headers.${name}: expected a single-line string (no CR, LF or NUL)`, { field: `headers.${name}` })
+    if (typeof value !== 'string' || containsControlCharacter(value)) {
+      throw SendError.permanent(`headers.${name}: expected a single-line string without control characters (no CR, LF, tab, NUL, ESC…)`, { field: `headers.${name}` })
     }
     if (reserved.has(name.toLowerCase())) continue // threading headers come from messageId/inReplyTo/references
     headers[name] = value
@@ -63,7 +61,7 @@ function buildHeaders(email: OutgoingEmail, setMessageId: boolean): Record<strin
   ]
   for (const [name, value, field] of threading) {
     if (value === undefined) continue
-    if (unsafeHeaderValue.test(value)) throw SendError.permanent(`${field}: expected message ids without CR, LF or NUL`, { field })
+    if (containsControlCharacter(value)) throw SendError.permanent(`${field}: expected message ids without control characters`, { field })
     headers[name] = value
   }
   return headers
@@ -82,8 +80,8 @@ export function toResendEmail(email: OutgoingEmail, options: { setMessageId: boo
   const payload: CreateEmailOptions = {
     from: formatMailbox(email.from),
     to: [formatMailbox(email.to)],
-    // Providers reject (or worse, interpret) line breaks in a subject.
-    subject: email.subject.replace(/[\r\n]+/g, ' '),
+    // Providers reject (or worse, interpret) line breaks and other control characters in a subject.
+    subject: toSingleLine(email.subject),
     text: email.text,
     headers: buildHeaders(email, options.setMessageId),
     ...(email.html === undefined ? {} : { html: email.html }),
