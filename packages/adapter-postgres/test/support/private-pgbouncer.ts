@@ -12,6 +12,8 @@ export interface PrivatePgBouncer {
   /** `postgres://postgres@127.0.0.1:<port>/<database>` through the pooler. */
   url: string
   port: number
+  /** The PgBouncer process. */
+  pid: number
   /** What PgBouncer logged so far. */
   log(): string
   /** Stops PgBouncer (SIGINT: it closes every connection at once) and removes its files. */
@@ -85,6 +87,7 @@ export async function startPrivatePgBouncer(options: PrivatePgBouncerOptions): P
       `pool_mode = ${options.poolMode ?? 'transaction'}`,
       `default_pool_size = ${options.poolSize ?? 4}`,
       'max_client_conn = 500',
+      'admin_users = postgres',
       'ignore_startup_parameters = extra_float_digits,options',
       `logfile = ${logFile}`,
       `pidfile = ${join(dir, 'pgbouncer.pid')}`,
@@ -117,5 +120,5 @@ export async function startPrivatePgBouncer(options: PrivatePgBouncerOptions): P
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/${options.database ?? 'postgres'}`, port, log, destroy }
+  return { url: `postgres://postgres@127.0.0.1:${port}/${options.database ?? 'postgres'}`, port, pid: child.pid!, log, destroy }
 }
