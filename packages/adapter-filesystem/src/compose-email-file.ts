@@ -1,10 +1,8 @@
-import { SendError, isEmailAddress, type Mailbox, type OutgoingEmail } from '@cam/core'
+import { SendError, containsControlCharacter, isEmailAddress, toSingleLine, type Mailbox, type OutgoingEmail } from '@cam/core'
 import MailComposer from 'nodemailer/lib/mail-composer'
 
 // RFC 5322 field name: printable US-ASCII except colon.
 const headerNamePattern = /^[!-9;-~]{1,76}$/
-// eslint-disable-next-line no-control-regex
-const lineBreakOrNul = /[\r\n\u0000]/
 /** Headers the message builds from the email's own fields; a custom header may not replace them. */
 const reservedHeaders = new Set([
   'from',
@@ -24,20 +22,21 @@ const reservedHeaders = new Set([
 ])
 
 /**
- * A display name that can only ever be a display name: characters that could end the name or
- * start another address (quotes, backslashes, angle brackets, commas, semicolons, colons) and
- * control characters (CR, LF, …) become spaces. Non-ASCII letters are kept and MIME-encoded by
- * the composer.
+ * A display name that can only ever be a display name: one line without control characters
+ * (`toSingleLine` from `@cam/core`: line breaks and tabs become spaces, NUL, ESC and the other
+ * controls go, lone surrogates become U+FFFD), and the characters that could end the name or
+ * start another address (quotes, backslashes, angle brackets, commas, semicolons, colons)
+ * become spaces. Non-ASCII letters are kept and MIME-encoded by the composer.
  */
 export function safeDisplayName(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  return (name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029"\\<>,;:@()[\]]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)
+  const line = toSingleLine((name ?? '').replace(/["\\<>,;:@()[\]]/g, ' ')).replace(/\s+/g, ' ')
+  // Cut between code points: half an emoji would be a lone surrogate.
+  return line.slice(0, /[\ud800-\udbff]/.test(line.charAt(199)) ? 199 : 200)
 }
 
-/** A subject on one line: every line break (and other control character) becomes a space. */
+/** A subject on one line without control characters (`toSingleLine` from `@cam/core`). */
 export function safeSubject(subject: string): string {
-  // eslint-disable-next-line no-control-regex
-  return subject.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim()
+  return toSingleLine(subject)
 }
 
 function mailboxAddress(mailbox: Mailbox): { name: string; address: string } {
@@ -62,20 +61,22 @@ export function validateOutgoingEmail(email: OutgoingEmail): void {
   if (typeof email.text !== 'string' && typeof email.html !== 'string') fail('text', 'expected a text or html body')
   if (email.html !== undefined && typeof email.html !== 'string') fail('html', 'expected a string')
   const messageIdPattern = /^<[^<>\s]+>$/
-  if (typeof email.messageId !== 'string' || !messageIdPattern.test(email.messageId)) fail('messageId', 'expected a Message-ID like <id@host>')
-  if (email.inReplyTo !== undefined && (typeof email.inReplyTo !== 'string' || !messageIdPattern.test(email.inReplyTo))) {
-    fail('inReplyTo', 'expected a Message-ID like <id@host>')
-  }
+  const isMessageId = (value: unknown) => typeof value === 'string' && messageIdPattern.test(value) && !containsControlCharacter(value)
+  const messageIdExpected = 'expected a Message-ID like <id@host> (no spaces or control characters)'
+  if (!isMessageId(email.messageId)) fail('messageId', messageIdExpected)
+  if (email.inReplyTo !== undefined && !isMessageId(email.inReplyTo)) fail('inReplyTo', messageIdExpected)
   if (!Array.isArray(email.references)) fail('references', 'expected an array of Message-IDs')
   email.references.forEach((reference, index) => {
-    if (typeof reference !== 'string' || !messageIdPattern.test(reference)) fail(`references.${index}`, 'expected a Message-ID like <id@host>')
+    if (!isMessageId(reference)) fail(`references.${index}`, messageIdExpected)
   })
   if (typeof email.headers !== 'object' || email.headers === null) fail('headers', 'expected an object of header names to values')
   for (const [name, value] of Object.entries(email.headers)) {
     if (!headerNamePattern.test(name)) {
       fail(`headers.${name.replace(/[^\x20-\x7e]/g, '?').slice(0, 80)}`, 'expected a header name of printable ASCII without ":" or spaces')
     }
-    if (typeof value !== 'string' || lineBreakOrNul.test(value)) fail(`headers.${name}`, 'expected a single-line string (no CR, LF or NUL)')
+    if (typeof value !== 'string' || containsControlCharacter(value)) {
+      fail(`headers.${name}`, 'expected a single-line string without control characters (no CR, LF, tab, NUL, ESC…)')
+    }
     if (reservedHeaders.has(name.toLowerCase())) fail(`headers.${name}`, 'is set from the email itself and cannot be given as a custom header')
   }
 }

@@ -67,9 +67,11 @@ const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'
  *   name exists — so a retried or concurrent send with the same key never makes a second file,
  *   and a reader never sees a half-written one. The guarantee holds while the file stays in the
  *   directory: a pickup agent that deletes files it sent should keep a record of their names.
- * - Line breaks in the subject or in display names become spaces, and display names lose the
- *   characters that could start another address, so lead data cannot add headers or recipients.
- *   A custom header value with CR or LF is refused (permanent `SendError`).
+ * - No control character reaches a header: the subject and display names are made one line
+ *   (line breaks and tabs become spaces, NUL, ESC and the other controls are removed), and
+ *   display names lose the characters that could start another address, so lead data cannot
+ *   add headers or recipients. A custom header value, an address or a Message-ID holding any
+ *   control character is refused (permanent `SendError` naming the field).
  * - Resolves to `{ providerId: <file name> }`.
  *
  * @throws ValidationError (code `CONFIG_INVALID`) listing every invalid option.
