@@ -1,4 +1,4 @@
-import type { Alert } from '@cam/core'
+import { sanitizeText, toSingleLine, type Alert } from '@cam/core'
 import { escapeMrkdwn, fitMrkdwn } from './escape-mrkdwn.js'
 
 /** A Block Kit text object. */
@@ -57,16 +57,20 @@ function link(url: string, label: string): string {
  * reply excerpt (quoted), why, and a link back to the host app. Every alert field is
  * escaped for mrkdwn (`&`, `<`, `>`), every text object is `verbatim`, and every text
  * is cut to Slack's block limits (3 000 characters per section, 2 000 per field).
+ * Single-line fields (title, lead, campaign, subject, category, reason) are folded to one
+ * line without control characters (`toSingleLine` from `@cam/core`), so a subject holding
+ * `\n*Category* Positive` cannot print a fake field; the excerpt keeps its lines, each quoted.
  * `appLink` must already be a checked http(s) URL.
  */
 export function renderSlackAlertMessage(alert: Alert, appLink: string | undefined): SlackAlertMessage {
   const label = heading(alert)
+  const title = toSingleLine(alert.title)
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: label.slice(0, slackLimits.header), emoji: true } },
-    { type: 'section', text: mrkdwn(`*${fitMrkdwn(alert.title, slackLimits.sectionText - 2)}*`) },
+    { type: 'section', text: mrkdwn(`*${fitMrkdwn(title, slackLimits.sectionText - 2)}*`) },
   ]
   const fields: SlackTextObject[] = []
-  const field = (name: string, value: string) => mrkdwn(`*${name}*\n${fitMrkdwn(value, slackLimits.field - name.length - 3)}`)
+  const field = (name: string, value: string) => mrkdwn(`*${name}*\n${fitMrkdwn(toSingleLine(value), slackLimits.field - name.length - 3)}`)
   const lead = alert.leadName && alert.leadEmail ? `${alert.leadName} (${alert.leadEmail})` : (alert.leadName ?? alert.leadEmail)
   if (lead) fields.push(field('Lead', lead))
   if (alert.campaignName) fields.push(field('Campaign', alert.campaignName))
@@ -75,14 +79,14 @@ export function renderSlackAlertMessage(alert: Alert, appLink: string | undefine
   if (fields.length > 0) blocks.push({ type: 'section', fields })
   if (alert.excerpt) {
     const prefix = '*Reply*\n'
-    blocks.push({ type: 'section', text: mrkdwn(prefix + fitMrkdwn(alert.excerpt, slackLimits.sectionText - prefix.length, '>')) })
+    blocks.push({ type: 'section', text: mrkdwn(prefix + fitMrkdwn(sanitizeText(alert.excerpt), slackLimits.sectionText - prefix.length, '>')) })
   }
-  if (alert.reason) blocks.push({ type: 'context', elements: [mrkdwn(`Why: ${fitMrkdwn(alert.reason, slackLimits.sectionText - 5)}`)] })
+  if (alert.reason) blocks.push({ type: 'context', elements: [mrkdwn(`Why: ${fitMrkdwn(toSingleLine(alert.reason), slackLimits.sectionText - 5)}`)] })
   if (appLink) blocks.push({ type: 'section', text: mrkdwn(link(appLink, 'Open in your app →')) })
   blocks.push({ type: 'context', elements: [mrkdwn(fitMrkdwn(`CAM · alert ${alert.id} · ${alert.createdAt.toISOString()}`, slackLimits.sectionText))] })
 
   return {
-    text: fitMrkdwn(`${label}: ${alert.title}`, slackLimits.sectionText),
+    text: fitMrkdwn(`${label}: ${title}`, slackLimits.sectionText),
     blocks,
     unfurl_links: false,
     unfurl_media: false,
