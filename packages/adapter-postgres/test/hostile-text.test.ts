@@ -159,6 +159,43 @@ describe('hostile text against the PostgreSQL store', () => {
     expect((await client.getLead((await client.listLeads({ campaignId: campaign.id }))[0]!.id))?.state).toBe('interested')
   })
 
+  it('a bounce whose diagnostic line is cut inside an emoji is recorded (a lone surrogate in the classification was refused by jsonb)', async () => {
+    const inbox = createMemoryInbox({ name: 'bounces' })
+    const sender = createMemorySender()
+    const campaign = await client.createCampaign({ name: 'Bounces', sender: { email: 'ana@sender.example' }, steps: [{ subject: 'Hello', text: 'Hi', delayDays: 0 }], schedule: anytime, rules: [] })
+    await client.addLeads(campaign.id, [{ email: 'gone@bounces.example' }])
+    await client.startCampaign(campaign.id)
+    const worker = createCamWorker({ store, inbox, sender, alerts: [], config: { stopOnSignals: false } })
+    const failures: unknown[] = []
+    worker.on('message:failed', (event) => void failures.push(event.error))
+    await worker.runOnce()
+    const [sent] = sender.sent
+    const start = '<gone@bounces.example>: host mx.bounces.example said: 550 5.1.1 User unknown '
+    const line = `${start}${'x'.repeat(499 - start.length)}\u{1F600} and more`
+    expect(line.charCodeAt(499)).toBe(0xd83d)
+    inbox.deliver(
+      [
+        'From: MAILER-DAEMON@mx.bounces.example (Mail Delivery System)',
+        'To: ana@sender.example',
+        'Subject: Undelivered Mail Returned to Sender',
+        `Message-ID: <${randomUUID()}@mx.bounces.example>`,
+        `In-Reply-To: ${sent!.email.messageId}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'This is the mail system at host mx.bounces.example.',
+        '',
+        line,
+        '',
+      ].join('\r\n'),
+    )
+    await worker.runOnce()
+    expect(failures).toEqual([])
+    const [message] = (await store.listInboundMessages({ limit: 100 })).filter((stored) => stored.inbox === 'bounces')
+    expect(message).toMatchObject({ status: 'processed', classification: { category: 'bounce' } })
+    expect(stringsOf(message!.classification).some((text) => loneSurrogate.test(text))).toBe(false)
+    expect((await client.listLeads({ campaignId: campaign.id }))[0]?.state).toBe('bounced')
+  })
+
   it('a Message-ID with a NUL byte neither stops the poll step nor the others', async () => {
     const inbox = createMemoryInbox({ name: 'nul-ids' })
     const worker = createCamWorker({ store, inbox, sender: createMemorySender(), alerts: [], config: { stopOnSignals: false } })

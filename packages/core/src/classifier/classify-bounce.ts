@@ -179,7 +179,8 @@ function findDiagnosticLine(body: string): string | null {
       const next = lines[index + 1] ?? ''
       const joined = /^\s+\S/.test(next) ? `${line.trim()} ${next.trim()}` : line.trim()
       if (/^(?:date|received|message-id|x-|arrival-date)/i.test(joined)) continue
-      return joined.slice(0, 500)
+      // Cut between code points: half an emoji is a lone surrogate, which a JSON column refuses.
+      return joined.slice(0, /[\ud800-\udbff]/.test(joined.charAt(499)) ? 499 : 500)
     }
   }
   return null
