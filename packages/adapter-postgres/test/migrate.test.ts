@@ -93,6 +93,27 @@ describe('migrate', () => {
          ('stuck', 'c1', 'crashed', 1, 'sending', $1, '<stuck@x>', 'k-stuck', 'dead-worker', $1, $1, '2000-01-01', 1, $1, $1)`,
       [past],
     )
+    // A second campaign whose claim (by version-1 code, for a sender that is not idempotent) expired mid-send.
+    await pool.query(
+      `INSERT INTO ${q}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, created_at, updated_at)
+       SELECT 'c2', 'Strict', status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, created_at, updated_at FROM ${q}.campaigns WHERE id = 'c1'`,
+    )
+    await pool.query(
+      `INSERT INTO ${q}.leads (id, campaign_id, email, email_normalized, state, created_at, updated_at) VALUES ('strict', 'c2', 's@prospect.example', 's@prospect.example', 'queued', $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.outbound_emails (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, idempotency_key, claimed_by, claimed_at, claim_expires_at, cap_day, attempts, created_at, updated_at)
+       VALUES ('strict-stuck', 'c2', 'strict', 0, 'sending', $1, '<strict@x>', 'k-strict', 'dead-worker', $1, $1, '2000-01-01', 1, $1, $1)`,
+      [past],
+    )
+    // Replies stored by version 1: the same message without a Message-ID twice (read again after a UIDVALIDITY change).
+    const noId = Buffer.from('From: lee@prospect.example\r\nSubject: hi\r\n\r\nYes\r\n')
+    await pool.query(
+      `INSERT INTO ${q}.inbound_messages (id, inbox, source_key, message_id, raw, received_at, status) VALUES
+         ('m1', 'inbox', 'INBOX:1:1', NULL, $1, $2, 'processed'), ('m2', 'inbox', 'INBOX:2:1', NULL, $1, $2, 'processed'), ('m3', 'inbox', 'INBOX:2:2', '<a@x>', $1, $2, 'pending')`,
+      [noId, past],
+    )
     expect((await migrate({ pool, schema })).applied).toEqual(listMigrations().slice(1).map((m) => m.version))
     const store = createPostgresStore({ pool, schema })
     try {
@@ -112,6 +133,18 @@ describe('migrate', () => {
       })
       expect(sent.status).toBe('sent')
       expect((await store.listLeadsPastReplyDeadline({ now, limit: 10 })).map((l) => l.id).sort()).toEqual(['done', 'waiting'])
+      // An old claim counts as possibly attempted: held in doubt, never resent by a strict sender.
+      const strict = await store.claimDueEmails({ now, workerId: 'w', limit: 10, claimTtlMs: 60_000, senderIdempotent: false, caps: [{ campaignId: 'c2', day, dailyCap: 100 }] })
+      expect(strict.claimed).toEqual([])
+      expect(strict.inDoubt.map((e) => e.id)).toEqual(['strict-stuck'])
+      // Both old duplicates are kept; the message is not stored a third time; failures start at 0.
+      expect((await store.listInboundMessages({})).map((m) => [m.id, m.failures, m.lastError])).toEqual([
+        ['m1', 0, null],
+        ['m2', 0, null],
+        ['m3', 0, null],
+      ])
+      const again = await store.saveInboundMessage({ inbox: 'inbox', sourceKey: 'INBOX:3:1', messageId: null, raw: noId, truncated: false, receivedAt: now, cursor: 'c' })
+      expect(again).toEqual({ stored: false, id: 'm1' })
     } finally {
       await store.close()
     }
