@@ -1,36 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import {
   AdapterError,
-  createCamClient,
   createCamWorker,
   createRuleClassifier,
   type CamEventPayloads,
   type ClassifierV1,
   type CycleReport,
 } from '../src/index.js'
-import { createManualClock, createMemoryAlertChannel, createMemoryInbox, createMemorySender, createMemoryStore } from '../src/testing/index.js'
+import { createMemoryAlertChannel, createMemoryInbox, createMemorySender } from '../src/testing/index.js'
+import { startOneStepCampaign } from './support/one-step-campaign.js'
 import { replyMessage } from './support/raw-messages.js'
 
 const minute = 60_000
 const hour = 60 * minute
-const anytime = { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7] as Array<1 | 2 | 3 | 4 | 5 | 6 | 7>, startTime: '00:00', endTime: '24:00' }
 const processStep = (report: CycleReport) => report.steps.find((step) => step.name === 'process')
 
 /** Three leads emailed once; each replies; the reply containing `POISON` breaks the classifier until `fixed`. */
 async function setup() {
-  const clock = createManualClock(new Date('2026-03-02T10:00:00Z'))
-  const store = createMemoryStore({ clock })
-  const client = createCamClient({ store, clock })
-  const campaign = await client.createCampaign({
-    name: 'Isolation',
-    sender: { email: 'ana@sender.example' },
-    steps: [{ subject: 'Hello', text: 'Hi', delayDays: 0 }],
-    schedule: anytime,
-    dailyCap: 1000,
-    rules: [],
-  })
-  const { addedLeads } = await client.addLeads(campaign.id, [0, 1, 2].map((i) => ({ email: `p${i}@prospect.example`, firstName: `P${i}` })))
-  await client.startCampaign(campaign.id)
+  const { clock, store, client, leadEmails } = await startOneStepCampaign('Isolation', 3)
   const inbox = createMemoryInbox()
   const sender = createMemorySender()
   const slack = createMemoryAlertChannel({ name: 'slack' })
@@ -53,7 +40,7 @@ async function setup() {
   await worker.runOnce()
   const replies = sender.sent.map((sent, i) =>
     replyMessage({
-      from: addedLeads[i]!.email,
+      from: leadEmails[i]!,
       subject: 'Re: Hello',
       inReplyTo: sent.email.messageId,
       body: i === 1 ? "Sounds great, let's talk. POISON" : "Yes, I'm interested. Let's book a call.",

@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createCamClient, createCamWorker, type CycleReport } from '../src/index.js'
-import { createManualClock, createMemorySender, createMemoryStore } from '../src/testing/index.js'
-
-const anytime = { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7] as Array<1 | 2 | 3 | 4 | 5 | 6 | 7>, startTime: '00:00', endTime: '24:00' }
+import { createCamWorker, type CycleReport } from '../src/index.js'
+import { createMemorySender } from '../src/testing/index.js'
+import { startOneStepCampaign } from './support/one-step-campaign.js'
 
 async function setup(leads: number) {
-  const clock = createManualClock(new Date('2026-03-02T10:00:00Z'))
-  const store = createMemoryStore({ clock })
-  const client = createCamClient({ store, clock })
-  const campaign = await client.createCampaign({
-    name: 'Batches',
-    sender: { email: 'ana@sender.example' },
-    steps: [{ subject: 'Hello', text: 'Hi', delayDays: 0 }],
-    schedule: anytime,
-    dailyCap: 1000,
-    rules: [],
-  })
-  await client.addLeads(campaign.id, Array.from({ length: leads }, (_, i) => ({ email: `p${i}@prospect.example`, firstName: `P${i}` })))
-  await client.startCampaign(campaign.id)
+  const { clock, store } = await startOneStepCampaign('Batches', leads)
   return { clock, store, sender: createMemorySender({ idempotent: true }) }
 }
 

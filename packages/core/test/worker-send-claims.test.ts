@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createCamClient, createCamWorker, type CycleReport, type OutgoingEmail, type SenderV1 } from '../src/index.js'
-import { createManualClock, createMemoryStore, type MemoryStore } from '../src/testing/index.js'
+import { createCamWorker, type CycleReport, type OutgoingEmail, type SenderV1 } from '../src/index.js'
+import type { MemoryStore } from '../src/testing/index.js'
+import { startOneStepCampaign } from './support/one-step-campaign.js'
 
 const minute = 60_000
-const anytime = { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7] as Array<1 | 2 | 3 | 4 | 5 | 6 | 7>, startTime: '00:00', endTime: '24:00' }
 const sendStep = (report: CycleReport) => report.steps.find((step) => step.name === 'send')
 
 /**
@@ -49,22 +49,7 @@ function heldSender(options: { idempotent: boolean }) {
   }
 }
 
-async function setup(leads: number) {
-  const clock = createManualClock(new Date('2026-03-02T10:00:00Z'))
-  const store = createMemoryStore({ clock })
-  const client = createCamClient({ store, clock })
-  const campaign = await client.createCampaign({
-    name: 'Claims',
-    sender: { email: 'ana@sender.example' },
-    steps: [{ subject: 'Hello', text: 'Hi', delayDays: 0 }],
-    schedule: anytime,
-    dailyCap: 1000,
-    rules: [],
-  })
-  await client.addLeads(campaign.id, Array.from({ length: leads }, (_, i) => ({ email: `p${i}@prospect.example` })))
-  await client.startCampaign(campaign.id)
-  return { clock, store }
-}
+const setup = (leads: number) => startOneStepCampaign('Claims', leads)
 
 const statuses = async (store: MemoryStore) => {
   const counts: Record<string, number> = {}

@@ -26,7 +26,8 @@ function findBinaries(): string {
   return found
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (for the servers the tests start). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
