@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCamClient, createCamWorker, ValidationError, type CamClient, type CycleReport } from '@cam/core'
+import { createCamClient, createCamWorker, ValidationError, type CamClient, type ClassifierV1, type CycleReport } from '@cam/core'
 import { createMemoryAlertChannel, createMemoryInbox, createMemorySender } from '@cam/core/testing'
 import { createPostgresStore, type PostgresStore } from '../src/index.js'
 import { createMigratedSchema, databaseUrl, testSchemaName } from './support/database.js'
@@ -194,6 +194,32 @@ describe('hostile text against the PostgreSQL store', () => {
     expect(message).toMatchObject({ status: 'processed', classification: { category: 'bounce' } })
     expect(stringsOf(message!.classification).some((text) => loneSurrogate.test(text))).toBe(false)
     expect((await client.listLeads({ campaignId: campaign.id }))[0]?.state).toBe('bounced')
+  })
+
+  it('a classifier that echoes NUL bytes and lone surrogates into its reason (a model may) does not break the reply', async () => {
+    const inbox = createMemoryInbox({ name: 'echoing' })
+    const sender = createMemorySender()
+    const slack = createMemoryAlertChannel({ name: 'slack' })
+    const campaign = await client.createCampaign({ name: 'Echo', sender: { email: 'ana@sender.example' }, steps: [{ subject: 'Hello', text: 'Hi', delayDays: 0 }], schedule: anytime, rules: [] })
+    await client.addLeads(campaign.id, [{ email: 'echo@prospect.example' }])
+    await client.startCampaign(campaign.id)
+    const classifier: ClassifierV1 = {
+      name: 'echoing-model',
+      async classify() {
+        return { category: 'referral', confidence: 0.9, reason: 'the reply says \u0000"talk to \ud800 Bo"', referralEmail: 'bo\u0000@prospect.example', classifier: 'model\u0007' }
+      },
+    }
+    const worker = createCamWorker({ store, inbox, sender, classifier, alerts: [slack], config: { stopOnSignals: false } })
+    const failures: unknown[] = []
+    worker.on('message:failed', (event) => void failures.push(event.error))
+    await worker.runOnce()
+    inbox.deliver(['From: echo@prospect.example', 'To: ana@sender.example', 'Subject: Re: Hello', `Message-ID: <${randomUUID()}@prospect.example>`, `In-Reply-To: ${sender.sent[0]!.email.messageId}`, '', 'Talk to Bo.', ''].join('\r\n'))
+    await worker.runOnce()
+    expect(failures).toEqual([])
+    const [message] = (await store.listInboundMessages({ limit: 100 })).filter((stored) => stored.inbox === 'echoing')
+    expect(message).toMatchObject({ status: 'processed', classification: { category: 'referral', reason: 'the reply says "talk to \ufffd Bo"', classifier: 'model' } })
+    expect(message!.classification?.referralEmail).toBeUndefined()
+    expect(slack.delivered).toHaveLength(1)
   })
 
   it('a Message-ID with a NUL byte neither stops the poll step nor the others', async () => {

@@ -12,6 +12,7 @@ import { nextSendWindowStart } from '../../schedule/send-window.js'
 import { backoffMs } from '../../util/backoff.js'
 import type { StepContext, WorkerStep } from '../step.js'
 import { runHook, type WorkerRuntime } from '../worker-runtime.js'
+import { cleanClassification } from './clean-classification.js'
 import { matchMessage, type MessageMatch } from './match-message.js'
 
 const categoryLabels: Record<ReplyCategory, string> = {
@@ -147,9 +148,9 @@ async function classify(runtime: WorkerRuntime, context: StepContext, parsed: Pa
     now: context.now,
   })
   const hook = runtime.hooks.classification
-  if (!hook) return classification
+  if (!hook) return cleanClassification(classification)
   const { value } = await runHook(runtime, 'classification', () => hook({ message: parsed, classification, lead: match.lead, campaign: match.campaign }), undefined)
-  return value ?? classification
+  return cleanClassification(value ?? classification)
 }
 
 async function processOne(runtime: WorkerRuntime, context: StepContext, message: InboundMessage): Promise<{ matched: boolean; alert: boolean }> {
