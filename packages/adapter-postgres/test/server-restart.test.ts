@@ -49,7 +49,8 @@ describe('PostgreSQL restarts mid-cycle', () => {
 
       await eventually(async () => delivered.size, (n) => n >= 150, 60_000, 5)
       await server.stop() // fast shutdown: open transactions are rolled back, connections cut
-      await new Promise((resolve) => setTimeout(resolve, 1500))
+      // Longer than the ~2.6 s for which a send's record is retried: the outage fails a step.
+      await new Promise((resolve) => setTimeout(resolve, 5000))
       await server.start()
 
       const count = async () => {
