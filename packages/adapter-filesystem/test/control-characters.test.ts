@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { SendError } from '@cam/core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createFileSender } from '../src/index.js'
 import { allFiles, emlFiles } from './support/outbox.js'
 import { sampleOutgoingEmail } from './support/sample-email.js'
 import { removeTemporaryDirectories, temporaryDirectory } from './support/temporary-directory.js'
+import { sendError } from './support/send-error.js'
 
 // No control character may reach a header value of a written .eml, whoever calls the sender.
 // The composer MIME-encodes what is not printable ASCII, so the check decodes every header
@@ -32,15 +32,6 @@ function decodedHeaders(raw: string): Array<{ name: string; value: string }> {
       )
     return { name: line.slice(0, colon), value }
   })
-}
-
-async function sendError(promise: Promise<unknown>): Promise<SendError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(SendError.isInstance(error), `expected a SendError, got ${String(error)}`).toBe(true)
-  return error as SendError
 }
 
 describe('file sender: control characters', () => {

@@ -3,24 +3,16 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CamError, SendError, ValidationError } from '@cam/core'
+import { CamError, ValidationError } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createFileSender, emailFileName } from '../src/index.js'
 import { allFiles, emlFiles, parsedOutbox } from './support/outbox.js'
 import { largeEmail, sampleOutgoingEmail } from './support/sample-email.js'
 import { removeTemporaryDirectories, temporaryDirectory } from './support/temporary-directory.js'
+import { sendError } from './support/send-error.js'
 
 afterAll(removeTemporaryDirectories)
-
-async function sendError(promise: Promise<unknown>): Promise<SendError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  )
-  expect(SendError.isInstance(error), `expected a SendError, got ${String(error)}`).toBe(true)
-  return error as SendError
-}
 
 describe('file sender: idempotency', () => {
   it('the same key twice writes one file; the repeat returns the same providerId and keeps the first file', async () => {
