@@ -1,10 +1,15 @@
-import { CamError, type CamErrorCode, errorMessage } from './cam-error.js'
+import { CamError, type CamErrorCode, errorClassMarker, errorMessage, hasErrorClassMarker } from './cam-error.js'
+
+const adapterMarker = errorClassMarker('AdapterError')
+const conflictMarker = errorClassMarker('ConflictError')
+const notFoundMarker = errorClassMarker('NotFoundError')
 
 /**
  * An adapter call failed. Wraps whatever the adapter threw, keeping it as `cause`,
  * and names the port and method so logs say where it happened.
  */
 export class AdapterError extends CamError {
+  private readonly [adapterMarker] = true
   /** Port whose adapter failed, e.g. `store`, `inbox`. */
   readonly port: string
   /** Method that failed, e.g. `claimDueEmails`. */
@@ -26,24 +31,43 @@ export class AdapterError extends CamError {
     this.transient = options.transient === true
   }
 
+  /** True when `error` is an {@link AdapterError} (from any copy of `@cam/core`). */
+  static override isInstance(error: unknown): error is AdapterError {
+    return hasErrorClassMarker(error, adapterMarker)
+  }
+
   /** True when `error` is an {@link AdapterError} (from any copy of `@cam/core`) marked transient. */
   static isTransient(error: unknown): boolean {
-    return CamError.isInstance(error) && (error as Partial<AdapterError>).transient === true
+    return AdapterError.isInstance(error) && error.transient
   }
 }
 
 /** A conditional update found the record in another state than expected (someone else changed it first). */
 export class ConflictError extends CamError {
+  private readonly [conflictMarker] = true
+
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('CONFLICT', message, options)
     this.name = 'ConflictError'
+  }
+
+  /** True when `error` is a {@link ConflictError} (from any copy of `@cam/core`). */
+  static override isInstance(error: unknown): error is ConflictError {
+    return hasErrorClassMarker(error, conflictMarker)
   }
 }
 
 /** The referenced record does not exist. */
 export class NotFoundError extends CamError {
+  private readonly [notFoundMarker] = true
+
   constructor(message: string) {
     super('NOT_FOUND', message)
     this.name = 'NotFoundError'
+  }
+
+  /** True when `error` is a {@link NotFoundError} (from any copy of `@cam/core`). */
+  static override isInstance(error: unknown): error is NotFoundError {
+    return hasErrorClassMarker(error, notFoundMarker)
   }
 }

@@ -1,6 +1,19 @@
 const marker = Symbol.for('cam.error')
 
 /**
+ * The marker of one error class: a registered symbol, so that an error made by another
+ * copy of `@cam/core` (two versions installed side by side) is recognised too.
+ */
+export function errorClassMarker(className: string): symbol {
+  return Symbol.for(`cam.error.${className}`)
+}
+
+/** True when `error` carries `classMarker` (it was made by that class or a subclass). */
+export function hasErrorClassMarker(error: unknown, classMarker: symbol): boolean {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[classMarker] === true
+}
+
+/**
  * Machine-readable error codes. Every error CAM throws carries one, so callers can
  * branch on `error.code` instead of parsing messages.
  */
@@ -21,9 +34,7 @@ export type CamErrorCode =
   | 'ALERT_FAILED'
   | 'CLASSIFIER_FAILED'
   | 'HOOK_FAILED'
-  | 'LISTENER_FAILED'
   | 'STEP_FAILED'
-  | 'LEASE_LOST'
   | 'UNSUBSCRIBE_TOKEN_INVALID'
   | 'WORKER_STATE'
 
@@ -50,14 +61,12 @@ export class CamError extends Error {
     this.code = code
   }
 
-  /** True when `error` is a CAM error (optionally with the given code). */
+  /**
+   * True when `error` is a CAM error (optionally with the given code). Each subclass's
+   * own `isInstance` recognises only that class (and its subclasses).
+   */
   static isInstance(error: unknown, code?: CamErrorCode): error is CamError {
-    return (
-      typeof error === 'object' &&
-      error !== null &&
-      (error as Record<symbol, unknown>)[marker] === true &&
-      (code === undefined || (error as CamError).code === code)
-    )
+    return hasErrorClassMarker(error, marker) && (code === undefined || (error as CamError).code === code)
   }
 }
 

@@ -1,4 +1,8 @@
-import { CamError } from './cam-error.js'
+import { CamError, errorClassMarker, hasErrorClassMarker } from './cam-error.js'
+
+const sendMarker = errorClassMarker('SendError')
+const alertDeliveryMarker = errorClassMarker('AlertDeliveryError')
+const inboxMarker = errorClassMarker('InboxError')
 
 /** How a failed send should be treated. */
 export type SendErrorKind = 'retryable' | 'permanent'
@@ -12,6 +16,7 @@ export type SendErrorKind = 'retryable' | 'permanent'
  *   the email is marked failed and a human has to look.
  */
 export class SendError extends CamError {
+  private readonly [sendMarker] = true
   readonly kind: SendErrorKind
   /** Minimum wait before a retry, in milliseconds, when the provider said so. */
   readonly retryAfterMs: number | undefined
@@ -33,8 +38,9 @@ export class SendError extends CamError {
     this.field = options.field
   }
 
+  /** True when `error` is a {@link SendError} (from any copy of `@cam/core`). */
   static override isInstance(error: unknown): error is SendError {
-    return CamError.isInstance(error, 'SEND_RETRYABLE') || CamError.isInstance(error, 'SEND_PERMANENT')
+    return hasErrorClassMarker(error, sendMarker)
   }
 
   /** Convenience: a retryable error. */
@@ -53,6 +59,7 @@ export class SendError extends CamError {
  * backoff; `retryAfterMs` (e.g. from a 429 `Retry-After`) sets the earliest retry.
  */
 export class AlertDeliveryError extends CamError {
+  private readonly [alertDeliveryMarker] = true
   readonly retryAfterMs: number | undefined
   /** True when retrying cannot help (bad webhook URL, revoked token). Still retried, but slowly, and reported loudly. */
   readonly permanent: boolean
@@ -63,6 +70,11 @@ export class AlertDeliveryError extends CamError {
     this.retryAfterMs = options.retryAfterMs
     this.permanent = options.permanent ?? false
   }
+
+  /** True when `error` is an {@link AlertDeliveryError} (from any copy of `@cam/core`). */
+  static override isInstance(error: unknown): error is AlertDeliveryError {
+    return hasErrorClassMarker(error, alertDeliveryMarker)
+  }
 }
 
 /**
@@ -71,6 +83,7 @@ export class AlertDeliveryError extends CamError {
  * credentials gets accounts locked.
  */
 export class InboxError extends CamError {
+  private readonly [inboxMarker] = true
   readonly permanent: boolean
 
   constructor(message: string, options: { permanent?: boolean; cause?: unknown } = {}) {
@@ -79,7 +92,8 @@ export class InboxError extends CamError {
     this.permanent = options.permanent ?? false
   }
 
+  /** True when `error` is an {@link InboxError} (from any copy of `@cam/core`). */
   static override isInstance(error: unknown): error is InboxError {
-    return CamError.isInstance(error, 'INBOX_FAILED') || CamError.isInstance(error, 'INBOX_AUTH_FAILED')
+    return hasErrorClassMarker(error, inboxMarker)
   }
 }

@@ -1,4 +1,6 @@
-import { CamError, type CamErrorCode } from './cam-error.js'
+import { CamError, type CamErrorCode, errorClassMarker, hasErrorClassMarker } from './cam-error.js'
+
+const validationMarker = errorClassMarker('ValidationError')
 
 /** One problem found while validating input: which field, and what was expected. */
 export interface ValidationIssue {
@@ -13,6 +15,7 @@ export interface ValidationIssue {
  * `issues`; the message names each field.
  */
 export class ValidationError extends CamError {
+  private readonly [validationMarker] = true
   /** Every problem found, one per field. */
   readonly issues: readonly ValidationIssue[]
 
@@ -29,7 +32,8 @@ export class ValidationError extends CamError {
     this.issues = issues
   }
 
+  /** True when `error` is a {@link ValidationError} (from any copy of `@cam/core`). */
   static override isInstance(error: unknown): error is ValidationError {
-    return CamError.isInstance(error) && Array.isArray((error as ValidationError).issues)
+    return hasErrorClassMarker(error, validationMarker)
   }
 }

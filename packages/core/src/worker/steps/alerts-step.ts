@@ -1,5 +1,5 @@
 import { CamError, errorMessage } from '../../errors/cam-error.js'
-import type { AlertDeliveryError } from '../../errors/send-error.js'
+import { AlertDeliveryError } from '../../errors/send-error.js'
 import { backoffMs } from '../../util/backoff.js'
 import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
@@ -33,7 +33,7 @@ export function createAlertsStep(runtime: WorkerRuntime): WorkerStep {
             await channel.deliver(alert, { idempotencyKey: `cam-alert-${alert.id}-${delivery.channel}`, signal: AbortSignal.any([timeout, context.signal]) })
           } catch (error) {
             const now = context.clock.now()
-            const retryAfter = CamError.isInstance(error, 'ALERT_FAILED') ? ((error as AlertDeliveryError).retryAfterMs ?? 0) : 0
+            const retryAfter = AlertDeliveryError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0
             const retryAt = new Date(now.getTime() + Math.max(retryAfter, backoffMs(delivery.attempts, { baseMs: runtime.config.alertRetryBaseMs, maxMs: runtime.config.alertRetryMaxMs })))
             try {
               await context.store.recordAlertFailed({ deliveryId: delivery.id, workerId: context.workerId, now, error: errorMessage(error), retryAt })
