@@ -2,7 +2,7 @@ import type { ClassificationResult, ReplyCategory } from '../domain/classificati
 import { isBounceSubject, isComplaintSubject } from '../mime/automation-signals.js'
 import type { ParsedMessage } from '../mime/parsed-message.js'
 import type { ClassificationContext, ClassifierV1 } from '../ports/classifier-v1.js'
-import { bounceFromDeliveryStatus, bounceFromText } from './classify-bounce.js'
+import { bounceFromDeliveryStatus, bounceFromText, bounceWordsOf } from './classify-bounce.js'
 import { analyzeIntent, builtInPhrases, negationsOf, structuresOf, type IntentAnalysis, type PhraseHit } from './detect-intent.js'
 import { findReferralStructure, type ReferralParties } from './find-referral-structure.js'
 import { foldText } from './normalize-text.js'
@@ -114,12 +114,12 @@ function classifyByStructure(
 
   // 2. Bounces.
   if (message.deliveryStatus !== null) {
-    const verdict = bounceFromDeliveryStatus(message, message.deliveryStatus)
+    const verdict = bounceFromDeliveryStatus(message, message.deliveryStatus, bounceWordsOf(phrases))
     if (verdict !== null) return result('bounce', verdict.confidence, verdict.reason, { bounce: verdict.bounce })
     return result('auto_reply', ruleConfidence.structural, 'delivery status notification reporting successful delivery')
   }
   const bounceSubject = isBounceSubject(message.subject)
-  const textBounce = bounceFromText(message, bounceSubject)
+  const textBounce = bounceFromText(message, bounceSubject, bounceWordsOf(phrases))
   if (textBounce !== null) return result('bounce', textBounce.confidence, textBounce.reason, { bounce: textBounce.bounce })
   if (/report-type\s*=\s*"?disposition-notification/.test(contentType)) {
     return result('auto_reply', ruleConfidence.structural, 'read receipt (message disposition notification)')

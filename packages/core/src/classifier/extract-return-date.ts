@@ -3,13 +3,11 @@ import type { RuleLanguage } from './phrases/language-phrases.js'
 import { findDateMentions } from './find-date-mentions.js'
 import { foldText } from './normalize-text.js'
 
-const parsers: Record<RuleLanguage, chrono.Chrono> = {
-  en: chrono.en.casual,
-  de: chrono.de.casual,
-  fr: chrono.fr.casual,
-  es: chrono.es.casual,
-  pt: chrono.pt.casual,
-  nl: chrono.nl.casual,
+/** chrono-node's casual parser for a language code (`en`, `de`, `sv`, …), or null when chrono has no such locale. */
+function parserFor(language: RuleLanguage): chrono.Chrono | null {
+  if (!/^[a-z]{2}$/.test(language)) return null
+  const locale = (chrono as unknown as Record<string, { casual?: unknown } | undefined>)[language]
+  return locale?.casual instanceof chrono.Chrono ? locale.casual : null
 }
 
 /** Words just before a date that say "this is when I am back" (folded). */
@@ -55,9 +53,11 @@ export function findReturnDate(text: string, messageDate: Date, languages: reado
   for (const language of order) {
     if (tried.has(language)) continue
     tried.add(language)
+    const parser = parserFor(language)
+    if (parser === null) continue
     let results: chrono.ParsedResult[]
     try {
-      results = parsers[language].parse(source, { instant: messageDate }, { forwardDate: true })
+      results = parser.parse(source, { instant: messageDate }, { forwardDate: true })
     } catch {
       // chrono-node does not throw on text; a throw here is a chrono bug — try the next language.
       continue

@@ -1,3 +1,4 @@
+import { dutchBounceWords } from './dutch-bounce.js'
 import type { LanguagePhrases } from './language-phrases.js'
 import { dutchStructure } from './dutch-structure.js'
 
@@ -156,4 +157,5 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bin 20[2-9]\\d\\b',
   ],
   structure: dutchStructure,
+  bounce: dutchBounceWords,
 }

@@ -1,3 +1,4 @@
+import { englishBounceWords } from './english-bounce.js'
 import type { LanguagePhrases } from './language-phrases.js'
 import { englishStructure } from './english-structure.js'
 
@@ -266,4 +267,5 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:second half|the new year)\\b',
   ],
   structure: englishStructure,
+  bounce: englishBounceWords,
 }

@@ -1,3 +1,4 @@
+import { frenchBounceWords } from './french-bounce.js'
 import type { LanguagePhrases } from './language-phrases.js'
 import { frenchStructure } from './french-structure.js'
 
@@ -163,4 +164,5 @@ export const frenchPhrases: LanguagePhrases = {
     '\\ben 20[2-9]\\d\\b',
   ],
   structure: frenchStructure,
+  bounce: frenchBounceWords,
 }

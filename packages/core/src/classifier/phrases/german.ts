@@ -1,3 +1,4 @@
+import { germanBounceWords } from './german-bounce.js'
 import type { LanguagePhrases } from './language-phrases.js'
 import { germanStructure } from './german-structure.js'
 
@@ -179,4 +180,5 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:ende des jahres|jahresende|20[2-9]\\d)\\b',
   ],
   structure: germanStructure,
+  bounce: germanBounceWords,
 }

@@ -1,7 +1,15 @@
+import type { BounceWords } from './bounce-words.js'
 import type { StructureWords } from './structure-words.js'
 
-/** A language the rule classifier reads. */
-export type RuleLanguage = 'en' | 'de' | 'fr' | 'es' | 'pt' | 'nl'
+/** A language the rule classifier has phrases for out of the box. */
+export type BuiltInLanguage = 'en' | 'de' | 'fr' | 'es' | 'pt' | 'nl'
+
+/**
+ * A language the rule classifier reads: a built-in one, or the ISO 639-1 code of a
+ * language added with a phrase table (`'it'`, `'sv'`). Return dates are read with the
+ * `chrono-node` locale of that code when it has one.
+ */
+export type RuleLanguage = BuiltInLanguage | (string & {})
 
 /**
  * The phrases the rule classifier looks for in one language. Every entry is a regular
@@ -68,4 +76,10 @@ export interface LanguagePhrases {
    * lacks those signals.
    */
   structure?: StructureWords
+  /**
+   * Words mail servers of this language write in bounce notices. Unlike the other lists,
+   * they are matched case-insensitively against the notice as written (not folded). The
+   * built-in languages' bounce words (and Italian's) are always read; a table's own are added.
+   */
+  bounce?: BounceWords
 }

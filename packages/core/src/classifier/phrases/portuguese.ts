@@ -1,3 +1,4 @@
+import { portugueseBounceWords } from './portuguese-bounce.js'
 import type { LanguagePhrases } from './language-phrases.js'
 import { portugueseStructure } from './portuguese-structure.js'
 
@@ -153,4 +154,5 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bem 20[2-9]\\d\\b',
   ],
   structure: portugueseStructure,
+  bounce: portugueseBounceWords,
 }

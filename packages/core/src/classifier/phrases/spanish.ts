@@ -1,3 +1,4 @@
+import { spanishBounceWords } from './spanish-bounce.js'
 import type { LanguagePhrases } from './language-phrases.js'
 import { spanishStructure } from './spanish-structure.js'
 
@@ -159,4 +160,5 @@ export const spanishPhrases: LanguagePhrases = {
     '\\ben 20[2-9]\\d\\b',
   ],
   structure: spanishStructure,
+  bounce: spanishBounceWords,
 }
