@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { ConflictError, NotFoundError, type StoreV1, type SuppressionReason } from '@cam/core'
 import type { SqlExecutor } from './database.js'
 import { toMessage } from './rows.js'
-import { counterParams, inSequenceStates, insertAlert, type SharedStatements } from './shared-statements.js'
+import { counterParams, insertAlert, openStates, type SharedStatements } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
 
 type MessageMethods = Pick<
@@ -42,7 +42,7 @@ export async function applySuppression(
     await tx.query(
       `UPDATE ${schema}.leads SET state = $2, state_reason = $3, resume_at = NULL, reply_deadline_at = NULL, updated_at = $4
        WHERE id = ANY($1::text[]) AND state = ANY($5::text[])`,
-      [ids, input.reason === 'hard_bounce' ? 'bounced' : 'unsubscribed', reason, input.now, inSequenceStates],
+      [ids, input.reason === 'hard_bounce' ? 'bounced' : 'unsubscribed', reason, input.now, openStates],
     )
   }
   return inserted.rows.length > 0

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { metricNames, type Alert, type MetricCounts, type NewAlert } from '@cam/core'
+import { metricNames, openLeadStates, sendableLeadStates, type Alert, type MetricCounts, type NewAlert } from '@cam/core'
 import type { SqlExecutor } from './database.js'
 import { toAlert } from './rows.js'
 
-/** Lead states that may still receive sequence emails. */
-export const sendableStates = ['queued', 'active', 'paused'] as const
-/** Lead states still in sequence (suppression ends them). */
-export const inSequenceStates = ['queued', 'active', 'paused', 'completed'] as const
+/** Lead states that may still receive sequence emails (core's `sendableLeadStates`). */
+export const sendableStates = [...sendableLeadStates]
+/** Lead states a suppression ends (core's `openLeadStates`). */
+export const openStates = [...openLeadStates]
 
 /** Counter columns, in `metricNames` order. */
 export const counterColumns: Record<keyof MetricCounts, string> = {

@@ -27,10 +27,11 @@ export { createCamWorker, type CamWorker, type CamWorkerOptions } from './worker
 export type { CamEventPayloads, CamEventName, CamEvents } from './worker/cam-events.js'
 export type { CamEventSource, CamListener } from './worker/safe-emitter.js'
 export type { CamHooks, BeforeSendInput, BeforeSendResult, ClassificationHookInput } from './worker/cam-hooks.js'
-export type { WorkerStep, StepContext, StepCounts, StepReport, CycleReport, CycleState } from './worker/step.js'
+export type { WorkerStep, StepContext, CycleState } from './worker/step.js'
+export type { StepCounts, StepReport, CycleReport } from './worker/cycle-report.js'
 export { resolveWorkerConfig, workerConfigSchema, unsubscribeConfigSchema, type WorkerConfig, type WorkerConfigInput } from './worker/worker-config.js'
 export { createCamClient, type CamClient, type CamClientOptions, type UnsubscribeResult } from './client/create-cam-client.js'
-export type { AddLeadsReport, InvalidLead } from './client/add-leads.js'
+export type { AddLeadsReport, InvalidLead } from './sequence/enroll-leads.js'
 export {
   loadConfigFromEnv,
   readEnvironment,

@@ -11,7 +11,7 @@ import {
 } from '../domain/campaign.js'
 import { normalizeEmail } from '../domain/email-address.js'
 import type { InboundMessage } from '../domain/inbound-message.js'
-import type { Lead, LeadState } from '../domain/lead.js'
+import type { Lead } from '../domain/lead.js'
 import type { CampaignMetrics } from '../domain/metrics.js'
 import type { OutboundEmail } from '../domain/outbound-email.js'
 import type { Suppression, SuppressionReason } from '../domain/suppression.js'
@@ -19,13 +19,13 @@ import { ConflictError, NotFoundError } from '../errors/adapter-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import { computeCampaignMetrics } from '../metrics/compute-campaign-metrics.js'
 import type { InDoubtResolution, ListLeadsFilter, StoreV1 } from '../ports/store-v1.js'
-import { nextEmailDraft } from '../schedule/outbound-email-draft.js'
+import { progressAfterSend } from '../sequence/lead-progress.js'
 import { compileCampaignTemplates } from '../templates/campaign-templates.js'
 import { verifyUnsubscribeToken } from '../unsubscribe/unsubscribe-token.js'
 import { systemClock, type Clock } from '../util/clock.js'
 import { zodIssues } from '../util/zod-issues.js'
-import { wrapPort } from '../worker/wrap-port.js'
-import { addLeadsToCampaign, type AddLeadsReport } from './add-leads.js'
+import { wrapPort } from '../ports/wrap-port.js'
+import { addLeadsToCampaign, type AddLeadsReport } from '../sequence/enroll-leads.js'
 import {
   argumentIssues,
   campaignStatuses,
@@ -363,22 +363,15 @@ export function createCamClient(options: CamClientOptions): CamClient {
       const lead = await store.getLead(email.leadId)
       const campaign = await store.getCampaign(email.campaignId)
       if (!lead || !campaign) throw new NotFoundError(`lead or campaign of outbound email ${emailId} not found`)
+      // It went out while it was in flight: the last time the store saw it then is the closest known send time.
       const sentAt = email.updatedAt
-      const next = nextEmailDraft(campaign, lead.timezone, { stepIndex: email.stepIndex, messageId: email.messageId, providerMessageId: null, references: email.references }, now)
-      const state: LeadState = next ? 'active' : 'completed'
-      return store.resolveInDoubtEmail({
-        emailId,
-        resolution: 'sent',
-        now,
-        lead: {
-          state,
-          nextStepIndex: email.stepIndex + 1,
-          lastSentAt: sentAt,
-          replyDeadlineAt: next ? null : new Date(now.getTime() + campaign.noReplyTimeoutDays * 86_400_000),
-          threadSubject: lead.threadSubject ?? email.subject,
-        },
-        next,
-      })
+      const { progress, next } = progressAfterSend(
+        campaign,
+        lead,
+        { stepIndex: email.stepIndex, messageId: email.messageId, providerMessageId: null, references: email.references, subject: email.subject ?? lead.threadSubject ?? '' },
+        sentAt,
+      )
+      return store.resolveInDoubtEmail({ emailId, resolution: 'sent', now, lead: progress, next })
     },
     async listAlerts(filter) {
       const parsed = listAlertsArguments({ filter }).filter ?? {}

@@ -49,6 +49,13 @@ export const leadStates: readonly LeadState[] = [
 /** States in which the lead may still receive sequence emails. */
 export const sendableLeadStates: readonly LeadState[] = ['queued', 'active', 'paused']
 
+/**
+ * States of a lead the campaign still follows and who has not answered: in sequence
+ * ({@link sendableLeadStates}) or waiting for a reply after the last step (`completed`).
+ * A suppression (unsubscribe, hard bounce, complaint) ends such a lead.
+ */
+export const openLeadStates: readonly LeadState[] = [...sendableLeadStates, 'completed']
+
 /** A lead of one campaign. The same person in two campaigns is two leads. */
 export interface Lead {
   id: string

@@ -1,13 +1,11 @@
 import type { Campaign } from '../domain/campaign.js'
 import type { ClassificationResult, ReplyCategory } from '../domain/classification.js'
-import type { Lead, LeadState } from '../domain/lead.js'
+import { openLeadStates, sendableLeadStates, type Lead, type LeadState } from '../domain/lead.js'
 import type { MetricCounts } from '../domain/metrics.js'
 import type { SuppressionReason } from '../domain/suppression.js'
 
 /** Lead states of someone still in (or just past) the sequence who has not answered yet. */
-const notYetReplied: readonly LeadState[] = ['queued', 'active', 'paused', 'completed', 'no_reply', 'failed']
-const inSequence: readonly LeadState[] = ['queued', 'active', 'paused']
-const sendable: readonly LeadState[] = ['queued', 'active', 'paused']
+const notYetReplied: readonly LeadState[] = [...openLeadStates, 'no_reply', 'failed']
 
 /** Settings the policy reads. */
 export interface FollowUpPolicySettings {
@@ -73,7 +71,7 @@ export function decideFollowUp(input: {
   const moveTo = (to: LeadState) => {
     if (to === state) return
     decision.transition = { from: state, to, reason }
-    if (!sendable.includes(to)) decision.cancelPendingEmails = true
+    if (!sendableLeadStates.includes(to)) decision.cancelPendingEmails = true
   }
   const humanReply = (to: LeadState, allowedFrom: (s: LeadState) => boolean) => {
     if (firstReply) decision.metrics.replied = 1
@@ -108,7 +106,7 @@ export function decideFollowUp(input: {
       decision.metrics.outOfOffice = 1
       const returnDate = classification.returnDate
       const resumeAt = returnDate && returnDate.getTime() > now.getTime() ? returnDate : new Date(now.getTime() + settings.outOfOfficeDefaultDays * day)
-      if (inSequence.includes(state)) {
+      if (sendableLeadStates.includes(state)) {
         decision.transition = { from: state, to: 'paused', reason, resumeAt }
         decision.resumeAt = resumeAt
       } else if (state === 'completed') {

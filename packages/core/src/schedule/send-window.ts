@@ -101,3 +101,24 @@ export function localDayKey(date: Date, timeZone: string): string {
   const p = localParts(date, timeZone)
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
 }
+
+const weekAheadMs = 6 * 86_400_000
+
+/**
+ * When a send window opens, for people: `Mon 09:00 Europe/Berlin` (with the date,
+ * `Mon 12 Jan 09:00 Europe/Berlin`, when it is more than six days after `now`).
+ */
+export function describeWindowOpening(opensAt: Date, timeZone: string, now: Date): string {
+  const far = opensAt.getTime() - now.getTime() > weekAheadMs
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    ...(far ? { day: 'numeric', month: 'short' } : {}),
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(opensAt)
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? ''
+  const day = far ? `${part('weekday')} ${part('day')} ${part('month')}` : part('weekday')
+  return `${day} ${part('hour')}:${part('minute')} ${timeZone}`
+}

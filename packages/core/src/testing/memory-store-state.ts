@@ -3,7 +3,7 @@ import type { Alert, AlertDelivery, NewAlert } from '../domain/alert.js'
 import type { Campaign } from '../domain/campaign.js'
 import type { WorkerHeartbeat } from '../domain/heartbeat.js'
 import type { InboundMessage } from '../domain/inbound-message.js'
-import type { Lead, LeadState } from '../domain/lead.js'
+import { openLeadStates, type Lead, type LeadState } from '../domain/lead.js'
 import { addMetricCounts, emptyMetricCounts, type MetricCounts } from '../domain/metrics.js'
 import type { OutboundEmail } from '../domain/outbound-email.js'
 import type { Suppression, SuppressionReason } from '../domain/suppression.js'
@@ -35,9 +35,6 @@ export interface StoredLease {
   token: number
   expiresAt: Date
 }
-
-/** Lead states still in a sequence (a suppression ends them). */
-const inSequenceStates: readonly LeadState[] = ['queued', 'active', 'paused', 'completed']
 
 /** A deep copy, so callers never hold the store's own objects. */
 export const clone = <T>(value: T): T => structuredClone(value)
@@ -188,7 +185,7 @@ export function createMemoryStoreState(clock: Clock) {
     for (const leadId of leadsByEmail.get(email) ?? []) {
       const lead = leads.get(leadId)!
       cancelQueuedEmails(leadId, now, `address suppressed (${reason})`)
-      if (inSequenceStates.includes(lead.state)) {
+      if (openLeadStates.includes(lead.state)) {
         lead.state = target
         lead.stateReason = `address suppressed (${reason})`
         lead.resumeAt = null

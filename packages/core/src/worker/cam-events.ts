@@ -2,7 +2,7 @@ import type { CampaignRuleMetric } from '../domain/campaign.js'
 import type { ClassificationResult } from '../domain/classification.js'
 import type { LeadState } from '../domain/lead.js'
 import type { CampaignMetrics } from '../domain/metrics.js'
-import type { CycleReport, StepReport } from './step.js'
+import type { CycleReport, StepReport } from './cycle-report.js'
 
 /** Payloads of every worker event, by name (`noun:verb`). One payload object each. */
 export interface CamEventPayloads {

@@ -13,7 +13,8 @@ import { silentLogger, type Logger } from '../util/logger.js'
 import type { CamHooks } from './cam-hooks.js'
 import { Leadership } from './leadership.js'
 import { SafeEmitter, type CamEventSource, type CamListener } from './safe-emitter.js'
-import type { CycleReport, CycleState, StepReport, WorkerStep } from './step.js'
+import type { CycleReport, StepReport } from './cycle-report.js'
+import type { CycleState, WorkerStep } from './step.js'
 import { createAlertsStep } from './steps/alerts-step.js'
 import { createDecideStep } from './steps/decide-step.js'
 import { createMetricsStep } from './steps/metrics-step.js'
@@ -23,7 +24,7 @@ import { createSendStep } from './steps/send-step.js'
 import { createTimeoutsStep } from './steps/timeouts-step.js'
 import { resolveWorkerConfig, type WorkerConfig, type WorkerConfigInput } from './worker-config.js'
 import type { WorkerRuntime } from './worker-runtime.js'
-import { wrapPort } from './wrap-port.js'
+import { wrapPort } from '../ports/wrap-port.js'
 import type { CamEventName } from './cam-events.js'
 
 /** What a worker is composed of. */
@@ -55,7 +56,12 @@ export interface CamWorker extends CamEventSource {
   readonly steps: readonly string[]
   /** True between `start()` and the end of `stop()`. */
   readonly running: boolean
-  /** Runs one full cycle and reports each step: ok/error/skipped, duration, counts. */
+  /**
+   * Runs one full cycle and reports each step: ok/error/skipped, duration, counts, notes.
+   * When the worker is not started, the leases its leader steps took are released at the
+   * end of the cycle (a host running `runOnce()` from a scheduler does not keep other
+   * workers out until the leases expire); while `start()` runs, they are kept.
+   */
   runOnce(): Promise<CycleReport>
   /**
    * Runs cycles until `stop()` (or SIGTERM/SIGINT, unless `config.stopOnSignals` is
@@ -214,6 +220,8 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
         }
       }
       emit('step:start', { cycle, step: step.name })
+      const notes: string[] = []
+      const withNotes = () => (notes.length > 0 ? { notes: [...notes] } : {})
       try {
         const counts = await step.run({
           now: clock.now(),
@@ -226,13 +234,17 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
           signal: stopController.signal,
           emit,
           shared,
+          note(message) {
+            notes.push(message)
+            logger.info(message, { step: step.name, cycle })
+          },
         })
-        finish({ status: 'ok', counts: counts ?? {} })
+        finish({ status: 'ok', counts: counts ?? {}, ...withNotes() })
       } catch (error) {
         lastError = `${step.name}: ${errorMessage(error)}`
         logger.error('step failed', { step: step.name, cycle, error: errorMessage(error) })
         emit('step:error', { cycle, step: step.name, error })
-        finish({ status: 'error', counts: {}, error: errorMessage(error) })
+        finish({ status: 'error', counts: {}, error: errorMessage(error), ...withNotes() })
       }
     }
     try {
@@ -344,7 +356,11 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
     get running() {
       return running
     },
-    runOnce,
+    async runOnce() {
+      const report = await runOnce()
+      if (!running) await leadership.releaseAll()
+      return report
+    },
     async start() {
       if (running) throw new CamError('WORKER_STATE', 'worker.start(): the worker is already running')
       running = true

@@ -1,9 +1,8 @@
-import type { Campaign } from '../domain/campaign.js'
-import type { CampaignMetrics } from '../domain/metrics.js'
 import type { StoreV1 } from '../ports/store-v1.js'
 import type { Clock } from '../util/clock.js'
 import type { Logger } from '../util/logger.js'
 import type { CamEventName, CamEventPayloads } from './cam-events.js'
+import type { StepCounts } from './cycle-report.js'
 import type { WorkerConfig } from './worker-config.js'
 
 /** What a step can use. */
@@ -21,21 +20,19 @@ export interface StepContext {
   signal: AbortSignal
   /** Emits a worker event (listener errors are contained). */
   emit<K extends CamEventName>(event: K, payload: CamEventPayloads[K]): void
-  /** State shared by the steps of one cycle (e.g. metrics for `decide`). */
+  /** State shared by the steps of one cycle (custom steps may use it). */
   shared: CycleState
+  /**
+   * Adds a line a human should read to this step's report (`StepReport.notes`) and logs it
+   * at info level — e.g. why nothing was sent.
+   */
+  note(message: string): void
 }
 
-/** State one cycle's steps share. */
+/** State the steps of one cycle share (for custom steps: the built-in steps share nothing through it). */
 export interface CycleState {
-  /** Filled by the `metrics` step. */
-  metrics?: CampaignMetrics[]
-  /** Active campaigns, when a step already loaded them. */
-  activeCampaigns?: Campaign[]
   [key: string]: unknown
 }
-
-/** Counters a step reports (e.g. `{ sent: 12, failed: 1 }`). */
-export type StepCounts = Record<string, number>
 
 /**
  * A named step of the worker's cycle. The seven built-in steps are `send`, `poll`,
@@ -51,24 +48,4 @@ export interface WorkerStep {
    */
   leader?: boolean | string
   run(context: StepContext): Promise<StepCounts | void>
-}
-
-/** Outcome of one step in one cycle. */
-export interface StepReport {
-  name: string
-  status: 'ok' | 'error' | 'skipped'
-  durationMs: number
-  counts: StepCounts
-  /** Error message when `status` is `error`. */
-  error?: string
-  /** Why it was skipped (e.g. `lease held by another worker`). */
-  reason?: string
-}
-
-/** Outcome of one cycle. */
-export interface CycleReport {
-  cycle: number
-  startedAt: Date
-  durationMs: number
-  steps: StepReport[]
 }

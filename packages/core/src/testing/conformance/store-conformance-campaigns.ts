@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { CamError } from '../../errors/cam-error.js'
-import type { WithStore } from './store-conformance.js'
+import type { WithStore } from './test-api.js'
 import { sampleAlert, sampleCampaign, sampleEmail, sampleLead, seedCampaign } from './store-fixtures.js'
 import type { ConformanceTestApi } from './test-api.js'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { CamError } from '../../errors/cam-error.js'
 import type { StoreV1 } from '../../ports/store-v1.js'
-import type { WithStore } from './store-conformance.js'
+import type { WithStore } from './test-api.js'
 import { capFor, sampleAlert, sampleRawMessage, seedCampaign } from './store-fixtures.js'
 import type { ConformanceTestApi } from './test-api.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { CamError } from '../../errors/cam-error.js'
 import type { LeadProgress, StoreV1 } from '../../ports/store-v1.js'
-import type { WithStore } from './store-conformance.js'
+import type { WithStore } from './test-api.js'
 import { capFor, seedCampaign } from './store-fixtures.js'
 import type { ConformanceTestApi } from './test-api.js'
 

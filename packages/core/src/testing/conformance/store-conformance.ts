@@ -4,7 +4,7 @@ import { describeStoreEmailTests } from './store-conformance-emails.js'
 import { describeStoreMessageFailureTests } from './store-conformance-message-failures.js'
 import { describeStoreMessageTests } from './store-conformance-messages.js'
 import { describeStoreSendAttemptTests } from './store-conformance-send-attempts.js'
-import type { ConformanceTestApi } from './test-api.js'
+import type { ConformanceTestApi, WithStore } from './test-api.js'
 
 /** Options of {@link describeStoreConformance}. */
 export interface StoreConformanceOptions {
@@ -20,8 +20,6 @@ export interface StoreConformanceOptions {
   destroy?: (store: StoreV1) => Promise<void>
 }
 
-/** Runs `body` with a store from `options`, always calling `destroy`. */
-export type WithStore = (body: (store: StoreV1) => Promise<void>) => () => Promise<void>
 
 /**
  * Conformance suite for the {@link StoreV1} port: campaign and lead lifecycle,

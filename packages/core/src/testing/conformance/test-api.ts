@@ -1,3 +1,4 @@
+import type { StoreV1 } from '../../ports/store-v1.js'
 /**
  * The subset of a test runner the conformance suites need. Pass vitest's (or
  * jest's, or mocha's) functions:
@@ -38,3 +39,6 @@ export function subjectTests<S>(
       options.timeoutMs,
     )
 }
+
+/** Runs `body` with a store of the suite's factory, always releasing it (the Store suite's test wrapper). */
+export type WithStore = (body: (store: StoreV1) => Promise<void>) => () => Promise<void>

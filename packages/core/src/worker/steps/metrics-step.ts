@@ -5,7 +5,7 @@ import type { WorkerRuntime } from '../worker-runtime.js'
 /**
  * Step 5 — metrics: per-campaign counts and rates, lifetime and over the recent
  * window, from counters the store keeps per day — the cost grows with the number of
- * campaigns, not with the emails ever sent. Shared with `decide` for this cycle.
+ * campaigns, not with the emails ever sent. Reported as `metrics:computed`.
  */
 export function createMetricsStep(runtime: WorkerRuntime): WorkerStep {
   return {
@@ -18,8 +18,6 @@ export function createMetricsStep(runtime: WorkerRuntime): WorkerStep {
         campaigns.map((c) => c.id),
         { now: context.now, windowDays: runtime.config.metricsWindowDays },
       )
-      context.shared.metrics = metrics
-      context.shared.activeCampaigns = campaigns.filter((c) => c.status === 'active')
       runtime.emit('metrics:computed', { metrics })
       return { campaigns: metrics.length }
     },

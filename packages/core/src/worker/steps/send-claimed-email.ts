@@ -1,18 +1,17 @@
 import { CamError, errorMessage } from '../../errors/cam-error.js'
 import { SendError } from '../../errors/send-error.js'
 import { ValidationError } from '../../errors/validation-error.js'
-import type { ClaimedEmail, LeadProgress } from '../../ports/store-v1.js'
+import type { ClaimedEmail } from '../../ports/store-v1.js'
 import type { OutgoingEmail, SenderV1 } from '../../ports/sender-v1.js'
-import { nextEmailDraft } from '../../schedule/outbound-email-draft.js'
+import { progressAfterSend } from '../../sequence/lead-progress.js'
 import { isInsideSendWindow, nextSendWindowStart } from '../../schedule/send-window.js'
 import { backoffMs } from '../../util/backoff.js'
-import type { StepContext, StepCounts } from '../step.js'
+import type { StepCounts } from '../cycle-report.js'
+import type { StepContext } from '../step.js'
 import { runHook, type WorkerRuntime } from '../worker-runtime.js'
 import { composeEmail } from './compose-email.js'
 import type { EmailClaimKeeper } from './email-claim-keeper.js'
 import { recordDurably } from './record-durably.js'
-
-const day = 86_400_000
 
 /** What the send step counts. */
 export interface SendCounts extends StepCounts {
@@ -28,6 +27,15 @@ export interface SendCounts extends StepCounts {
   lost: number
 }
 
+/** Emails of one campaign and timezone put off until their send window opens. */
+export interface WindowDeferral {
+  campaignName: string
+  timezone: string
+  /** The earliest opening among them. */
+  opensAt: Date
+  emails: number
+}
+
 /** Everything one email's send needs. */
 export interface SendEmailScope {
   runtime: WorkerRuntime
@@ -35,6 +43,8 @@ export interface SendEmailScope {
   sender: SenderV1
   counts: SendCounts
   claims: EmailClaimKeeper
+  /** By campaign id and timezone: what the window closed put off, for the step's report. */
+  windowDeferrals: Map<string, WindowDeferral>
 }
 
 /**
@@ -73,6 +83,12 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
       const scheduledAt = nextSendWindowStart(now, campaign.schedule, timezone)
       await context.store.deferEmail({ emailId: outbound.id, workerId: context.workerId, now, scheduledAt })
       counts.deferred++
+      const key = `${campaign.id}\u0000${timezone}`
+      const seen = scope.windowDeferrals.get(key)
+      if (seen) {
+        seen.emails++
+        if (scheduledAt < seen.opensAt) seen.opensAt = scheduledAt
+      } else scope.windowDeferrals.set(key, { campaignName: campaign.name, timezone, opensAt: scheduledAt, emails: 1 })
       runtime.emit('email:deferred', { emailId: outbound.id, campaignId: campaign.id, leadId: lead.id, scheduledAt, reason: `outside the send window in ${timezone}` })
       return {}
     }
@@ -138,14 +154,7 @@ async function recordSent(scope: SendEmailScope, item: ClaimedEmail, email: Outg
   const { email: outbound, lead, campaign } = item
   const sentAt = context.clock.now()
   const providerMessageId = result.messageId && result.messageId !== outbound.messageId ? result.messageId : null
-  const next = nextEmailDraft(campaign, lead.timezone, { stepIndex: outbound.stepIndex, messageId: outbound.messageId, providerMessageId, references: outbound.references }, sentAt)
-  const progress: LeadProgress = {
-    state: next ? 'active' : 'completed',
-    nextStepIndex: outbound.stepIndex + 1,
-    lastSentAt: sentAt,
-    replyDeadlineAt: next ? null : new Date(sentAt.getTime() + campaign.noReplyTimeoutDays * day),
-    threadSubject: outbound.stepIndex === 0 ? email.subject : (lead.threadSubject ?? email.subject),
-  }
+  const { progress, next } = progressAfterSend(campaign, lead, { ...outbound, providerMessageId, subject: email.subject }, sentAt)
   const providerId = result.providerId ?? null
   await recordDurably(
     () =>

@@ -1,6 +1,6 @@
 import { errorMessage } from '../../errors/cam-error.js'
 import type { ClaimDueEmailsResult, ClaimedEmail } from '../../ports/store-v1.js'
-import { localDayKey } from '../../schedule/send-window.js'
+import { describeWindowOpening, localDayKey } from '../../schedule/send-window.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
 import type { StepContext, WorkerStep } from '../step.js'
 import { keepEmailClaims } from './email-claim-keeper.js'
@@ -21,11 +21,10 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
       const sender = runtime.sender
       if (!sender) return counts
       const campaigns = await context.store.listCampaigns({ statuses: ['active'] })
-      context.shared.activeCampaigns = campaigns
       if (campaigns.length === 0) return counts
       const caps = campaigns.map((c) => ({ campaignId: c.id, day: localDayKey(context.now, c.schedule.timezone), dailyCap: c.dailyCap }))
       const claims = keepEmailClaims(runtime, context)
-      const scope: SendEmailScope = { runtime, context, sender, counts, claims }
+      const scope: SendEmailScope = { runtime, context, sender, counts, claims, windowDeferrals: new Map() }
       let pauseUntil: Date | null = null
       const claim = (limit: number) => {
         const claiming = context.store
@@ -97,6 +96,10 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
         await giveBack(runtime, context, unsent.splice(0), context.clock.now())
         if (next) await giveBack(runtime, context, await claimedOf(runtime, next), context.clock.now())
         await claims.stop()
+        for (const deferral of scope.windowDeferrals.values()) {
+          const emails = deferral.emails === 1 ? '1 email' : `${deferral.emails} emails`
+          context.note(`campaign "${deferral.campaignName}": ${emails} outside the send window until ${describeWindowOpening(deferral.opensAt, deferral.timezone, context.clock.now())}`)
+        }
       }
       return counts
     },

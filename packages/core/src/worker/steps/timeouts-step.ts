@@ -1,5 +1,5 @@
 import type { Campaign } from '../../domain/campaign.js'
-import { addLeadsToCampaign } from '../../client/add-leads.js'
+import { addLeadsToCampaign } from '../../sequence/enroll-leads.js'
 import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Campaign } from '../domain/campaign.js'
 import { emailDomain } from '../domain/email-address.js'
 import type { NewOutboundEmail } from '../ports/store-v1.js'
-import { nextSendWindowStart } from './send-window.js'
+import { nextSendWindowStart } from '../schedule/send-window.js'
 
 const day = 86_400_000
 

@@ -4,7 +4,7 @@ import { normalizeEmail } from '../domain/email-address.js'
 import { NotFoundError } from '../errors/adapter-error.js'
 import type { ValidationIssue } from '../errors/validation-error.js'
 import type { StoreV1 } from '../ports/store-v1.js'
-import { firstEmailDraft } from '../schedule/outbound-email-draft.js'
+import { firstEmailDraft } from './outbound-email-draft.js'
 import { compileCampaignTemplates, missingTemplateVariables, templateContext } from '../templates/campaign-templates.js'
 import { zodIssues } from '../util/zod-issues.js'
 
