@@ -8,20 +8,9 @@ import { frenchBounceWords } from './phrases/french-bounce.js'
 import { germanBounceWords } from './phrases/german-bounce.js'
 import { italianBounceWords } from './phrases/italian-bounce.js'
 import type { LanguagePhrases } from './phrases/language-phrases.js'
+import { ruleConfidence } from './rule-confidence.js'
 import { portugueseBounceWords } from './phrases/portuguese-bounce.js'
 import { spanishBounceWords } from './phrases/spanish-bounce.js'
-
-/** Confidence of a bounce verdict, by what it was read from. */
-export const bounceConfidence = {
-  /** An RFC 3464 delivery status notification: the receiving server's own report. */
-  deliveryStatus: 0.99,
-  /** A non-standard notice (mail-system sender or bounce subject) that says delivery failed or was delayed. */
-  noticeWording: 0.92,
-  /** A notice from a mail-system sender with an SMTP status or reply code next to an address, in words the rules do not know. */
-  noticeStatusCode: 0.85,
-  /** Only a mail-system sender and a bounce subject, no failure wording and no code. */
-  noticeSenderAndSubject: 0.8,
-} as const
 
 /** How much of a DSN's human-readable text is read for the bounce type (characters). */
 const deliveryStatusTextRead = 4000
@@ -244,7 +233,7 @@ export function bounceFromDeliveryStatus(message: ParsedMessage, status: Deliver
   return {
     bounce: { type, status: statusCode, diagnostic, recipient: recipient.finalRecipient ?? recipient.originalRecipient },
     reason: `DSN ${recipient.action ?? 'failure'} ${code}: ${type} bounce${why ? ` (${why})` : ''}`,
-    confidence: bounceConfidence.deliveryStatus,
+    confidence: ruleConfidence.report,
   }
 }
 
@@ -272,7 +261,7 @@ export function bounceFromText(message: ParsedMessage, hasBounceSubject: boolean
   return {
     bounce: { type, status: statusCode, diagnostic: diagnosticLine, recipient },
     reason: `non-standard bounce (${sourceWords}${statusCode ? `, status ${statusCode}` : ''}): ${type} bounce${why ? ` (${why})` : ''}`,
-    confidence: failure || delay ? bounceConfidence.noticeWording : codeNextToAddress ? bounceConfidence.noticeStatusCode : bounceConfidence.noticeSenderAndSubject,
+    confidence: failure || delay ? ruleConfidence.bounceNotice : codeNextToAddress ? ruleConfidence.indirect : ruleConfidence.circumstantial,
   }
 }
 

@@ -3,11 +3,12 @@ import { isBounceSubject, isComplaintSubject } from '../mime/automation-signals.
 import type { ParsedMessage } from '../mime/parsed-message.js'
 import type { ClassificationContext, ClassifierV1 } from '../ports/classifier-v1.js'
 import { bounceFromDeliveryStatus, bounceFromText, bounceWordsOf } from './classify-bounce.js'
-import { analyzeIntent, builtInPhrases, negationsOf, structuresOf, type IntentAnalysis, type PhraseHit } from './detect-intent.js'
+import { analyzeIntent, builtInPhrases, compileLanguages, negationsOf, structuresOf, type IntentAnalysis, type PhraseHit } from './detect-intent.js'
 import { findReferralStructure, type ReferralParties } from './find-referral-structure.js'
 import { foldText } from './normalize-text.js'
 import { extractReturnDate, findReturnDate } from './extract-return-date.js'
 import type { LanguagePhrases } from './phrases/language-phrases.js'
+import { ruleConfidence } from './rule-confidence.js'
 
 /** Options for {@link createRuleClassifier}. */
 export interface RuleClassifierOptions {
@@ -21,19 +22,18 @@ export interface RuleClassifierOptions {
   phrases?: readonly LanguagePhrases[]
 }
 
-/** Confidence levels the rule classifier reports. */
-export const ruleConfidence = {
-  /** DSN, ARF, RFC 3834 headers: structure the sender's software wrote. */
-  structural: 0.97,
-  /** A clear phrase and nothing contradicting it. */
-  clear: 0.9,
-  /** A phrase with weaker support (a short "yes", text-only out-of-office). */
-  likely: 0.75,
-  /** Only a question mark. */
-  weak: 0.6,
-  /** Unsure: the category is `unknown`. */
-  unsure: 0.3,
-} as const
+export { ruleConfidence }
+
+/** How much of a message's text is read when it has no separate reply text (an automatic reply's notice), in characters. */
+const noticeTextRead = 5000
+/** A return date read after "until/bis/…" or as the end of a range (support 2) or after "back/zurück/…" (3) makes an automatic reply an absence notice; a date alone (1) does not. */
+const returnDateSupportNeeded = 2
+/** Absence phrases that make a text-only reply an absence notice without a return date. */
+const absencePhrasesNeeded = 2
+/** Automatic-answer phrases that make a text-only reply an automatic answer. */
+const autoReplyPhrasesNeeded = 2
+/** A bare yes ("Sure, …") counts by itself in a reply of at most this many words. */
+const shortYesWords = 8
 
 /**
  * Creates the built-in, deterministic classifier. It decides structure before words:
@@ -59,6 +59,9 @@ export const ruleConfidence = {
 export function createRuleClassifier(options: RuleClassifierOptions = {}): ClassifierV1 {
   const name = options.name ?? 'rules'
   const phrases = options.phrases ?? builtInPhrases
+  // Compile the phrase tables now, not on the first message.
+  compileLanguages(phrases)
+  bounceWordsOf(phrases)
   return {
     name,
     async classify(message: ParsedMessage, context: ClassificationContext): Promise<ClassificationResult> {
@@ -68,7 +71,7 @@ export function createRuleClassifier(options: RuleClassifierOptions = {}): Class
       } catch (error) {
         result = {
           category: 'unknown',
-          confidence: 0,
+          confidence: ruleConfidence.failed,
           reason: `the rule classifier failed on this message: ${error instanceof Error ? error.message : String(error)}`,
         }
       }
@@ -106,7 +109,7 @@ function classifyByStructure(
     if (type === 'not-spam') {
       return result('auto_reply', ruleConfidence.structural, 'ARF feedback report of type not-spam (not a complaint)')
     }
-    return result('complaint', 0.99, `ARF feedback report (Feedback-Type: ${type})`)
+    return result('complaint', ruleConfidence.report, `ARF feedback report (Feedback-Type: ${type})`)
   }
   if (/report-type\s*=\s*"?feedback-report/.test(contentType)) {
     return result('complaint', ruleConfidence.structural, 'multipart/report of type feedback-report')
@@ -125,7 +128,7 @@ function classifyByStructure(
     return result('auto_reply', ruleConfidence.structural, 'read receipt (message disposition notification)')
   }
   if (complaintNotice(message)) {
-    return result('complaint', 0.85, 'abuse report from a feedback loop (no ARF part)')
+    return result('complaint', ruleConfidence.indirect, 'abuse report from a feedback loop (no ARF part)')
   }
 
   // 3. Automatic replies.
@@ -137,26 +140,28 @@ function classifyByStructure(
   const bulk = automation.precedence === 'bulk' || automation.precedence === 'junk' || automation.precedence === 'list' || automation.listMessage
   if (signals.length === 0 && !bulk) return null
 
-  const analysis = analyzeIntent(`${message.subject}\n${message.replyText || message.text.slice(0, 5000)}`, phrases)
+  const analysis = analyzeIntent(`${message.subject}\n${message.replyText || message.text.slice(0, noticeTextRead)}`, phrases)
+  const languages = compileLanguages(phrases)
   const why = signals.length > 0 ? signals.join(', ') : `${automation.precedence ? `Precedence: ${automation.precedence}` : 'mailing-list'} header`
-  if (analysis.outOfOffice.length > 0 || /out of (?:the )?office|abwesen|absence|ausen|afwezig|vacation|urlaub|vacances|vacaciones|ferias/i.test(message.subject)) {
+  if (analysis.outOfOffice.length > 0 || languages.absenceSubject?.test(message.subject) === true) {
     const returnDate = returnDateOf(message, analysis)
     return result('out_of_office', ruleConfidence.structural, `${why}; absence notice${returnDate ? ` (back ${returnDate.toISOString().slice(0, 10)})` : ''}`, returnDate ? { returnDate } : {})
   }
   // An automatic reply that names a date after "until" or as the end of a range ("vom 10.
   // bis 19. März") is an absence notice even without a known absence phrase.
   if (signals.length > 0 && analysis.leftCompany.length === 0) {
-    const noticeText = `${message.subject}\n${message.replyText || message.text.slice(0, 5000)}`
-    const dated = dateLike.test(foldText(noticeText)) ? findReturnDate(noticeText, message.date ?? new Date(), analysis.languages, analysis.languages.length) : null
+    const noticeText = `${message.subject}\n${message.replyText || message.text.slice(0, noticeTextRead)}`
+    // Only a digit, a weekday or a month name can name a return date.
+    const dated = languages.calendarWord.test(foldText(noticeText)) ? findReturnDate(noticeText, message.date ?? new Date(), analysis.languages, analysis.languages.length) : null
     // A calendar date, not a delay ("we will reply within 24 hours").
-    if (dated !== null && dated.support >= 2 && !/\b(?:hours?|days?|weeks?|stunden?|tagen?|wochen?|heures?|jours?|semaines?|horas?|dias?|semanas?|uur|uren|dagen|weken)\b/i.test(dated.text)) {
+    if (dated !== null && dated.support >= returnDateSupportNeeded && languages.durationUnit?.test(dated.text) !== true) {
       return result('out_of_office', ruleConfidence.structural, `${why}; names a return date (${dated.date.toISOString().slice(0, 10)})`, { returnDate: dated.date })
     }
   }
   if (analysis.leftCompany.length > 0) {
     const referralEmail = findReferralEmail(message, analysis)
     if (referralEmail !== null) {
-      return result('referral', 0.85, `${why}; sender has left the company and names ${referralEmail}`, { referralEmail })
+      return result('referral', ruleConfidence.indirect, `${why}; sender has left the company and names ${referralEmail}`, { referralEmail })
     }
     return result('auto_reply', ruleConfidence.structural, `${why}; sender has left the company (no new address given)`)
   }
@@ -164,7 +169,7 @@ function classifyByStructure(
     // Bulk or list mail without an auto-reply header: a person may still have written it.
     const human = classifyByText(message, context, phrases)
     if (human.category !== 'unknown' && human.confidence >= ruleConfidence.clear) return human
-    return result('auto_reply', 0.8, `${why}: bulk or list mail, not a personal reply`)
+    return result('auto_reply', ruleConfidence.circumstantial, `${why}: bulk or list mail, not a personal reply`)
   }
   return result('auto_reply', ruleConfidence.structural, why)
 }
@@ -173,13 +178,13 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   const ownSubject = writtenSubject(message, context)
   const text = ownSubject === null ? message.replyText : `${ownSubject}\n${message.replyText}`
   if (text.trim() === '') {
-    return result('unknown', 0.2, message.text.trim() === '' ? 'the message has no text' : 'no new text above the quoted message')
+    return result('unknown', ruleConfidence.noText, message.text.trim() === '' ? 'the message has no text' : 'no new text above the quoted message')
   }
   const analysis = analyzeIntent(text, phrases)
   const quote = (hits: readonly PhraseHit[]) => `'${hits[0]?.phrase ?? ''}'`
 
   if (analysis.unsubscribe.length > 0) {
-    return result('unsubscribe', 0.95, `matched ${quote(analysis.unsubscribe)}`)
+    return result('unsubscribe', ruleConfidence.explicit, `matched ${quote(analysis.unsubscribe)}`)
   }
   if (analysis.stopRequest.length > 0) {
     return result('unsubscribe', ruleConfidence.clear, `asks to stop mail: ${quote(analysis.stopRequest)}`)
@@ -188,7 +193,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   const proposals = analysis.meetingProposal.length + analysis.availability.length + analysis.contactOffer.length
   // A bare yes ("Sure, …") counts when the reply is short, asks something or has other
   // signs of interest; a yes that only opens a long statement says little.
-  const affirmed = analysis.affirmation !== null && (analysis.words <= 8 || analysis.questionMarks > 0 || analysis.positive.length > 0 || proposals > 0)
+  const affirmed = analysis.affirmation !== null && (analysis.words <= shortYesWords || analysis.questionMarks > 0 || analysis.positive.length > 0 || proposals > 0)
   const strongPositives = analysis.positive.length + proposals
   const positives = strongPositives + (analysis.shortPositive ? 1 : 0) + (affirmed ? 1 : 0)
   const negatives = analysis.negative.length + analysis.negatedPositive.length + (analysis.shortNegative ? 1 : 0)
@@ -197,7 +202,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   // several absence phrases.
   if (analysis.outOfOffice.length >= 1 && positives === 0 && negatives === 0 && analysis.question.length === 0) {
     const returnDate = returnDateOf(message, analysis)
-    const strong = returnDate !== null || analysis.outOfOffice.length >= 2 || /out of (?:the )?office|abwesend|absent|ausente|afwezig/.test(analysis.folded)
+    const strong = returnDate !== null || analysis.outOfOffice.length >= absencePhrasesNeeded || compileLanguages(phrases).plainAbsence?.test(analysis.folded) === true
     if (strong) {
       return result('out_of_office', ruleConfidence.likely, `absence wording ${quote(analysis.outOfOffice)} without auto-reply headers`, returnDate ? { returnDate } : {})
     }
@@ -224,14 +229,14 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     const firmRefusal = analysis.negative.length + analysis.negatedPositive.length > 0
     if (structure !== null && (!firmRefusal || (structure.via === 'hand-off' && structure.strength === 'address'))) {
       const referralEmail = structure.referralEmail
-      const confidence = structure.strength === 'address' ? ruleConfidence.clear : 0.8
+      const confidence = structure.strength === 'address' ? ruleConfidence.clear : ruleConfidence.circumstantial
       return result('referral', confidence, `hands the conversation to someone else: '${structure.phrase}'${referralEmail ? `; refers to ${referralEmail}` : ''}`, referralEmail ? { referralEmail } : {})
     }
   }
 
   const firmNegatives = analysis.negative.length + analysis.negatedPositive.length
   if (analysis.undecided.length > 0 && analysis.positive.length === 0 && proposals === 0 && firmNegatives === 0) {
-    return result('unknown', 0.45, `undecided: matched ${quote(analysis.undecided)}`)
+    return result('unknown', ruleConfidence.undecided, `undecided: matched ${quote(analysis.undecided)}`)
   }
 
   if (analysis.deferral.length > 0) {
@@ -247,7 +252,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   // A refusal from its structure (an incumbent, "can't … right now") counts only when the
   // reply shows no interest and asks nothing.
   if (analysis.objection.length > 0 && positives === 0 && negatives === 0 && analysis.questionMarks === 0 && analysis.undecided.length === 0) {
-    return result('negative', ruleConfidence.likely + 0.05, `refusal: ${quote(analysis.objection)}`)
+    return result('negative', ruleConfidence.circumstantial, `refusal: ${quote(analysis.objection)}`)
   }
 
   if (negatives > 0 && positives === 0) {
@@ -269,25 +274,26 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   if (positives > 0 && negatives > 0) {
     const positiveHits = [...analysis.positive, ...analysis.meetingProposal, ...analysis.availability, ...analysis.contactOffer, ...[analysis.shortPositive, affirmed ? analysis.affirmation : null].filter((hit) => hit !== null)]
     const negativeHits = [...analysis.negative, ...analysis.negatedPositive, ...[analysis.shortNegative].filter((hit) => hit !== null)]
-    return result('unknown', 0.4, `mixed signals: matched ${quote(positiveHits)} and ${quote(negativeHits)}`)
+    return result('unknown', ruleConfidence.mixed, `mixed signals: matched ${quote(positiveHits)} and ${quote(negativeHits)}`)
   }
 
   if (analysis.question.length > 0) {
-    return result('question', ruleConfidence.clear - 0.05, `matched ${quote(analysis.question)}`)
+    return result('question', ruleConfidence.question, `matched ${quote(analysis.question)}`)
   }
   if (analysis.questionMarks > 0) {
     return result('question', ruleConfidence.weak, 'asks a question (no known phrase)')
   }
-  if (analysis.autoReply.length >= 2) {
+  if (analysis.autoReply.length >= autoReplyPhrasesNeeded) {
     return result('auto_reply', ruleConfidence.likely, `automatic-answer wording ${quote(analysis.autoReply)} without auto-reply headers`)
   }
   return result('unknown', ruleConfidence.unsure, 'no rule matched the reply text')
 }
 
-/** A digit, a weekday or a month name in some language: only then can a notice name a return date. */
-const dateLike =
-  /\d|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|lundi|mardi|mercredi|jeudi|vendredi|lunes|martes|miercoles|jueves|viernes|segunda|terca|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag)\b|\b(?:january|february|march|april|may|june|july|august|september|october|november|december|januar|februar|marz|maerz|juni|juli|oktober|dezember|janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janeiro|fevereiro|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus)\b/
-
+/**
+ * Reply and forward prefixes of mail clients in many locales ("Re:", "AW:", "Antw:", "SV:",
+ * "RIF:", "RES:", "TR:", "WG:", "ENC:"): they tell the mail client's language, not the
+ * writer's, so they are not phrase-table data.
+ */
 const replyPrefix = /^\s*(?:(?:re|aw|antw|antwort|sv|vs|r|rif|res|ref|tr|fw|fwd|wg|enc)\s*(?:\[\d+\])?\s*:\s*)+/i
 
 /**
@@ -304,7 +310,7 @@ function writtenSubject(message: ParsedMessage, context: Partial<ClassificationC
 
 function returnDateOf(message: ParsedMessage, analysis: IntentAnalysis): Date | null {
   const reference = message.date ?? new Date()
-  const text = `${message.subject}\n${message.replyText || message.text.slice(0, 5000)}`
+  const text = `${message.subject}\n${message.replyText || message.text.slice(0, noticeTextRead)}`
   return extractReturnDate(text, reference, analysis.languages)
 }
 
@@ -320,7 +326,7 @@ function findReferralEmail(message: ParsedMessage, analysis: IntentAnalysis, con
     const lower = address.toLowerCase()
     return !excluded.has(lower) && !/^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster)@/.test(lower)
   }
-  const text = message.replyText || message.text.slice(0, 5000)
+  const text = message.replyText || message.text.slice(0, noticeTextRead)
   const candidates = [...text.matchAll(emailPattern)].map((match) => match[0].replace(/\.+$/, ''))
   const found = candidates.find(usable)
   if (found !== undefined) return found

@@ -98,6 +98,19 @@ export interface IntentAnalysis {
   languages: RuleLanguage[]
 }
 
+/** How much of a reply is read (characters): longer texts are cut. */
+const textRead = 20_000
+/** A reply of at most this many words (without its greeting) may be a short "Yes please!" or "No.". */
+const shortReplyWords = 8
+/** How far a negation reaches back from an interest phrase (words, same clause): "I'm really not that interested". */
+const negationReachBefore = 4
+/** How far a negation reaches forward from an interest phrase (words, same clause): "Das interessiert uns nicht". */
+const negationReachAfter = 3
+/** How many of its first words tell a reply's language. */
+const languageSampleWords = 400
+/** How many of the reply's likeliest languages a yes-word without punctuation may be in. */
+const likelyLanguages = 2
+
 interface CompiledPhrases {
   source: LanguagePhrases
   patterns: Record<PatternCategory, RegExp | null>
@@ -109,14 +122,72 @@ interface CompiledPhrases {
   detailQuestion: RegExp | null
   /** The language's structure words, compiled (null when it has none). */
   structure: CompiledStructure | null
+  /** The whole of one of the language's bare "no" words (to tell which language a leading "No" is in). */
+  bareNo: RegExp | null
 }
 
-const compiledCache = new WeakMap<readonly LanguagePhrases[], CompiledPhrases[]>()
+/** Every language of a phrase set, compiled once: each language's own patterns and the word lists read in all languages at once. */
+export interface CompiledLanguages {
+  languages: CompiledPhrases[]
+  /** A greeting line ("Hi Sam,", "Sehr geehrte Frau Weber,"). */
+  greetingLine: RegExp | null
+  /** A reply that opens with a bare "No" ("No.", "Nope, we're good", "No thanks"). */
+  leadingNo: RegExp | null
+  /** A negation inside an interest phrase. */
+  negationInPhrase: RegExp | null
+  /** Negations that agree ("why not"), removed before looking for `negationInPhrase` (global). */
+  agreeingNegation: RegExp | null
+  /** "No" with a word it does not negate ("no doubt"). */
+  notNegatingNo: ReadonlySet<string>
+  /** Words for no one. */
+  nobody: ReadonlySet<string>
+  /** Every language's negations before a phrase. */
+  negationsBefore: ReadonlySet<string>
+  /** Every language's negations after a phrase. */
+  negationsAfter: ReadonlySet<string>
+  /** `negationsAfter` and the plain negation after a verb (for stop requests). */
+  negationsAfterVerb: ReadonlySet<string>
+  /** The plain negation after a verb ("nicht", "pas", "niet"). */
+  negationAfterVerb: ReadonlySet<string>
+  /** A negation an unsubscribe phrase may itself open with ("don't email me"): still a request. */
+  requestNegationOpening: RegExp | null
+  /** Per language, a negated unsubscribe request ("don't remove me"). */
+  negatedRequests: readonly RegExp[]
+  /** Referral verbs that are deliberation with the writer as subject. */
+  deliberationVerb: RegExp | null
+  /** The writer as subject ("I'll", "ich werde"). */
+  firstPersonIntent: RegExp | null
+  /** Absence words in an automatic reply's subject (case-insensitive, as written). */
+  absenceSubject: RegExp | null
+  /** Absence words strong enough without auto-reply headers (folded text). */
+  plainAbsence: RegExp | null
+  /** Units of a delay in a date's words (case-insensitive, as written). */
+  durationUnit: RegExp | null
+  /** A digit, a weekday or a month name (folded text). */
+  calendarWord: RegExp
+}
 
-function compile(phrases: readonly LanguagePhrases[]): CompiledPhrases[] {
+const compiledCache = new WeakMap<readonly LanguagePhrases[], CompiledLanguages>()
+
+/** The words of one field in every language, in the languages' order. */
+function wordsOf(phrases: readonly LanguagePhrases[], field: WordListField): string[] {
+  return phrases.flatMap((language) => language[field] ?? [])
+}
+
+type WordListField = {
+  [Field in keyof LanguagePhrases]-?: NonNullable<LanguagePhrases[Field]> extends readonly string[] ? Field : never
+}[keyof LanguagePhrases]
+
+/** `prefix(?:a|b|c)suffix`, or null when there are no words. */
+function alternation(words: readonly string[], prefix: string, suffix: string, flags?: string): RegExp | null {
+  return words.length === 0 ? null : new RegExp(`${prefix}(?:${words.join('|')})${suffix}`, flags)
+}
+
+/** Compiles a phrase set once (cached per array): never per message. */
+export function compileLanguages(phrases: readonly LanguagePhrases[]): CompiledLanguages {
   const cached = compiledCache.get(phrases)
   if (cached) return cached
-  const compiled = phrases.map((language) => {
+  const languages = phrases.map((language) => {
     const patterns = {} as Record<PatternCategory, RegExp | null>
     for (const category of patternCategories) {
       const sources = language[category]
@@ -133,27 +204,54 @@ function compile(phrases: readonly LanguagePhrases[]): CompiledPhrases[] {
       sentence: compileSentencePatterns(language),
       detailQuestion: language.question.length === 0 ? null : new RegExp(language.question.map((source) => `(?:${source})`).join('|')),
       structure: compileStructure(language.language, language.structure),
+      bareNo: alternation(language.bareNo ?? [], '^', '$'),
     }
   })
+  const bareNoFollowers = wordsOf(phrases, 'bareNoFollowers')
+  const notRefusalAfterNo = wordsOf(phrases, 'notRefusalAfterNo')
+  const negationAfterVerb = new Set(wordsOf(phrases, 'negationAfterVerb'))
+  const negationsAfter: ReadonlySet<string> = new Set(wordsOf(phrases, 'negationsAfter'))
+  const compiled: CompiledLanguages = {
+    languages,
+    greetingLine: alternation(wordsOf(phrases, 'greetings'), '^', '\\b[^\\n]{0,40}$'),
+    // The word must stand alone: "No soy yo quien decide" or "No me corresponde" negate something else.
+    leadingNo: alternation(
+      wordsOf(phrases, 'bareNo'),
+      '^',
+      `(?:\\s*[,.!;:–—-]|\\s*$${bareNoFollowers.length > 0 ? `|\\s+(?:${bareNoFollowers.join('|')})\\b` : ''})${notRefusalAfterNo.length > 0 ? `(?![ ,]*(?:${notRefusalAfterNo.join('|')}))` : ''}`,
+    ),
+    negationInPhrase: alternation(wordsOf(phrases, 'negationsInPhrase'), '\\b', '\\b'),
+    agreeingNegation: alternation(wordsOf(phrases, 'agreeingNegations'), '\\b', '\\b', 'g'),
+    notNegatingNo: new Set(wordsOf(phrases, 'notNegatingNo')),
+    nobody: new Set(wordsOf(phrases, 'nobody')),
+    negationsBefore: new Set(wordsOf(phrases, 'negationsBefore')),
+    negationsAfter,
+    negationsAfterVerb: new Set([...negationsAfter, ...negationAfterVerb]),
+    negationAfterVerb,
+    requestNegationOpening: alternation(wordsOf(phrases, 'requestNegations'), '^(?:', ')\\b'),
+    negatedRequests: phrases.flatMap((language) => {
+      const negations = language.requestNegations ?? []
+      const requests = language.negatableRequests ?? []
+      if (negations.length === 0 || requests.length === 0) return []
+      return [new RegExp(`(?:^|\\s)(?:${negations.join('|')})\\s+(?:${requests.map((request) => `(?:${request})`).join('|')})\\b`)]
+    }),
+    deliberationVerb: alternation(wordsOf(phrases, 'deliberationVerbs'), '^', ''),
+    firstPersonIntent: alternation(wordsOf(phrases, 'firstPersonIntent'), '(?:^|\\s)', '(?:\\s|$)'),
+    absenceSubject: alternation(wordsOf(phrases, 'absenceSubject'), '', '', 'i'),
+    plainAbsence: alternation(wordsOf(phrases, 'plainAbsence'), '', ''),
+    durationUnit: alternation(wordsOf(phrases, 'durationUnits'), '\\b', '\\b', 'i'),
+    calendarWord: new RegExp(['\\d', ...wordsOf(phrases, 'calendarWords')].join('|')),
+  }
   compiledCache.set(phrases, compiled)
   return compiled
 }
 
-const greetingLine =
-  /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hallo|hi there|guten (?:tag|morgen|abend)|sehr geehrte[rs]?|liebe[rs]?|moin|servus|bonjour|bonsoir|salut|cher|chere|hola|buenos dias|buenas tardes|estimad[oa]s?|querid[oa]|ola|oi|bom dia|boa tarde|prezad[oa]s?|car[oa]|beste|hoi|goedemorgen|goedemiddag|geachte)\b[^\n]{0,40}$/
-
 /** Strips a greeting line so "Hi Sam,\n\nYes please!" is judged as "Yes please!". */
-function withoutGreeting(folded: string): string {
+function withoutGreeting(folded: string, greetingLine: RegExp | null): string {
   const lines = folded.split('\n').map((line) => line.trim()).filter((line) => line !== '')
-  while (lines.length > 1 && greetingLine.test(lines[0] ?? '')) lines.shift()
+  while (greetingLine !== null && lines.length > 1 && greetingLine.test(lines[0] ?? '')) lines.shift()
   return lines.join('\n').trim()
 }
-
-/**
- * A reply that opens with a bare "No" ("No.", "Nope, we're good", "No thanks"): the word
- * must stand alone — "No soy yo quien decide" or "No me corresponde" negate something else.
- */
-const leadingNo = /^(?:no|nope|nah|nein|non|nee|nao|neen)(?:\s*[,.!;:–—-]|\s*$|\s+(?:thanks?|thank you|danke|merci|gracias|obrigad[oa]|bedankt|dank je|dank u|hoor)\b)(?![ ,]*(?:problem|prob|worries|worry|stress|rush|hurry|pressure|hay problema|hay prisa|problema|probleem|probleme|souci|te preocupes|se preocupe|need to|idea))/
 
 /**
  * Finds interest, questions, referrals, refusals, timing objections, unsubscribe wishes and
@@ -162,11 +260,12 @@ const leadingNo = /^(?:no|nope|nah|nein|non|nee|nao|neen)(?:\s*[,.!;:–—-]|\s
  * before it; "nicht", "pas", "niet" after it) is reported as `negatedPositive`.
  */
 export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] = builtInPhrases): IntentAnalysis {
-  const folded = expandShorthand(foldText(text.length > 20_000 ? text.slice(0, 20_000) : text))
+  const folded = expandShorthand(foldText(text.length > textRead ? text.slice(0, textRead) : text))
   // Unsubscribe and referral requests are read without "please"/"bitte"/"alsjeblieft" and
   // similar fillers, which sit anywhere in them ("haal mij alsjeblieft van de lijst").
   const lean = withoutPoliteness(folded)
-  const compiled = compile(phrases)
+  const set = compileLanguages(phrases)
+  const compiled = set.languages
   const analysis: IntentAnalysis = {
     folded,
     positive: [],
@@ -193,8 +292,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     words: countWords(folded),
     languages: rankLanguages(folded, compiled),
   }
-  const negationsBefore = new Set(compiled.flatMap((language) => language.source.negationsBefore))
-  const negationsAfter = new Set(compiled.flatMap((language) => language.source.negationsAfter))
+  const { negationsBefore, negationsAfter } = set
 
   for (const language of compiled) {
     for (const category of patternCategories) {
@@ -206,22 +304,22 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
         if (match[0] === '') continue
         const hit: PhraseHit = { phrase: match[0].trim(), language: language.source.language, index: match.index }
         if (category === 'positive') {
-          const before = wordsBefore(source, match.index, 4)
-          const after = wordsAfter(source, match.index + match[0].length, 3)
+          const before = wordsBefore(source, match.index, negationReachBefore)
+          const after = wordsAfter(source, match.index + match[0].length, negationReachAfter)
           const negated =
-            before.some((word, position) => isNegation(word, before[position + 1], negationsBefore)) ||
+            before.some((word, position) => isNegation(word, before[position + 1], negationsBefore, set.notNegatingNo)) ||
             after.some((word) => negationsAfter.has(word)) ||
-            /\b(?:not|nicht|pas|no|nao|niet|kein|geen)\b/.test(match[0].replace(/\b(?:why not|pourquoi pas|warum nicht|por que no|por que nao|porque nao|waarom niet|no problem)\b/g, ''))
+            negatedInside(match[0], set)
           if (negated) analysis.negatedPositive.push(hit)
           else analysis.positive.push(hit)
         } else if (category === 'unsubscribe') {
-          if (!isNegatedRequest(source, match.index, match[0])) analysis.unsubscribe.push(hit)
+          if (!isNegatedRequest(source, match.index, match[0], set)) analysis.unsubscribe.push(hit)
         } else if (category === 'referral') {
           // "looping in nobody", "cc'ing no one": a referral phrase that names no one.
           const after = wordsAfter(source, match.index + match[0].length, 2)
-          if (after[0] === 'nobody' || after[0] === 'noone' || (after[0] === 'no' && after[1] === 'one')) continue
+          if (set.nobody.has(after[0] ?? '') || set.nobody.has(after.join(' '))) continue
           // "I'll talk to my boss", "let me check with our CFO": the writer deliberates.
-          if (deliberationVerb.test(hit.phrase) && firstPersonIntent.test(wordsBefore(source, match.index, 3).join(' '))) continue
+          if (set.deliberationVerb?.test(hit.phrase) === true && set.firstPersonIntent?.test(wordsBefore(source, match.index, 3).join(' ')) === true) continue
           analysis.referral.push(hit)
         } else {
           analysis[category].push(hit)
@@ -230,8 +328,8 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     }
   }
 
-  const core = withoutGreeting(folded)
-  if (countWords(core) <= 8) {
+  const core = withoutGreeting(folded, set.greetingLine)
+  if (countWords(core) <= shortReplyWords) {
     const firstLine = core.split('\n')[0] ?? ''
     for (const language of compiled) {
       const candidates = [core, firstLine]
@@ -246,18 +344,21 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     }
   }
   if (analysis.shortNegative === null) {
-    const opening = leadingNo.exec(core)
-    if (opening) analysis.shortNegative = { phrase: opening[0], language: 'en', index: 0 }
+    const opening = set.leadingNo?.exec(core)
+    if (opening) {
+      const word = opening[0].split(/[^a-z]/)[0] ?? ''
+      const language = compiled.find((candidate) => candidate.bareNo?.test(word) === true)?.source.language ?? compiled[0]?.source.language ?? 'en'
+      analysis.shortNegative = { phrase: opening[0], language, index: 0 }
+    }
   }
   const sentencePatterns = compiled.map((language) => language.sentence)
-  analysis.affirmation = findAffirmation(core, sentencePatterns, analysis.languages.slice(0, 2))
+  analysis.affirmation = findAffirmation(core, sentencePatterns, analysis.languages.slice(0, likelyLanguages))
   const isDetailQuestion = (sentence: string) => compiled.some((language) => language.detailQuestion?.test(sentence) === true)
   analysis.meetingProposal = findMeetingProposals(folded, sentencePatterns, isDetailQuestion)
   analysis.deferral.push(...findLaterContact(folded, sentencePatterns))
   analysis.laterTime = findLaterTimes(folded, sentencePatterns)
   const structures = structuresOf(phrases)
-  const negationsAfterAll = new Set([...negationsAfter, 'nicht', 'niet', 'pas'])
-  analysis.stopRequest = findStopRequests(lean, structures, negationsBefore, negationsAfterAll).map(({ phrase, index, language }) => ({ phrase, index, language }))
+  analysis.stopRequest = findStopRequests(lean, structures, negationsBefore, set.negationsAfterVerb).map(({ phrase, index, language }) => ({ phrase, index, language }))
   const logistics = findMeetingLogistics(folded, structures, sentencePatterns)
   analysis.availability = logistics.availability
   analysis.contactOffer = logistics.contactOffer
@@ -269,28 +370,29 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
  * An unsubscribe phrase negated before its verb ("please don't remove me", "don't take me
  * off the list") or after it ("entfernen Sie mich nicht", "verwijder me niet").
  */
-function isNegatedRequest(source: string, index: number, matched: string): boolean {
-  if (/^(?:don'?t|do not|never|not)\b/.test(matched)) return false
+function isNegatedRequest(source: string, index: number, matched: string, set: CompiledLanguages): boolean {
+  // A request that itself opens with a negation ("don't email me again") is a request.
+  if (set.requestNegationOpening?.test(matched) === true) return false
   const before = wordsBefore(source, index, 5).join(' ')
-  if (/(?:^|\s)(?:don't|dont|do not|never|not)\s+(?:(?:ever|you)\s+)?(?:remove|delete|take|unsubscribe|drop|erase|opt)\b/.test(`${before} ${matched}`)) return true
-  return wordsAfter(source, index + matched.length, 3).some((word) => word === 'nicht' || word === 'niet' || word === 'pas')
+  if (set.negatedRequests.some((pattern) => pattern.test(`${before} ${matched}`))) return true
+  return wordsAfter(source, index + matched.length, 3).some((word) => set.negationAfterVerb.has(word))
 }
 
-/** Referral phrases that are deliberation when the writer is their subject ("I'll talk to my boss"). */
-const deliberationVerb = /^(?:talk|speak|ask|check|discuss|chat|consult|reach|contact|get in touch|sprech|frag|parler|hablar|consultar|falar|praten|overleggen)/
-const firstPersonIntent = /(?:^|\s)(?:i'?ll|i will|let me|we'?ll|we will|i need to|we need to|i have to|we have to|i must|i'?m going to|we'?re going to|gonna|i'?d have to|i should|i can|ich werde|ich muss|je vais|je dois|voy a|tengo que|vou|preciso|ik ga|ik moet|ik zal)(?:\s|$)/
-
-const notNegating = new Set(['problem', 'problems', 'worries', 'worry', 'doubt', 'rush', 'pressure', 'hay', 'problema', 'duda', 'probleem', 'souci'])
+/** An interest phrase with a negation inside it ("not interested"), except one that agrees ("why not"). */
+function negatedInside(phrase: string, set: CompiledLanguages): boolean {
+  if (set.negationInPhrase === null) return false
+  return set.negationInPhrase.test(set.agreeingNegation === null ? phrase : phrase.replace(set.agreeingNegation, ''))
+}
 
 /** A negation word, except "no" in "no problem", "no worries", "no doubt". */
-function isNegation(word: string, next: string | undefined, negations: ReadonlySet<string>): boolean {
+function isNegation(word: string, next: string | undefined, negations: ReadonlySet<string>, notNegatingNo: ReadonlySet<string>): boolean {
   if (word.startsWith("n'")) return true
   if (!negations.has(word)) return false
-  return !(word === 'no' && next !== undefined && notNegating.has(next))
+  return !(next !== undefined && notNegatingNo.has(`${word} ${next}`))
 }
 
 function rankLanguages(folded: string, compiled: readonly CompiledPhrases[]): RuleLanguage[] {
-  const words = folded.split(/[^a-z']+/).filter((word) => word !== '').slice(0, 400)
+  const words = folded.split(/[^a-z']+/).filter((word) => word !== '').slice(0, languageSampleWords)
   const scored = compiled.map((language, order) => ({
     language: language.source.language,
     order,
@@ -307,8 +409,8 @@ const negationCache = new WeakMap<readonly LanguagePhrases[], ReadonlySet<string
 export function structuresOf(phrases: readonly LanguagePhrases[] = builtInPhrases): CompiledStructure[] {
   const cached = structureCache.get(phrases)
   if (cached !== undefined) return cached
-  const structures = compile(phrases)
-    .map((language) => language.structure)
+  const structures = compileLanguages(phrases)
+    .languages.map((language) => language.structure)
     .filter((structure) => structure !== null)
   structureCache.set(phrases, structures)
   return structures
