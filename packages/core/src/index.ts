@@ -16,8 +16,7 @@ export {
   type UnsubscribeTokenPayload,
 } from './unsubscribe/unsubscribe-token.js'
 export { parseRawMessage, type RawMessage } from './mime/parse-raw-message.js'
-export { extractReplyText, type ExtractReplyTextOptions } from './mime/extract-reply-text.js'
-export { createRuleClassifier, ruleConfidence, type RuleClassifierOptions } from './classifier/create-rule-classifier.js'
+export { createRuleClassifier, type RuleClassifierOptions } from './classifier/create-rule-classifier.js'
 export { composeClassifiers, type ComposeClassifiersOptions } from './classifier/compose-classifiers.js'
 export { builtInPhrases } from './classifier/detect-intent.js'
 export type { LanguagePhrases, RuleLanguage } from './classifier/phrases/language-phrases.js'
@@ -29,7 +28,7 @@ export type { CamEventSource, CamListener } from './worker/safe-emitter.js'
 export type { CamHooks, BeforeSendInput, BeforeSendResult, ClassificationHookInput } from './worker/cam-hooks.js'
 export type { WorkerStep, StepContext, CycleState } from './worker/step.js'
 export type { StepCounts, StepReport, CycleReport } from './worker/cycle-report.js'
-export { resolveWorkerConfig, workerConfigSchema, unsubscribeConfigSchema, type WorkerConfig, type WorkerConfigInput } from './worker/worker-config.js'
+export type { WorkerConfig, WorkerConfigInput } from './worker/worker-config.js'
 export { createCamClient, type CamClient, type CamClientOptions, type UnsubscribeResult } from './client/create-cam-client.js'
 export type { AddLeadsReport, InvalidLead } from './sequence/enroll-leads.js'
 export {
@@ -42,10 +41,5 @@ export {
   type EnvironmentValues,
   type LoadedConfig,
 } from './config/load-config-from-env.js'
-export { decideFollowUp, type FollowUpDecision, type FollowUpPolicySettings } from './policy/follow-up-policy.js'
-export { wilsonLowerBound } from './decide/rate-confidence.js'
-export { isInsideSendWindow, nextSendWindowStart, localDayKey } from './schedule/send-window.js'
-export { compileCampaignTemplates, renderStep, templateContext, type RenderedStep, type TemplateContext } from './templates/campaign-templates.js'
-export { computeCampaignMetrics } from './metrics/compute-campaign-metrics.js'
 export { readMessageIdHeader, normalizeMessageId } from './util/header-message-id.js'
 export { createConsoleAlerts, type ConsoleAlertsOptions } from './alerts/create-console-alerts.js'

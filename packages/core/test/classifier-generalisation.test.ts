@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { createRuleClassifier, extractReplyText, parseRawMessage, type ClassificationResult } from '../src/index.js'
+import { createRuleClassifier, parseRawMessage, type ClassificationResult } from '../src/index.js'
+import { extractReplyText } from '../src/mime/extract-reply-text.js'
 import { classifierTestContext, classifyTestReply, testReply } from './support/classifier-reply.js'
 
 const context = classifierTestContext

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { extractReplyText, parseRawMessage } from '../src/index.js'
+import { parseRawMessage } from '../src/index.js'
+import { extractReplyText } from '../src/mime/extract-reply-text.js'
 
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
 const fixture = (file: string) => readFileSync(join(fixturesDir, file))

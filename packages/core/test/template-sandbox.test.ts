@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { basename, join, relative } from 'node:path'
 import { Liquid } from 'liquidjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CamError, ValidationError, compileCampaignTemplates, createCamClient, renderStep, templateContext, type SequenceStep } from '../src/index.js'
+import { CamError, ValidationError, createCamClient, type SequenceStep } from '../src/index.js'
+import { compileCampaignTemplates, renderStep, templateContext } from '../src/templates/campaign-templates.js'
 import { createMemoryStore } from '../src/testing/index.js'
 
 /** The error `run` throws (fails the test when it throws nothing). */

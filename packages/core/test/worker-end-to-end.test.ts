@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createCamClient, createCamWorker, isInsideSendWindow, localDayKey, type CamEventPayloads, type Campaign, type Lead } from '../src/index.js'
+import { createCamClient, createCamWorker, type CamEventPayloads, type Campaign, type Lead } from '../src/index.js'
+import { isInsideSendWindow, localDayKey } from '../src/schedule/send-window.js'
 import { createManualClock, createMemoryAlertChannel, createMemoryInbox, createMemorySender, createMemoryStore } from '../src/testing/index.js'
 import { bounceMessage, replyMessage } from './support/raw-messages.js'
 
