@@ -5,6 +5,16 @@ import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
 import { recordDurably } from './record-durably.js'
 
+/** Deliveries claimed at a time. */
+const deliveriesPerBatch = 50
+/** Batches per cycle at most, so a long backlog leaves room for the next cycle's other steps. */
+const maxBatchesPerCycle = 10
+/**
+ * A delivery's claim outlives this many delivery timeouts: a worker that died mid-delivery
+ * is taken over soon after, one that is merely slow keeps it.
+ */
+const claimTimeoutsPerDelivery = 4
+
 /**
  * Step 7 — alerts: delivers pending alerts to every channel. Each delivery is claimed
  * (so many workers can run this step), marked delivered only once the channel
@@ -18,12 +28,12 @@ export function createAlertsStep(runtime: WorkerRuntime): WorkerStep {
       const counts = { delivered: 0, failed: 0 }
       if (!runtime.config.alertsEnabled || runtime.alertChannels.length === 0) return counts
       const channels = new Map(runtime.alertChannels.map((channel) => [channel.name, channel]))
-      for (let round = 0; round < 10 && !context.signal.aborted; round++) {
+      for (let batch = 0; batch < maxBatchesPerCycle && !context.signal.aborted; batch++) {
         const claimed = await context.store.claimAlertDeliveries({
           now: context.clock.now(),
           workerId: context.workerId,
-          limit: 50,
-          claimTtlMs: runtime.config.alertTimeoutMs * 4,
+          limit: deliveriesPerBatch,
+          claimTtlMs: runtime.config.alertTimeoutMs * claimTimeoutsPerDelivery,
           channels: [...channels.keys()],
         })
         for (const { delivery, alert } of claimed) {
@@ -60,7 +70,7 @@ export function createAlertsStep(runtime: WorkerRuntime): WorkerStep {
           counts.delivered++
           runtime.emit('alert:sent', { alertId: alert.id, deliveryId: delivery.id, channel: delivery.channel, attempts: delivery.attempts })
         }
-        if (claimed.length < 50) break
+        if (claimed.length < deliveriesPerBatch) break
       }
       return counts
     },

@@ -28,6 +28,11 @@ const categoryLabels: Record<ReplyCategory, string> = {
   unknown: 'Reply',
 }
 
+/** Batches of `processBatchSize` messages per cycle at most, so a backlog leaves room for the other steps. */
+const maxBatchesPerCycle = 10
+/** A lead that changed while its reply was decided is read again and decided once more, not more. */
+const decisionsPerMessage = 2
+
 /** Longest reply excerpt kept in an alert (channels cut further to their own limits). */
 const excerptLimit = 4000
 
@@ -47,7 +52,7 @@ export function createProcessStep(runtime: WorkerRuntime): WorkerStep {
     name: 'process',
     async run(context) {
       const counts = { processed: 0, matched: 0, unmatched: 0, alerts: 0, errors: 0, quarantined: 0 }
-      const maxPerCycle = runtime.config.processBatchSize * 10
+      const maxPerCycle = runtime.config.processBatchSize * maxBatchesPerCycle
       while (counts.processed + counts.errors < maxPerCycle && !context.signal.aborted) {
         const batch = await context.store.claimPendingMessages({
           now: context.clock.now(),
@@ -180,7 +185,7 @@ async function processOne(runtime: WorkerRuntime, context: StepContext, message:
     try {
       await context.store.recordMessageOutcome(outcome)
     } catch (error) {
-      if (attempt < 2 && CamError.isInstance(error, 'CONFLICT') && outcome.leadTransition) {
+      if (attempt < decisionsPerMessage && CamError.isInstance(error, 'CONFLICT') && outcome.leadTransition) {
         const lead = await context.store.getLead(outcome.leadTransition.leadId)
         if (lead) {
           match = { ...match, lead }

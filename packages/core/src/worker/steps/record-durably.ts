@@ -1,7 +1,7 @@
 import { AdapterError } from '../../errors/adapter-error.js'
 import { CamError } from '../../errors/cam-error.js'
 
-/** Pauses before each new try of a store write whose outcome must not be lost. */
+/** Pauses before each new try of a store write whose outcome must not be lost (about 2.6 s in all). */
 const retryDelaysMs = [100, 500, 2000]
 
 /**

@@ -3,6 +3,9 @@ import { addLeadsToCampaign } from '../../sequence/enroll-leads.js'
 import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
 
+/** Leads timed out per cycle at most (the rest in the next cycles, oldest deadline first). */
+const leadsPerCycle = 1000
+
 /**
  * Step 4 — timeouts: leads whose sequence ended `noReplyTimeoutDays` ago without a
  * reply move to `no_reply`, and into the nurture campaign when one is set (added
@@ -15,7 +18,7 @@ export function createTimeoutsStep(runtime: WorkerRuntime): WorkerStep {
     async run(context) {
       const counts = { timedOut: 0, nurtured: 0 }
       const campaigns = new Map<string, Campaign | null>()
-      const leads = await context.store.listLeadsPastReplyDeadline({ now: context.now, limit: 1000 })
+      const leads = await context.store.listLeadsPastReplyDeadline({ now: context.now, limit: leadsPerCycle })
       for (const lead of leads) {
         if (context.signal.aborted) break
         if (!campaigns.has(lead.campaignId)) campaigns.set(lead.campaignId, await context.store.getCampaign(lead.campaignId))
