@@ -58,9 +58,10 @@ export interface CamWorker extends CamEventSource {
   readonly running: boolean
   /**
    * Runs one full cycle and reports each step: ok/error/skipped, duration, counts, notes.
-   * When the worker is not started, the leases its leader steps took are released at the
-   * end of the cycle (a host running `runOnce()` from a scheduler does not keep other
-   * workers out until the leases expire); while `start()` runs, they are kept.
+   * The leases its leader steps took stay held afterwards (the next `runOnce()` renews
+   * them, as a started worker's cycles do) until `stop()` releases them or they expire
+   * (`leaseTtlMs`): a script that runs one cycle and exits should call `stop()` first, so
+   * that other workers need not wait for the expiry.
    */
   runOnce(): Promise<CycleReport>
   /**
@@ -356,11 +357,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
     get running() {
       return running
     },
-    async runOnce() {
-      const report = await runOnce()
-      if (!running) await leadership.releaseAll()
-      return report
-    },
+    runOnce,
     async start() {
       if (running) throw new CamError('WORKER_STATE', 'worker.start(): the worker is already running')
       running = true
