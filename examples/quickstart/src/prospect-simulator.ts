@@ -63,6 +63,11 @@ export class ProspectSimulator {
     return files.length
   }
 
+  /** Replies planned but not delivered yet (a prospect still to answer). */
+  get pendingReplies(): number {
+    return this.state.planned.length
+  }
+
   /** Delivers every planned reply due at `now`. Returns how many were delivered. */
   async deliverDue(now: Date): Promise<number> {
     const due = this.state.planned.filter((reply) => new Date(reply.at) <= now)

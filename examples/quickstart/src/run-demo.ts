@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createFileSender, createMaildirInbox } from '@cam/adapter-filesystem'
 import { createPostgresStore, openEmbeddedDatabase } from '@cam/adapter-postgres'
-import { createCamClient, createCamWorker, createConsoleAlerts, type CampaignMetrics, type Lead, type ReplyCategory } from '@cam/core'
+import { createCamClient, createCamWorker, createConsoleAlerts, type CampaignMetrics, type Lead, type LeadState, type ReplyCategory } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
 import { demoCampaign, demoLeads, personaOf } from './demo-campaign.js'
 import { ProspectSimulator } from './prospect-simulator.js'
@@ -22,8 +22,10 @@ export interface DemoOptions {
 /** What the demo did, for the summary and for tests. */
 export interface DemoSummary {
   firstRun: boolean
-  simulatedFrom: Date
-  simulatedTo: Date
+  /** Berlin calendar days simulated this run (one line each), first and last as `YYYY-MM-DD`; none when nothing was left to do. */
+  simulatedDays: { first: string; last: string; count: number } | null
+  /** Whether a later run would have anything to do (a lead still in its sequence or waiting for its no-reply timeout, a reply on its way, an alert not delivered). */
+  workLeft: boolean
   sentThisRun: number
   receivedThisRun: number
   classifiedThisRun: Partial<Record<ReplyCategory, number>>
@@ -41,8 +43,22 @@ interface DemoState {
   campaignId: string
 }
 
+/** Lead states in which the demo still has something to do. */
+const unfinishedStates: readonly LeadState[] = ['queued', 'active', 'paused', 'completed']
+
+/** The calendar day in Berlin (the campaign's timezone), as `YYYY-MM-DD`. */
+const berlinDay = (date: Date) => date.toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' })
+
+/** At most `max` characters (code points), the last one an ellipsis when cut. */
+function truncate(text: string, max: number): string {
+  const characters = Array.from(text)
+  return characters.length > max ? `${characters.slice(0, max - 1).join('')}…` : text
+}
+
+/** A column of `width`: cut with an ellipsis, always followed by at least one space. */
 function pad(text: string, width: number): string {
-  return text.length >= width ? `${text.slice(0, width - 1)}…` : text + ' '.repeat(width - text.length)
+  const cut = truncate(text, width - 1)
+  return cut + ' '.repeat(width - Array.from(cut).length)
 }
 
 /**
@@ -79,12 +95,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       await client.startCampaign(campaign.id)
       campaignId = campaign.id
       await writeFile(stateFile, JSON.stringify({ clock: clock.now().toISOString(), campaignId } satisfies DemoState))
-    } else {
-      out.write(`Continuing from ${clock.now().toLocaleDateString('sv-SE', { timeZone: 'Europe/Berlin' })} with the stored state in ${dataDir} (use --reset to start over).\n`)
     }
 
     const simulator = new ProspectSimulator(paths.outbox, paths.maildir, join(dataDir, 'simulator.json'))
     await simulator.load()
+    const hasWorkLeft = async (): Promise<boolean> => {
+      if (simulator.pendingReplies > 0) return true
+      if ((await store.listAlertDeliveries({ statuses: ['pending', 'delivering'] })).length > 0) return true
+      const leads = await client.listLeads({ campaignId, limit: 1000 })
+      return leads.some((lead) => unfinishedStates.includes(lead.state))
+    }
+    const workAtStart = previous === null || (await hasWorkLeft())
+    if (previous && workAtStart) {
+      out.write(`Continuing from ${berlinDay(clock.now())} with the stored state in ${dataDir} (use --reset to start over).\n`)
+    } else if (!workAtStart) {
+      out.write(`Nothing left to do in ${dataDir}: every lead has reached an end state and no reply or alert is on its way, so no day was simulated. Run \`pnpm demo --reset\` to start over.\n`)
+    }
     const worker = createCamWorker({
       store,
       clock,
@@ -111,9 +137,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     })
     worker.on('step:error', ({ step, error }) => void out.write(`  ! step ${step} failed: ${error instanceof Error ? error.message : String(error)}\n`))
 
-    const simulatedFrom = clock.now()
-    for (let day = 0; day < days; day++) {
+    const simulatedDays: string[] = []
+    for (let day = 0; workAtStart && day < days; day++) {
       const label = clock.now().toLocaleDateString('en-GB', { weekday: 'short', day: '2-digit', month: 'short', timeZone: 'Europe/Berlin' })
+      simulatedDays.push(berlinDay(clock.now()))
       for (let h = 0; h < 24; h++) {
         await simulator.deliverDue(clock.now())
         await worker.runOnce()
@@ -133,8 +160,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const alertsDelivered = (await store.listAlertDeliveries({ statuses: ['delivered'] })).length
     return {
       firstRun: previous === null,
-      simulatedFrom,
-      simulatedTo: clock.now(),
+      simulatedDays: simulatedDays.length > 0 ? { first: simulatedDays[0]!, last: simulatedDays.at(-1)!, count: simulatedDays.length } : null,
+      workLeft: workAtStart && (await hasWorkLeft()),
       sentThisRun: sent,
       receivedThisRun: received,
       classifiedThisRun: classified,
@@ -160,26 +187,37 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 export function printSummary(summary: DemoSummary, out: { write(text: string): unknown } = process.stdout): void {
   const line = (text = '') => out.write(`${text}\n`)
   line()
-  line(`Simulated ${summary.simulatedFrom.toISOString().slice(0, 10)} → ${summary.simulatedTo.toISOString().slice(0, 10)}: sent ${summary.sentThisRun}, received ${summary.receivedThisRun} this run.`)
-  line()
+  const days = summary.simulatedDays
+  if (days) {
+    line(`Simulated ${days.first} → ${days.last} (${days.count} day${days.count === 1 ? '' : 's'}, Berlin time): sent ${summary.sentThisRun}, received ${summary.receivedThisRun} this run.`)
+    line()
+  }
   line('Leads')
   line(`  ${pad('name', 18)}${pad('persona', 16)}${pad('state', 16)}reason`)
   for (const lead of [...summary.leads].sort((a, b) => a.state.localeCompare(b.state) || a.name.localeCompare(b.name))) {
-    line(`  ${pad(lead.name, 18)}${pad(lead.persona, 16)}${pad(lead.state, 16)}${(lead.stateReason ?? '').slice(0, 70)}`)
+    line(`  ${pad(lead.name, 18)}${pad(lead.persona, 16)}${pad(lead.state, 16)}${truncate(lead.stateReason ?? '', 100)}`)
   }
   const states = new Map<string, number>()
   for (const lead of summary.leads) states.set(lead.state, (states.get(lead.state) ?? 0) + 1)
-  line(`  ${[...states].map(([state, count]) => `${state} ${count}`).join(' · ')}`)
+  // A spam complaint unsubscribes the lead too; the metrics count the two apart.
+  const complained = summary.leads.filter((lead) => lead.state === 'unsubscribed' && lead.stateReason?.startsWith('complaint')).length
+  const stateCount = (state: string, count: number) =>
+    state === 'unsubscribed' && complained > 0 ? `unsubscribed ${count} (${count - complained} asked to unsubscribe, ${complained} complained)` : `${state} ${count}`
+  line(`  ${[...states].map(([state, count]) => stateCount(state, count)).join(' · ')}`)
   line()
   const { counts, rates } = summary.metrics.lifetime
   const pct = (value: number) => `${(value * 100).toFixed(1)}%`
   line('Campaign metrics (lifetime)')
-  line(`  sent ${counts.sent} · replies ${counts.replied} (${pct(rates.replyRate)}) · positive ${counts.positive} (${pct(rates.positiveRate)}) · bounced ${counts.bounced} (${pct(rates.bounceRate)}) · soft bounces ${counts.softBounced} · unsubscribed ${counts.unsubscribed} (${pct(rates.unsubscribeRate)}) · complaints ${counts.complained} · out of office ${counts.outOfOffice}`)
+  line(`  sent ${counts.sent} · replies ${counts.replied} (${pct(rates.replyRate)}) · positive ${counts.positive} (${pct(rates.positiveRate)}) · bounced ${counts.bounced} (${pct(rates.bounceRate)}) · soft bounces ${counts.softBounced} · asked to unsubscribe ${counts.unsubscribed} (${pct(rates.unsubscribeRate)}) · complaints ${counts.complained} · out of office ${counts.outOfOffice}`)
   line()
   line(`Alerts delivered: ${summary.alertsDelivered}`)
   line()
   line(`Outbox (every email sent, as .eml): ${summary.paths.outbox}`)
   line(`Maildir (every reply received):      ${summary.paths.maildir}`)
   line(`Database (embedded PostgreSQL):      ${summary.paths.database}`)
-  line('Run `pnpm demo` again to continue, or `pnpm demo --reset` to start over.')
+  line(
+    summary.workLeft
+      ? 'Run `pnpm demo` again to continue, or `pnpm demo --reset` to start over.'
+      : 'Every lead has reached an end state: `pnpm demo --reset` starts over.',
+  )
 }

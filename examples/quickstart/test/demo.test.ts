@@ -48,6 +48,15 @@ describe('pnpm demo', () => {
     }
     expect(firstRun).toMatch(/Alerts delivered: 3/)
     expect(firstRun).toContain(join(dataDir, 'outbox'))
+    // The days shown are Berlin calendar days: Mon 05 Jan is the first, Sun 25 Jan the 21st.
+    expect(firstRun).toMatch(/^Sun 25 Jan\s+sent/m)
+    expect(firstRun).toContain('Simulated 2026-01-05 → 2026-01-25 (21 days, Berlin time)')
+    // A reason too long for its column ends in an ellipsis; this one fits whole.
+    expect(firstRun).toMatch(/^  Chloé Martin .*refers to marc\.dupont@ateliermartin\.example$/m)
+    // The lead table and the metrics tell the same story: a complaint unsubscribes the lead too.
+    expect(firstRun).toContain('unsubscribed 2 (1 asked to unsubscribe, 1 complained)')
+    expect(firstRun).toMatch(/asked to unsubscribe 1 \(\d+\.\d%\) · complaints 1 ·/)
+    expect(firstRun).toContain('Every lead has reached an end state: `pnpm demo --reset` starts over.')
   })
 
   it('sends real, threaded emails with one-click unsubscribe headers and honours the out-of-office date', async () => {
@@ -66,15 +75,51 @@ describe('pnpm demo', () => {
     expect(emails.filter((e) => e.to[0]?.address === 'farid.haddad@cedarsystems.example')).toHaveLength(1) // stopped after the bounce
   })
 
-  it('continues from the stored state without sending anything twice, and --reset starts over', async () => {
+  it('a rerun with nothing left to do says so, simulates nothing and suggests --reset; --reset starts over', async () => {
     const before = (await readdir(join(dataDir, 'outbox'))).sort()
     const second = await demo(dataDir, '--days', '3')
-    expect(second).toMatch(/Continuing from 2026-01-26/)
-    expect(second).toMatch(/sent 0, received 0 this run/)
+    expect(second).toContain('Nothing left to do')
+    expect(second).toContain('Run `pnpm demo --reset` to start over.')
+    expect(second).not.toMatch(/^Mon 26 Jan/m) // no day simulated
+    expect(second).not.toContain('Simulated ')
     expect((await readdir(join(dataDir, 'outbox'))).sort()).toEqual(before)
     const reset = await demo(dataDir, '--reset', '--days', '1')
     expect(reset).toMatch(/Created campaign/)
     expect((await readdir(join(dataDir, 'outbox'))).length).toBe(20)
+  })
+})
+
+describe('pnpm demo run again before it is done', () => {
+  let dataDir: string
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'cam-demo-continue-'))
+  })
+
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true })
+  })
+
+  it('continues from the day after the last one shown, without sending anything twice', async () => {
+    const first = await demo(dataDir, '--days', '2')
+    expect(first).toMatch(/^Tue 06 Jan\s+sent/m)
+    expect(first).toContain('Simulated 2026-01-05 → 2026-01-06 (2 days, Berlin time)')
+    expect(first).toContain('Run `pnpm demo` again to continue')
+    const before = await readdir(join(dataDir, 'outbox'))
+    const second = await demo(dataDir, '--days', '2')
+    expect(second).toMatch(/^Continuing from 2026-01-07 /m)
+    expect(second).toMatch(/^Wed 07 Jan\s+sent/m)
+    expect(second).not.toMatch(/^(Mon 05|Tue 06) Jan/m)
+    expect(second).toContain('Simulated 2026-01-07 → 2026-01-08 (2 days, Berlin time)')
+    const after = await readdir(join(dataDir, 'outbox'))
+    expect(after).toEqual(expect.arrayContaining(before))
+    expect(after.length).toBeGreaterThan(before.length) // the follow-ups of Thu 08 Jan
+    // Nothing twice: one first email per lead, each follow-up in its thread once.
+    const emails = await Promise.all(after.map(async (name) => parseRawMessage(await readFile(join(dataDir, 'outbox', name)))))
+    const keys = emails.map((email) => `${email.to[0]?.address} ${email.inReplyTo ?? 'first'} ${email.subject}`)
+    expect(new Set(keys).size).toBe(keys.length)
+    const firsts = emails.filter((email) => !email.inReplyTo).map((email) => email.to[0]?.address)
+    expect(new Set(firsts).size).toBe(firsts.length)
   })
 })
 
