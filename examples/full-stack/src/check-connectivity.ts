@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow'
 import pg from 'pg'
 import { latestMigrationVersion } from '@cam/adapter-postgres'
-import { errorMessage } from '@cam/core'
+import { describeFailure } from './describe-failure.js'
 import type { FullStackConfig } from './full-stack-config.js'
 
 /** The outcome of checking one service. */
@@ -13,6 +13,15 @@ export interface ServiceCheck {
 }
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
+
+/** The host (and port) of a URL — never its path or credentials, which may be secret. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'the server'
+  }
+}
 
 async function checkPostgres(config: FullStackConfig): Promise<ServiceCheck> {
   const client = new pg.Client({ connectionString: config.database.url, connectionTimeoutMillis: 5_000 })
@@ -28,7 +37,7 @@ async function checkPostgres(config: FullStackConfig): Promise<ServiceCheck> {
     }
     return { service: 'PostgreSQL', ok: true, detail: `server ${version}; ${schemaState}` }
   } catch (error) {
-    return { service: 'PostgreSQL', ok: false, detail: errorMessage(error) }
+    return { service: 'PostgreSQL', ok: false, detail: describeFailure(error) }
   } finally {
     await client.end().catch(() => undefined)
   }
@@ -56,7 +65,7 @@ async function checkImap(config: FullStackConfig): Promise<ServiceCheck> {
     return { service: 'IMAP', ok: true, detail: `${imap.user}@${imap.host}:${imap.port}; ${found.join(', ')}; ${idle}` }
   } catch (error) {
     const authFailed = (error as { authenticationFailed?: boolean }).authenticationFailed === true
-    return { service: 'IMAP', ok: false, detail: authFailed ? `authentication failed for ${imap.user}` : errorMessage(error) }
+    return { service: 'IMAP', ok: false, detail: authFailed ? `authentication failed for ${imap.user}` : `${imap.host}:${imap.port}: ${describeFailure(error)}` }
   } finally {
     await client.logout().catch(() => client.close())
   }
@@ -68,11 +77,15 @@ async function checkResend(config: FullStackConfig): Promise<ServiceCheck> {
     // Read-only: lists the domains; nothing is sent.
     const response = await fetch(`${base}/domains`, { headers: { authorization: `Bearer ${config.resend.apiKey}` }, signal: AbortSignal.timeout(10_000) })
     const body = (await response.json().catch(() => ({}))) as { data?: Array<{ name: string; status: string }>; name?: string; message?: string }
-    if (!response.ok) return { service: 'Resend', ok: false, detail: `HTTP ${response.status} ${body.name ?? ''}: ${body.message ?? ''}`.trim() }
+    if (!response.ok) {
+      const answer = `HTTP ${response.status}${body.name ? ` ${body.name}` : ''}${body.message ? `: ${body.message}` : ''}`
+      const refused = response.status === 401 || response.status === 403
+      return { service: 'Resend', ok: false, detail: refused ? `the API key was refused (${answer})` : `${hostOf(base)} answered ${answer}` }
+    }
     const domains = (body.data ?? []).map((d) => `${d.name} (${d.status})`).join(', ') || 'no domains'
     return { service: 'Resend', ok: true, detail: `API key accepted; domains: ${domains}` }
   } catch (error) {
-    return { service: 'Resend', ok: false, detail: `unreachable: ${errorMessage(error)}` }
+    return { service: 'Resend', ok: false, detail: `cannot reach ${hostOf(base)}: ${describeFailure(error)}` }
   }
 }
 
@@ -85,19 +98,30 @@ async function checkSlack(config: FullStackConfig): Promise<ServiceCheck | null>
       const response = await fetch(slack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(10_000) })
       const text = (await response.text()).slice(0, 100)
       const alive = response.status === 400 && /no_text|invalid_payload/.test(text)
-      return { service: 'Slack webhook', ok: alive, detail: alive ? 'webhook is live (checked without posting)' : `webhook answered HTTP ${response.status} ${text}` }
+      if (alive) return { service: 'Slack webhook', ok: true, detail: 'webhook is live (checked without posting)' }
+      const answer = `HTTP ${response.status}${/^[a-z_]+$/.test(text) ? ` ${text}` : ''}`
+      const gone = response.status === 403 || response.status === 404 || response.status === 410
+      return { service: 'Slack webhook', ok: false, detail: gone ? `the webhook URL was refused: revoked, deleted or mistyped (${answer})` : `webhook answered ${answer}` }
     }
     if (slack.token) {
       const base = (slack.apiUrl ?? 'https://slack.com/api/').replace(/\/?$/, '/')
       const response = await fetch(`${base}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${slack.token}` }, signal: AbortSignal.timeout(10_000) })
-      const body = (await response.json()) as { ok: boolean; team?: string; user?: string; error?: string }
+      const body = (await response.json().catch(() => ({ ok: false, error: `HTTP ${response.status}` }))) as { ok: boolean; team?: string; user?: string; error?: string }
       return body.ok
         ? { service: 'Slack Web API', ok: true, detail: `token valid for ${body.user ?? '?'} in ${body.team ?? '?'}; posting to ${slack.channel}` }
-        : { service: 'Slack Web API', ok: false, detail: `auth.test failed: ${body.error ?? 'unknown error'}` }
+        : {
+            service: 'Slack Web API',
+            ok: false,
+            detail: /^(invalid_auth|not_authed|token_revoked|token_expired|account_inactive)$/.test(body.error ?? '')
+              ? `the bot token was refused (auth.test: ${body.error})`
+              : `auth.test failed: ${body.error ?? 'unknown error'}`,
+          }
     }
     return null
   } catch (error) {
-    return { service: 'Slack', ok: false, detail: `unreachable: ${errorMessage(error)}` }
+    // The webhook URL is a secret: only its host is named.
+    const url = slack.webhookUrl ?? slack.apiUrl ?? 'https://slack.com/api/'
+    return { service: slack.webhookUrl ? 'Slack webhook' : 'Slack Web API', ok: false, detail: `cannot reach ${hostOf(url)}: ${describeFailure(error)}` }
   }
 }
 

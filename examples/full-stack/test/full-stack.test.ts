@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { createServer, type AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import { ImapFlow } from 'imapflow'
 import pg from 'pg'
@@ -84,6 +85,44 @@ describe('full-stack example', () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/✗ IMAP\s+authentication failed for/)
     expect(result.stdout + result.stderr).not.toContain('wrong-password-123')
+  })
+
+  it('--check names the cause of each failure: a refused connection, DNS, TLS, a refused API key', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo
+        server.close(() => resolve(port))
+      })
+    })
+    const secretPath = '/services/T0/B0/secret-webhook-path'
+    const result = await runMain(
+      {
+        ...env,
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/test`,
+        IMAP_HOST: 'imap.cam-test.invalid', // .invalid never resolves (RFC 2606)
+        RESEND_API_KEY: 're_wrong_key_0123456789',
+        SLACK_WEBHOOK_URL: `https://${new URL(slack.webhookUrl).host}${secretPath}`, // https to a plain-HTTP server
+      },
+      '--check',
+    )
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(new RegExp(`✗ PostgreSQL\\s+connection refused by 127\\.0\\.0\\.1:${closedPort} \\(ECONNREFUSED\\)`))
+    expect(result.stdout).toMatch(/✗ IMAP\s+imap\.cam-test\.invalid:\d+: DNS: cannot resolve imap\.cam-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/)
+    expect(result.stdout).toMatch(/✗ Resend\s+the API key was refused \(HTTP 403 invalid_api_key: API key is invalid\)/)
+    expect(result.stdout).toMatch(/✗ Slack webhook\s+cannot reach 127\.0\.0\.1:\d+: TLS: wrong version number \(ERR_SSL_WRONG_VERSION_NUMBER\) — the server does not speak TLS on this port/)
+    expect(result.stdout).not.toContain('fetch failed')
+    expect(result.stdout + result.stderr).not.toContain('re_wrong_key_0123456789')
+    expect(result.stdout + result.stderr).not.toContain(secretPath)
+  })
+
+  it('--check names a Resend API it cannot speak TLS to, and a revoked Slack webhook', async () => {
+    slack.failNext({ type: 'revoked' })
+    const result = await runMain({ ...env, RESEND_BASE_URL: resend.url.replace(/^http:/, 'https:') }, '--check')
+    expect(result.code).toBe(1)
+    expect(result.stdout).toMatch(/✓ PostgreSQL/)
+    expect(result.stdout).toMatch(/✗ Resend\s+cannot reach 127\.0\.0\.1:\d+: TLS: wrong version number/)
+    expect(result.stdout).toMatch(/✗ Slack webhook\s+the webhook URL was refused: revoked, deleted or mistyped \(HTTP 403 invalid_token\)/)
+    expect(result.stdout).toContain('2 problem(s). Nothing was sent.')
   })
 
   it('runs the whole stack: sends through Resend, reads the reply over IMAP, alerts Slack, stops on SIGTERM', async () => {
