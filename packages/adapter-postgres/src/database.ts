@@ -1,5 +1,5 @@
-import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite'
-import type { Pool, PoolClient, PoolConfig } from 'pg'
+import type { NodePostgresPool as Pool, NodePostgresPoolClient as PoolClient, NodePostgresPoolSettings, PgliteInstance, PgliteTransaction } from './driver-types.js'
+import { loadNodePostgres } from './load-driver.js'
 
 /** Rows of one statement. */
 export interface QueryResult<Row> {
@@ -49,7 +49,7 @@ export interface PgDatabaseOptions {
   /** Size of the pool created from `connectionString`. */
   poolSize?: number
   /** Extra pool settings for the pool created from `connectionString`. */
-  poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
+  poolConfig?: NodePostgresPoolSettings
   /**
    * Named prepared statements (default true): each distinct statement is parsed and
    * planned once per connection. False sends every statement unnamed (parse, bind and
@@ -73,7 +73,7 @@ export const defaultPoolConfig = {
   connectionTimeoutMillis: 10_000,
   keepAlive: true,
   idleTimeoutMillis: 30_000,
-} satisfies Omit<PoolConfig, 'connectionString' | 'max'>
+} satisfies NodePostgresPoolSettings
 
 const normalizeParams = (params: readonly unknown[] | undefined): unknown[] => (params ? [...params] : [])
 
@@ -139,9 +139,8 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
   const getPool = (): Promise<Pool> => {
     if (closed) return Promise.reject(new Error('the store is closed'))
     if (!poolPromise) {
-      poolPromise = import('pg').then((module) => {
-        const PoolClass = (module.default?.Pool ?? (module as unknown as { Pool: typeof module.Pool }).Pool) as typeof module.Pool
-        const created = new PoolClass({ ...defaultPoolConfig, ...options.poolConfig, connectionString: options.connectionString, max: options.poolSize ?? 10 })
+      poolPromise = loadNodePostgres().then((createPool) => {
+        const created = createPool({ ...defaultPoolConfig, ...options.poolConfig, connectionString: options.connectionString, max: options.poolSize ?? 10 })
         guard(created)
         pool = created
         return created
@@ -300,8 +299,8 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
 }
 
 /** PGlite: one embedded connection; transactions are serialised by PGlite itself. */
-export function createPgliteDatabase(pglite: PGlite): Database {
-  const run = async <Row>(executor: PGlite | PgliteTransaction, text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> => {
+export function createPgliteDatabase(pglite: PgliteInstance): Database {
+  const run = async <Row>(executor: PgliteInstance | PgliteTransaction, text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> => {
     const result = await executor.query<Row>(text, normalizeParams(params))
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length }
   }

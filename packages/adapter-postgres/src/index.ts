@@ -17,3 +17,14 @@ export {
 } from './migrate.js'
 export type { PostgresConnectionOptions } from './postgres-options.js'
 export { openEmbeddedDatabase, EmbeddedDatabaseError, type EmbeddedDatabaseOptions } from './open-embedded-database.js'
+export type {
+  NodePostgresPool,
+  NodePostgresPoolClient,
+  NodePostgresPoolSettings,
+  NodePostgresQuery,
+  NodePostgresQueryResult,
+  NodePostgresNotification,
+  PgliteInstance,
+  PgliteTransaction,
+  PgliteResults,
+} from './driver-types.js'

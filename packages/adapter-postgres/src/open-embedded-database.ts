@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import type { PGlite } from '@electric-sql/pglite'
 import { CamError, ValidationError, errorMessage, silentLogger, type Logger, type ValidationIssue } from '@cam/core'
+import type { PgliteInstance } from './driver-types.js'
+import { loadPglite, type PgliteConstructor } from './load-driver.js'
 import { migrate, SchemaVersionError } from './migrate.js'
 
 /** Options of {@link openEmbeddedDatabase}. */
@@ -45,8 +46,6 @@ export class EmbeddedDatabaseError extends CamError {
   }
 }
 
-type PgliteModule = typeof import('@electric-sql/pglite')
-
 /** Drafts this process is creating right now (never removed as abandoned). */
 const draftsInProgress = new Set<string>()
 
@@ -74,15 +73,18 @@ const completeMarkers = ['PG_VERSION', join('global', 'pg_control')] as const
  * const store = createPostgresStore({ pglite })
  * ```
  *
- * Needs the optional peer dependency `@electric-sql/pglite`.
+ * Needs the optional peer dependency `@electric-sql/pglite`: without it, fails with a
+ * `CamError` (code `CONFIG_INVALID`) saying what to install. The instance is typed as
+ * the part of PGlite the store uses ({@link PgliteInstance}); it is a real `PGlite`, so
+ * `as PGlite` gives its whole API.
  */
-export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<PGlite> {
+export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<PgliteInstance> {
   validateOptions(options)
   const dataDir = resolve(options.dataDir)
   const schema = options.schema ?? 'cam'
   const logger = options.logger ?? silentLogger
   const advice = options.recoveryAdvice ?? 'move the directory aside (to keep it) or delete it (its data is lost); a new, empty database is created there on the next start'
-  const { PGlite: PgliteClass } = await loadPglite()
+  const PgliteClass = await loadPglite('use openEmbeddedDatabase')
 
   await removeAbandonedDrafts(dataDir, logger)
   const found = await inspectDirectory(dataDir)
@@ -119,18 +121,6 @@ function validateOptions(options: EmbeddedDatabaseOptions): void {
     issues.push({ path: 'logger', message: 'expected a Logger (debug, info, warn and error functions)' })
   }
   if (issues.length > 0) throw new ValidationError('embedded database options', issues, { code: 'CONFIG_INVALID' })
-}
-
-async function loadPglite(): Promise<PgliteModule> {
-  try {
-    return await import('@electric-sql/pglite')
-  } catch (error) {
-    throw new CamError(
-      'CONFIG_INVALID',
-      'openEmbeddedDatabase needs @electric-sql/pglite, an optional peer dependency of @cam/adapter-postgres: install it (e.g. pnpm add @electric-sql/pglite)',
-      { cause: error },
-    )
-  }
 }
 
 type DirectoryState = { kind: 'missing' } | { kind: 'empty' } | { kind: 'database' } | { kind: 'incomplete'; missing: string[] } | { kind: 'not-a-directory' }
@@ -182,7 +172,7 @@ function isProcessAlive(pid: number): boolean {
 }
 
 /** Creates the database as a sibling draft, then renames it into place once complete and on disk. */
-async function createInPlace(PgliteClass: PgliteModule['PGlite'], dataDir: string, replaceEmpty: boolean, schema: string, logger: Logger): Promise<void> {
+async function createInPlace(PgliteClass: PgliteConstructor, dataDir: string, replaceEmpty: boolean, schema: string, logger: Logger): Promise<void> {
   const parent = dirname(dataDir)
   const draft = join(parent, `.${basename(dataDir)}.creating-${process.pid}-${randomBytes(6).toString('hex')}`)
   draftsInProgress.add(draft)
@@ -216,7 +206,7 @@ async function createInPlace(PgliteClass: PgliteModule['PGlite'], dataDir: strin
   }
 }
 
-async function openExisting(PgliteClass: PgliteModule['PGlite'], dataDir: string, schema: string, logger: Logger, advice: string): Promise<PGlite> {
+async function openExisting(PgliteClass: PgliteConstructor, dataDir: string, schema: string, logger: Logger, advice: string): Promise<PgliteInstance> {
   const pglite = new PgliteClass(dataDir)
   try {
     await pglite.waitReady

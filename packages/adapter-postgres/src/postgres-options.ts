@@ -1,18 +1,21 @@
-import type { PGlite } from '@electric-sql/pglite'
-import type { Pool, PoolConfig } from 'pg'
 import { ValidationError, errorMessage, type Logger, type ValidationIssue } from '@cam/core'
 import { createPgDatabase, createPgliteDatabase, type Database } from './database.js'
+import type { NodePostgresPool, NodePostgresPoolSettings, PgliteInstance } from './driver-types.js'
+import { installAdvice, isDriverInstalled } from './load-driver.js'
 
 /**
  * Where the data lives: exactly one of `connectionString`, `pool` or `pglite`.
  */
 export interface PostgresConnectionOptions {
-  /** A PostgreSQL URL, e.g. `postgres://user:pass@host:5432/db`. A pool is created (and closed by `close()`). */
+  /**
+   * A PostgreSQL URL, e.g. `postgres://user:pass@host:5432/db`. A node-postgres pool is
+   * created (and closed by `close()`): needs the optional peer dependency `pg`.
+   */
   connectionString?: string
-  /** An existing node-postgres pool; it stays yours (`close()` leaves it open). */
-  pool?: Pool
-  /** An embedded PGlite instance (no server); it stays yours. */
-  pglite?: PGlite
+  /** An existing node-postgres pool (`new pg.Pool(…)`); it stays yours (`close()` leaves it open). */
+  pool?: NodePostgresPool
+  /** An embedded PGlite instance (`new PGlite()`, `openEmbeddedDatabase()`; no server); it stays yours. */
+  pglite?: PgliteInstance
   /** Schema holding every table (default `cam`); quoted everywhere, so any name of 1–63 characters works. */
   schema?: string
   /** Size of the pool created from `connectionString` (default 10). */
@@ -23,7 +26,7 @@ export interface PostgresConnectionOptions {
    * an unreachable server fails the operation after 10 s instead of waiting forever),
    * `keepAlive: true`, `idleTimeoutMillis: 30000`.
    */
-  poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
+  poolConfig?: NodePostgresPoolSettings
   /**
    * Use named prepared statements (default true: each statement is planned once per
    * connection). Set false behind a transaction-mode pooler (PgBouncer
@@ -36,11 +39,11 @@ export interface PostgresConnectionOptions {
 /** Validated connection options. */
 export interface ResolvedConnectionOptions {
   connectionString?: string
-  pool?: Pool
-  pglite?: PGlite
+  pool?: NodePostgresPool
+  pglite?: PgliteInstance
   schema: string
   poolSize: number
-  poolConfig?: Omit<PoolConfig, 'connectionString' | 'max'>
+  poolConfig?: NodePostgresPoolSettings
   preparedStatements: boolean
 }
 
@@ -53,11 +56,14 @@ export function resolveConnectionOptions(options: PostgresConnectionOptions | un
   if (given.length > 1) issues.push({ path: given[1]!, message: `expected only one of connectionString, pool or pglite (got ${given.join(', ')})` })
   if (input.connectionString !== undefined && (typeof input.connectionString !== 'string' || input.connectionString.trim() === '')) {
     issues.push({ path: 'connectionString', message: 'expected a non-empty PostgreSQL URL such as postgres://user@host:5432/db' })
+  } else if (input.connectionString !== undefined && given.length === 1 && !isDriverInstalled('pg')) {
+    // Here rather than at the first query: the store is created without touching the driver.
+    issues.push({ path: 'connectionString', message: `${installAdvice('pg')} to use a connection string` })
   }
-  if (input.pool !== undefined && (typeof input.pool !== 'object' || typeof (input.pool as Pool | null)?.connect !== 'function')) {
+  if (input.pool !== undefined && (typeof input.pool !== 'object' || typeof (input.pool as NodePostgresPool | null)?.connect !== 'function')) {
     issues.push({ path: 'pool', message: 'expected a pg.Pool' })
   }
-  if (input.pglite !== undefined && (typeof input.pglite !== 'object' || typeof (input.pglite as PGlite | null)?.query !== 'function')) {
+  if (input.pglite !== undefined && (typeof input.pglite !== 'object' || typeof (input.pglite as PgliteInstance | null)?.query !== 'function')) {
     issues.push({ path: 'pglite', message: 'expected a PGlite instance' })
   }
   const schema = input.schema ?? 'cam'

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CamError, ValidationError, createCamClient } from '@cam/core'
-import { EmbeddedDatabaseError, SchemaVersionError, createPostgresStore, latestMigrationVersion, migrate, openEmbeddedDatabase } from '../src/index.js'
+import { EmbeddedDatabaseError, SchemaVersionError, createPostgresStore, latestMigrationVersion, migrate, openEmbeddedDatabase, type PgliteInstance } from '../src/index.js'
 
 const processScript = fileURLToPath(new URL('./support/embedded-database-process.ts', import.meta.url))
 const readyToken = 'open'
@@ -53,7 +53,7 @@ function leftBehind(dataDir: string): 'nothing' | 'complete' | 'half-made' {
 }
 
 /** The store works on the database: a campaign with a lead goes in and comes back. */
-async function campaignRoundTrip(pglite: PGlite, name: string): Promise<string> {
+async function campaignRoundTrip(pglite: PgliteInstance, name: string): Promise<string> {
   const store = createPostgresStore({ pglite })
   try {
     const client = createCamClient({ store })
