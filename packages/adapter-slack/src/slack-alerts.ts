@@ -1,7 +1,7 @@
 import { AlertDeliveryError, ValidationError, type Alert, type AlertChannelV1, type AlertDeliveryOptions, type ValidationIssue } from '@cam/core'
-import { WebClient } from '@slack/web-api'
 import { IncomingWebhook } from '@slack/webhook'
 import { renderSlackAlertMessage, type SlackAlertMessage } from './slack-alert-message.js'
+import { isWebApiInstalled, loadWebApiClient, webApiInstallAdvice } from './slack-web-api-client.js'
 import { toWebApiDeliveryError, toWebhookDeliveryError } from './slack-delivery-error.js'
 
 /** Options shared by both ways of posting. */
@@ -25,7 +25,10 @@ export interface SlackWebhookAlertsOptions extends SlackAlertsCommonOptions {
   channel?: never
 }
 
-/** Post with the Web API (`chat.postMessage`), as a bot. */
+/**
+ * Post with the Web API (`chat.postMessage`), as a bot. Needs the optional peer
+ * dependency `@slack/web-api` (`npm i @slack/web-api`).
+ */
 export interface SlackWebApiAlertsOptions extends SlackAlertsCommonOptions {
   /** Bot token (`xoxb-…`) with the `chat:write` scope. */
   token: string
@@ -86,6 +89,8 @@ function validate(options: SlackAlertsOptions): void {
   if (hasToken) {
     if (typeof options.token !== 'string' || !/^xox[a-z]-\S+$/.test(options.token)) {
       issues.push({ path: 'token', message: 'expected a Slack bot token (xoxb-…) with the chat:write scope' })
+    } else if (!hasWebhook && !isWebApiInstalled()) {
+      issues.push({ path: 'token', message: webApiInstallAdvice })
     }
     if (typeof options.channel !== 'string' || options.channel.trim() === '') {
       issues.push({ path: 'channel', message: 'expected a channel id (C0123456789) or name (#sales)' })
@@ -109,7 +114,9 @@ function validate(options: SlackAlertsOptions): void {
 /**
  * Creates a CAM {@link AlertChannelV1} that posts alerts to Slack, through an incoming
  * webhook (`webhookUrl`) or the Web API (`token` + `channel`, `chat.postMessage`), with
- * the official `@slack/webhook` / `@slack/web-api` packages.
+ * the official `@slack/webhook` / `@slack/web-api` packages. `@slack/web-api` is an
+ * optional peer dependency, loaded only in Web API mode: without it, `{ token, channel }`
+ * fails here with a `ValidationError` saying what to install.
  *
  * The message is Block Kit: what happened, the lead and campaign, the reply excerpt,
  * why, and a link back to the host app when `appUrl` is set. Every alert field is
@@ -167,6 +174,7 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertChannelV1 {
           const { token, channel } = options as SlackWebApiAlertsOptions
           const slackApiUrl = (options as SlackWebApiAlertsOptions).slackApiUrl
           return async (message, signal) => {
+            const WebClient = await loadWebApiClient()
             const client = new WebClient(token, {
               ...(slackApiUrl === undefined ? {} : { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` }),
               timeout: timeoutMs,
