@@ -1,0 +1,76 @@
+/**
+ * Uses every published package the way an app does, on a store the caller made with
+ * the one driver it installed: a campaign with one lead, one worker cycle that sends
+ * its first email into a pickup directory. Also checks what must work without the
+ * optional peer dependencies (`@slack/web-api`, the other driver).
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createFileSender, createMaildirInbox } from '@cam/adapter-filesystem'
+import { createImapInbox } from '@cam/adapter-imap'
+import type { PostgresStore } from '@cam/adapter-postgres'
+import { createResendSender } from '@cam/adapter-resend'
+import { createSlackAlerts } from '@cam/adapter-slack'
+import { CamError, ValidationError, createCamClient, createCamWorker } from '@cam/core'
+import { createManualClock } from '@cam/core/testing'
+
+/** Fails the program with `message` unless `condition` holds. */
+export function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`consumer check failed: ${message}`)
+}
+
+/** Runs `body`, which must throw a CAM error whose message contains `expected`; returns it. */
+export async function expectCamError(body: () => unknown, expected: string): Promise<CamError> {
+  let thrown: unknown
+  try {
+    await body()
+  } catch (error) {
+    thrown = error
+  }
+  check(CamError.isInstance(thrown), `expected a CamError containing "${expected}", got ${String(thrown)}`)
+  check(thrown.message.includes(expected), `expected the error to contain "${expected}", got: ${thrown.message}`)
+  return thrown
+}
+
+/** One campaign, one lead, one worker cycle on `store`: the first email lands in the outbox. */
+export async function useEveryPackage(store: PostgresStore): Promise<void> {
+  const directory = await mkdtemp(join(tmpdir(), 'cam-consumer-'))
+  try {
+    const clock = createManualClock(new Date('2026-03-02T10:00:00Z'))
+    const client = createCamClient({ store, clock })
+    const campaign = await client.createCampaign({
+      name: 'Consumer check',
+      sender: { email: 'ana@acme.example', name: 'Ana' },
+      steps: [{ subject: 'Hello {{ firstName }}', text: 'Hi {{ firstName }}!', delayDays: 0 }],
+      schedule: { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7], startTime: '00:00', endTime: '24:00' },
+    })
+    await client.addLeads(campaign.id, [{ email: 'bob@example.com', firstName: 'Bob' }])
+    await client.startCampaign(campaign.id)
+
+    const outbox = join(directory, 'outbox')
+    const worker = createCamWorker({
+      store,
+      clock,
+      sender: createFileSender({ directory: outbox, createIfMissing: true, clock }),
+      inbox: createMaildirInbox({ directory: join(directory, 'Maildir'), createIfMissing: true }),
+      alerts: [createSlackAlerts({ webhookUrl: 'https://hooks.slack.example/services/T0/B0/x' })],
+    })
+    await worker.runOnce()
+    const sent = await readdir(outbox)
+    check(sent.length === 1, `expected one email in the outbox, found ${sent.length}`)
+
+    // Constructing the network adapters needs no server; bad options still name the field.
+    createImapInbox({ host: '127.0.0.1', port: 1, secure: false, auth: { user: 'user', pass: 'password' } })
+    createResendSender({ apiKey: 're_consumer_check' })
+    // @slack/web-api is an optional peer dependency, not installed here.
+    await expectCamError(
+      () => createSlackAlerts({ token: 'xoxb-consumer-check', channel: '#sales' }),
+      'install @slack/web-api (npm i @slack/web-api)',
+    )
+    const invalid = await expectCamError(() => createResendSender({ apiKey: '' }), 'apiKey')
+    check(ValidationError.isInstance(invalid), 'a bad option is a ValidationError')
+  } finally {
+    await rm(directory, { recursive: true, force: true })
+  }
+}
