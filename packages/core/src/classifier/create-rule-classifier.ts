@@ -22,8 +22,6 @@ export interface RuleClassifierOptions {
   phrases?: readonly LanguagePhrases[]
 }
 
-export { ruleConfidence }
-
 /** How much of a message's text is read when it has no separate reply text (an automatic reply's notice), in characters. */
 const noticeTextRead = 5000
 /** A return date read after "until/bis/…" or as the end of a range (support 2) or after "back/zurück/…" (3) makes an automatic reply an absence notice; a date alone (1) does not. */

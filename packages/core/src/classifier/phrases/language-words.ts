@@ -1,0 +1,58 @@
+/**
+ * Small, closed word lists of one language that the rule classifier's rules read besides
+ * the phrases: greetings, a bare "no", negations, deliberation, absence words, delay
+ * units, weekday and month names. Every entry is a regular expression source matched
+ * against folded text (lower case, no accents, plain apostrophes) unless its field says
+ * otherwise. Every field is optional: a language without a list only lacks that rule.
+ */
+export interface LanguageWords {
+  /**
+   * Greeting words a reply's first line opens with ("hi", "dear", "guten tag", "bonjour",
+   * "estimados", "bom dia", "beste"): a line that opens with one and has at most 40 more
+   * characters is skipped before judging a short reply ("Hi Sam,\n\nYes please!").
+   */
+  greetings?: readonly string[]
+  /**
+   * A bare "no" a reply may open with ("no", "nope", "nein", "non", "nao", "nee"): with
+   * punctuation, the end of the reply or a `bareNoFollowers` word after it, it is a refusal.
+   */
+  bareNo?: readonly string[]
+  /** Words after a bare "no" that keep it a refusal ("thanks", "thank you", "danke", "merci", "hoor"). */
+  bareNoFollowers?: readonly string[]
+  /** Words after a "no" that make it something else than a refusal ("no problem", "no worries", "no hay prisa", "não se preocupe"). */
+  notRefusalAfterNo?: readonly string[]
+  /** "No" with a word it does not negate, as two-word phrases ("no doubt", "no rush", "no hay", "no souci"): "no doubt interested" stays interest. */
+  notNegatingNo?: readonly string[]
+  /** A negation inside a matched interest phrase that turns it into a refusal ("not", "nicht", "kein", "pas", "niet"). */
+  negationsInPhrase?: readonly string[]
+  /** Negations that agree and so negate nothing ("why not", "no problem", "warum nicht", "pourquoi pas", "waarom niet"). */
+  agreeingNegations?: readonly string[]
+  /** The plain negation written after a verb ("nicht", "pas", "niet"): "entfernen Sie mich nicht" is not a request. */
+  negationAfterVerb?: readonly string[]
+  /** Negations before an unsubscribe request that cancel it ("don't", "never"): "please don't remove me". */
+  requestNegations?: readonly string[]
+  /** The requests `requestNegations` cancel, as written right after the negation ("remove", "take", "unsubscribe", "ever remove"). */
+  negatableRequests?: readonly string[]
+  /** Words for no one ("nobody", "no one"): a referral phrase followed by one names no one ("looping in nobody"). */
+  nobody?: readonly string[]
+  /** Verbs of a referral phrase that are deliberation when the writer is their subject ("talk", "ask", "check", "sprech", "parler", "hablar"). */
+  deliberationVerbs?: readonly string[]
+  /** The writer as the subject of what follows ("I'll", "let me", "I need to", "ich werde", "je vais", "tengo que", "ik ga"): "I'll talk to my boss" is deliberation, not a referral. */
+  firstPersonIntent?: readonly string[]
+  /**
+   * Words in an automatic reply's subject that make it an absence notice ("out of
+   * office", "abwesen", "vacances", "vacaciones"). Matched case-insensitively against the
+   * subject as written (not folded).
+   */
+  absenceSubject?: readonly string[]
+  /** Absence words that make a text without auto-reply headers an absence notice by themselves ("out of office", "abwesend", "absent", "afwezig"). */
+  plainAbsence?: readonly string[]
+  /**
+   * Units of a delay ("hours", "Tagen", "jours", "semanas", "uur"): a date read from an
+   * automatic reply together with one ("we reply within 24 hours") is a delay, not a
+   * return date. Matched case-insensitively against the date's words as written.
+   */
+  durationUnits?: readonly string[]
+  /** Weekday and month names: an automatic reply without a digit or one of them names no return date. */
+  calendarWords?: readonly string[]
+}
