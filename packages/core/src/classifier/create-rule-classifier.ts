@@ -142,7 +142,7 @@ function classifyByStructure(
   const languages = compileLanguages(phrases)
   const why = signals.length > 0 ? signals.join(', ') : `${automation.precedence ? `Precedence: ${automation.precedence}` : 'mailing-list'} header`
   if (analysis.outOfOffice.length > 0 || languages.absenceSubject?.test(message.subject) === true) {
-    const returnDate = returnDateOf(message, analysis)
+    const returnDate = returnDateOf(message, analysis, phrases)
     return result('out_of_office', ruleConfidence.structural, `${why}; absence notice${returnDate ? ` (back ${returnDate.toISOString().slice(0, 10)})` : ''}`, returnDate ? { returnDate } : {})
   }
   // An automatic reply that names a date after "until" or as the end of a range ("vom 10.
@@ -150,7 +150,7 @@ function classifyByStructure(
   if (signals.length > 0 && analysis.leftCompany.length === 0) {
     const noticeText = `${message.subject}\n${message.replyText || message.text.slice(0, noticeTextRead)}`
     // Only a digit, a weekday or a month name can name a return date.
-    const dated = languages.calendarWord.test(foldText(noticeText)) ? findReturnDate(noticeText, message.date ?? new Date(), analysis.languages, analysis.languages.length) : null
+    const dated = languages.calendarWord.test(foldText(noticeText)) ? findReturnDate(noticeText, message.date ?? new Date(), analysis.languages, analysis.languages.length, phrases) : null
     // A calendar date, not a delay ("we will reply within 24 hours").
     if (dated !== null && dated.support >= returnDateSupportNeeded && languages.durationUnit?.test(dated.text) !== true) {
       return result('out_of_office', ruleConfidence.structural, `${why}; names a return date (${dated.date.toISOString().slice(0, 10)})`, { returnDate: dated.date })
@@ -199,7 +199,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   // Absence written without auto-reply headers: absence words with a return date, or
   // several absence phrases.
   if (analysis.outOfOffice.length >= 1 && positives === 0 && negatives === 0 && analysis.question.length === 0) {
-    const returnDate = returnDateOf(message, analysis)
+    const returnDate = returnDateOf(message, analysis, phrases)
     const strong = returnDate !== null || analysis.outOfOffice.length >= absencePhrasesNeeded || compileLanguages(phrases).plainAbsence?.test(analysis.folded) === true
     if (strong) {
       return result('out_of_office', ruleConfidence.likely, `absence wording ${quote(analysis.outOfOffice)} without auto-reply headers`, returnDate ? { returnDate } : {})
@@ -221,7 +221,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   // A hand-off found from the reply's structure (an address, a Cc'd colleague or a role
   // with a hand-off verb). Weaker than a phrase: explicit interest in a meeting wins.
   if (analysis.positive.length === 0 && proposals === 0) {
-    const structure = findReferralStructure(message.replyText, referralParties(message, context), structuresOf(phrases), negationsOf(phrases))
+    const structure = findReferralStructure(message.replyText, referralParties(message, context), structuresOf(phrases), negationsOf(phrases), compileLanguages(phrases).reading.text)
     // With a refusal, only an explicit hand-off to an address counts ("No thanks. Reach out to
     // dan@… instead."), not a colleague copied in for information ("Not interested. Maria, FYI.").
     const firmRefusal = analysis.negative.length + analysis.negatedPositive.length > 0
@@ -306,10 +306,10 @@ function writtenSubject(message: ParsedMessage, context: Partial<ClassificationC
   return subject
 }
 
-function returnDateOf(message: ParsedMessage, analysis: IntentAnalysis): Date | null {
+function returnDateOf(message: ParsedMessage, analysis: IntentAnalysis, phrases: readonly LanguagePhrases[]): Date | null {
   const reference = message.date ?? new Date()
   const text = `${message.subject}\n${message.replyText || message.text.slice(0, noticeTextRead)}`
-  return extractReturnDate(text, reference, analysis.languages)
+  return extractReturnDate(text, reference, analysis.languages, phrases)
 }
 
 const emailPattern = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g

@@ -5,8 +5,17 @@ import { germanPhrases } from './phrases/german.js'
 import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
 import { portuguesePhrases } from './phrases/portuguese.js'
 import { spanishPhrases } from './phrases/spanish.js'
-import { countWords, expandShorthand, foldText, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
-import { compileSentencePatterns, findAffirmation, findLaterContact, findLaterTimes, findMeetingProposals, type SentencePatterns } from './sentence-signals.js'
+import { compileTextReading, countWords, expandShorthand, foldText, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
+import {
+  compileSentencePatterns,
+  compileSentenceReading,
+  findAffirmation,
+  findLaterContact,
+  findLaterTimes,
+  findMeetingProposals,
+  type ReplyReading,
+  type SentencePatterns,
+} from './sentence-signals.js'
 import { compileStructure, type CompiledStructure } from './compile-structure.js'
 import { findMeetingLogistics } from './find-meeting-logistics.js'
 import { findObjections } from './find-objections.js'
@@ -165,6 +174,12 @@ export interface CompiledLanguages {
   durationUnit: RegExp | null
   /** A digit, a weekday or a month name (folded text). */
   calendarWord: RegExp
+  /** Clause boundaries, shorthand, fillers, contrastives, acknowledgements, sentence negations. */
+  reading: ReplyReading
+  /** Words before a date that say "back on" (folded text, anchored at the end). */
+  returnWord: RegExp | null
+  /** Words before a date that say "until" (folded text, anchored at the end). */
+  untilWord: RegExp | null
 }
 
 const compiledCache = new WeakMap<readonly LanguagePhrases[], CompiledLanguages>()
@@ -241,6 +256,10 @@ export function compileLanguages(phrases: readonly LanguagePhrases[]): CompiledL
     plainAbsence: alternation(wordsOf(phrases, 'plainAbsence'), '', ''),
     durationUnit: alternation(wordsOf(phrases, 'durationUnits'), '\\b', '\\b', 'i'),
     calendarWord: new RegExp(['\\d', ...wordsOf(phrases, 'calendarWords')].join('|')),
+    reading: { text: compileTextReading(phrases), sentence: compileSentenceReading(phrases) },
+    returnWord: alternation(wordsOf(phrases, 'returnWords'), '(?:', ')\\W{0,3}(?:\\w+\\W{0,3}){0,4}$'),
+    // "-" (a range) reads as "until" in every language.
+    untilWord: alternation([...wordsOf(phrases, 'untilWords'), '-'], '(?:', ')\\W{0,3}(?:\\w+\\W{0,3}){0,2}$'),
   }
   compiledCache.set(phrases, compiled)
   return compiled
@@ -260,12 +279,13 @@ function withoutGreeting(folded: string, greetingLine: RegExp | null): string {
  * before it; "nicht", "pas", "niet" after it) is reported as `negatedPositive`.
  */
 export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] = builtInPhrases): IntentAnalysis {
-  const folded = expandShorthand(foldText(text.length > textRead ? text.slice(0, textRead) : text))
-  // Unsubscribe and referral requests are read without "please"/"bitte"/"alsjeblieft" and
-  // similar fillers, which sit anywhere in them ("haal mij alsjeblieft van de lijst").
-  const lean = withoutPoliteness(folded)
   const set = compileLanguages(phrases)
   const compiled = set.languages
+  const reading = set.reading
+  const folded = expandShorthand(foldText(text.length > textRead ? text.slice(0, textRead) : text), reading.text)
+  // Unsubscribe and referral requests are read without "please"/"bitte"/"alsjeblieft" and
+  // similar fillers, which sit anywhere in them ("haal mij alsjeblieft van de lijst").
+  const lean = withoutPoliteness(folded, reading.text)
   const analysis: IntentAnalysis = {
     folded,
     positive: [],
@@ -304,8 +324,8 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
         if (match[0] === '') continue
         const hit: PhraseHit = { phrase: match[0].trim(), language: language.source.language, index: match.index }
         if (category === 'positive') {
-          const before = wordsBefore(source, match.index, negationReachBefore)
-          const after = wordsAfter(source, match.index + match[0].length, negationReachAfter)
+          const before = wordsBefore(source, match.index, negationReachBefore, reading.text)
+          const after = wordsAfter(source, match.index + match[0].length, negationReachAfter, reading.text)
           const negated =
             before.some((word, position) => isNegation(word, before[position + 1], negationsBefore, set.notNegatingNo)) ||
             after.some((word) => negationsAfter.has(word)) ||
@@ -316,10 +336,10 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
           if (!isNegatedRequest(source, match.index, match[0], set)) analysis.unsubscribe.push(hit)
         } else if (category === 'referral') {
           // "looping in nobody", "cc'ing no one": a referral phrase that names no one.
-          const after = wordsAfter(source, match.index + match[0].length, 2)
+          const after = wordsAfter(source, match.index + match[0].length, 2, reading.text)
           if (set.nobody.has(after[0] ?? '') || set.nobody.has(after.join(' '))) continue
           // "I'll talk to my boss", "let me check with our CFO": the writer deliberates.
-          if (set.deliberationVerb?.test(hit.phrase) === true && set.firstPersonIntent?.test(wordsBefore(source, match.index, 3).join(' ')) === true) continue
+          if (set.deliberationVerb?.test(hit.phrase) === true && set.firstPersonIntent?.test(wordsBefore(source, match.index, 3, reading.text).join(' ')) === true) continue
           analysis.referral.push(hit)
         } else {
           analysis[category].push(hit)
@@ -352,17 +372,17 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     }
   }
   const sentencePatterns = compiled.map((language) => language.sentence)
-  analysis.affirmation = findAffirmation(core, sentencePatterns, analysis.languages.slice(0, likelyLanguages))
+  analysis.affirmation = findAffirmation(core, sentencePatterns, analysis.languages.slice(0, likelyLanguages), reading.sentence)
   const isDetailQuestion = (sentence: string) => compiled.some((language) => language.detailQuestion?.test(sentence) === true)
-  analysis.meetingProposal = findMeetingProposals(folded, sentencePatterns, isDetailQuestion)
+  analysis.meetingProposal = findMeetingProposals(folded, sentencePatterns, isDetailQuestion, reading.sentence)
   analysis.deferral.push(...findLaterContact(folded, sentencePatterns))
   analysis.laterTime = findLaterTimes(folded, sentencePatterns)
   const structures = structuresOf(phrases)
-  analysis.stopRequest = findStopRequests(lean, structures, negationsBefore, set.negationsAfterVerb).map(({ phrase, index, language }) => ({ phrase, index, language }))
-  const logistics = findMeetingLogistics(folded, structures, sentencePatterns)
+  analysis.stopRequest = findStopRequests(lean, structures, negationsBefore, set.negationsAfterVerb, reading.text).map(({ phrase, index, language }) => ({ phrase, index, language }))
+  const logistics = findMeetingLogistics(folded, structures, sentencePatterns, reading.sentence)
   analysis.availability = logistics.availability
   analysis.contactOffer = logistics.contactOffer
-  analysis.objection = findObjections(folded, structures, negationsBefore).map(({ phrase, index, language }) => ({ phrase, index, language }))
+  analysis.objection = findObjections(folded, structures, negationsBefore, reading).map(({ phrase, index, language }) => ({ phrase, index, language }))
   return analysis
 }
 
@@ -373,9 +393,9 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
 function isNegatedRequest(source: string, index: number, matched: string, set: CompiledLanguages): boolean {
   // A request that itself opens with a negation ("don't email me again") is a request.
   if (set.requestNegationOpening?.test(matched) === true) return false
-  const before = wordsBefore(source, index, 5).join(' ')
+  const before = wordsBefore(source, index, 5, set.reading.text).join(' ')
   if (set.negatedRequests.some((pattern) => pattern.test(`${before} ${matched}`))) return true
-  return wordsAfter(source, index + matched.length, 3).some((word) => set.negationAfterVerb.has(word))
+  return wordsAfter(source, index + matched.length, 3, set.reading.text).some((word) => set.negationAfterVerb.has(word))
 }
 
 /** An interest phrase with a negation inside it ("not interested"), except one that agrees ("why not"). */

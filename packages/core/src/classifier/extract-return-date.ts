@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node'
-import type { RuleLanguage } from './phrases/language-phrases.js'
+import { builtInPhrases, compileLanguages } from './detect-intent.js'
+import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
 import { findDateMentions } from './find-date-mentions.js'
 import { foldText } from './normalize-text.js'
 
@@ -10,11 +11,15 @@ function parserFor(language: RuleLanguage): chrono.Chrono | null {
   return locale?.casual instanceof chrono.Chrono ? locale.casual : null
 }
 
-/** Words just before a date that say "this is when I am back" (folded). */
-const returnWords =
-  /(?:back|return|returning|returned|respond|reply|available (?:again|from)|in the office|zuruck|wieder|erreichbar ab|ab dem|ab|retour|de retour|reviens|reprendrai|disponible (?:a partir|des)|a partir d|regreso|regresare|vuelta|volvere|de vuelta|disponible (?:a partir|desde)|retorno|retornarei|volto|voltarei|de volta|disponivel a partir|terug|weer|vanaf|beschikbaar)\W{0,3}(?:\w+\W{0,3}){0,4}$/
-/** Words just before a date that say "away until". */
-const untilWords = /(?:until|till|til|through|thru|to|bis|bis zum|bis einschliesslich|jusqu'?au|jusqu'?a|au|hasta|hasta el|al|ate|ate o dia|a|tot|tot en met|t\/m|-)\W{0,3}(?:\w+\W{0,3}){0,2}$/
+/** How far before a date its "back"/"until" words are looked for (characters). */
+const supportWindow = 60
+/** How much of a notice is read (characters). */
+const textRead = 5000
+/** Half a day (ms): dates more than this before the message are not a return date (the notice may be written in another time zone), and a weekday up to this after it means next week's. */
+const halfDay = 12 * 60 * 60 * 1000
+/** Dates this long after the message are not a return date (ms): about a year and a month. */
+const latestAfter = 400 * 24 * 60 * 60 * 1000
+const week = 7 * 24 * 60 * 60 * 1000
 
 /**
  * When an out-of-office sender is back, read from the notice with `chrono-node` in the
@@ -23,8 +28,13 @@ const untilWords = /(?:until|till|til|through|thru|to|bis|bis zum|bis einschlies
  * até/tot" (or the end of a range), then the latest future date mentioned. Dates before the
  * message or more than a year after it are ignored. Null when the text names no usable date.
  */
-export function extractReturnDate(text: string, messageDate: Date, languages: readonly RuleLanguage[]): Date | null {
-  return findReturnDate(text, messageDate, languages)?.date ?? null
+export function extractReturnDate(
+  text: string,
+  messageDate: Date,
+  languages: readonly RuleLanguage[],
+  phrases: readonly LanguagePhrases[] = builtInPhrases,
+): Date | null {
+  return findReturnDate(text, messageDate, languages, 2, phrases)?.date ?? null
 }
 
 /** A return date with how it is supported: 3 after "back/return/…", 2 after "until/bis/…" or as the end of a range, 1 otherwise. */
@@ -42,11 +52,18 @@ export interface ReturnDateReading {
  * `likelyLanguages` is how many of the ranked languages chrono reads the text in (a short
  * notice may not rank its own language first).
  */
-export function findReturnDate(text: string, messageDate: Date, languages: readonly RuleLanguage[], likelyLanguages = 2): ReturnDateReading | null {
-  const source = text.length > 5000 ? text.slice(0, 5000) : text
+export function findReturnDate(
+  text: string,
+  messageDate: Date,
+  languages: readonly RuleLanguage[],
+  likelyLanguages = 2,
+  phrases: readonly LanguagePhrases[] = builtInPhrases,
+): ReturnDateReading | null {
+  const source = text.length > textRead ? text.slice(0, textRead) : text
   if (source.trim() === '') return null
-  const earliest = messageDate.getTime() - 12 * 60 * 60 * 1000
-  const latest = messageDate.getTime() + 400 * 24 * 60 * 60 * 1000
+  const earliest = messageDate.getTime() - halfDay
+  const latest = messageDate.getTime() + latestAfter
+  const words = compileLanguages(phrases)
   const tried = new Set<RuleLanguage>()
   const order: RuleLanguage[] = [...languages.slice(0, likelyLanguages), 'en']
   let best: { date: Date; score: 1 | 2 | 3; text: string } | null = null
@@ -72,12 +89,12 @@ export function findReturnDate(text: string, messageDate: Date, languages: reado
       let date = end ?? start
       // "Back on Monday" written on a Monday means next week's Monday.
       const component = result.end ?? result.start
-      if (component.isCertain('weekday') && !component.isCertain('day') && date.getTime() <= messageDate.getTime() + 12 * 60 * 60 * 1000) {
-        date = new Date(date.getTime() + 7 * 24 * 60 * 60 * 1000)
+      if (component.isCertain('weekday') && !component.isCertain('day') && date.getTime() <= messageDate.getTime() + halfDay) {
+        date = new Date(date.getTime() + week)
       }
       if (date.getTime() < earliest || date.getTime() > latest) continue
       if (!result.start.isCertain('day') && !result.start.isCertain('weekday') && !result.start.isCertain('month')) continue
-      const score = supportFor(source, result.index, end !== undefined)
+      const score = supportFor(source, result.index, end !== undefined, words)
       if (languageBest === null || score > languageBest.score || (score === languageBest.score && date.getTime() > languageBest.date.getTime())) {
         languageBest = { date, score, text: result.text }
       }
@@ -88,16 +105,16 @@ export function findReturnDate(text: string, messageDate: Date, languages: reado
   // same support as chrono's best, so a date chrono read is never replaced by a weaker one.
   for (const mention of findDateMentions(source, messageDate, order)) {
     if (mention.date.getTime() < earliest || mention.date.getTime() > latest) continue
-    const score = supportFor(source, mention.index, mention.rangeEnd === true)
+    const score = supportFor(source, mention.index, mention.rangeEnd === true, words)
     if (best === null || score > best.score || (mention.precise === true && score === best.score)) best = { date: mention.date, score, text: source.slice(mention.index, mention.index + 12) }
   }
   return best === null ? null : { date: best.date, support: best.score, text: best.text }
 }
 
 /** 3 after "back/return/…", 2 after "until/bis/…" (or for the end of a range), else 1. */
-function supportFor(source: string, index: number, isRangeEnd: boolean): 1 | 2 | 3 {
-  const before = foldText(source.slice(Math.max(0, index - 60), index)).trimEnd()
-  if (returnWords.test(before)) return 3
-  if (untilWords.test(before) || isRangeEnd) return 2
+function supportFor(source: string, index: number, isRangeEnd: boolean, words: { returnWord: RegExp | null; untilWord: RegExp | null }): 1 | 2 | 3 {
+  const before = foldText(source.slice(Math.max(0, index - supportWindow), index)).trimEnd()
+  if (words.returnWord?.test(before) === true) return 3
+  if (words.untilWord?.test(before) === true || isRangeEnd) return 2
   return 1
 }

@@ -1,5 +1,5 @@
 import { hasFamily, languageOf, unionOf, type CompiledStructure } from './compile-structure.js'
-import { clauses, meetingDuration, negation, pastReference, type SentenceHit, type SentencePatterns } from './sentence-signals.js'
+import { clauses, meetingDuration, negatedOrPast, type SentenceHit, type SentencePatterns, type SentenceReading } from './sentence-signals.js'
 
 /** A phone number: at least eight digits with the usual separators ("+44 7700 900123", "(11) 98765-4321", "06-12345678"). */
 const phoneNumber = /(?:\+|\(\d)?\d[\d ()./-]{6,}\d/g
@@ -28,7 +28,12 @@ function hasPhoneNumber(text: string): boolean {
  * Negated and past sentences are not logistics ("I'm not around Monday", "Don't call me",
  * "Did you call me yesterday?").
  */
-export function findMeetingLogistics(folded: string, structures: readonly CompiledStructure[], patterns: readonly SentencePatterns[]): { availability: SentenceHit[]; contactOffer: SentenceHit[] } {
+export function findMeetingLogistics(
+  folded: string,
+  structures: readonly CompiledStructure[],
+  patterns: readonly SentencePatterns[],
+  reading: SentenceReading,
+): { availability: SentenceHit[]; contactOffer: SentenceHit[] } {
   const availability: SentenceHit[] = []
   const contactOffer: SentenceHit[] = []
   if (structures.length === 0) return { availability, contactOffer }
@@ -38,10 +43,10 @@ export function findMeetingLogistics(folded: string, structures: readonly Compil
   const checkAvailability = (timedText || folded.includes('?')) && hasFamily(only, 'availability', folded)
   const checkContact = (timedText || hasPhoneNumber(folded)) && hasFamily(only, 'contactMe', folded)
   if (!checkAvailability && !checkContact) return { availability, contactOffer }
-  const list = clauses(folded)
+  const list = clauses(folded, reading)
   for (const [position, sentence] of list.entries()) {
     const text = sentence.text
-    if (negation.test(text) || pastReference.test(text)) continue
+    if (negatedOrPast(text, reading)) continue
     const question = text.includes('?')
     const timed = meetingDuration.test(text) || patterns.some((language) => language.meetingTime?.test(text) === true)
     if (checkAvailability && (question || timed) && hasFamily(only, 'availability', text)) {

@@ -1,7 +1,7 @@
 import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure } from './compile-structure.js'
 import type { RuleLanguage } from './phrases/language-phrases.js'
 import { wordsBefore } from './normalize-text.js'
-import { clauses } from './sentence-signals.js'
+import { clauses, type ReplyReading } from './sentence-signals.js'
 
 /** An objection found from its structure. */
 export interface ObjectionHit {
@@ -25,23 +25,23 @@ export interface ObjectionHit {
  * The classifier counts them only when the reply shows no interest and asks nothing
  * ("We already use HubSpot — does yours integrate?" is a question).
  */
-export function findObjections(folded: string, structures: readonly CompiledStructure[], negations: ReadonlySet<string>): ObjectionHit[] {
+export function findObjections(folded: string, structures: readonly CompiledStructure[], negations: ReadonlySet<string>, reading: ReplyReading): ObjectionHit[] {
   const hits: ObjectionHit[] = []
   if (structures.length === 0) return hits
   const only = [unionOf(structures)]
   const anyNegation = /\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nicht|kein\w*|ne|pas|nao|niet|geen|nunca|nooit)\b|n'/.test(folded)
   if (!hasFamily(only, 'incumbent', folded) && !(anyNegation && hasFamily(only, 'nowTimes', folded))) return hits
   const isNegation = (word: string) => negations.has(word) || word.startsWith("n'") || /^(?:can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nao|niet|nicht|pas|no|ne)$/.test(word)
-  for (const sentence of clauses(folded)) {
+  for (const sentence of clauses(folded, reading.sentence)) {
     const text = sentence.text
     if (text.includes('?')) continue
-    const incumbent = matchFamily(only, 'incumbent', text).find((match) => !wordsBefore(text, match.index, 3).some(isNegation))
+    const incumbent = matchFamily(only, 'incumbent', text).find((match) => !wordsBefore(text, match.index, 3, reading.text).some(isNegation))
     if (incumbent !== undefined) {
       hits.push({ phrase: text, index: sentence.index, language: languageOf(structures, 'incumbent', incumbent.text), kind: 'incumbent' })
       continue
     }
     const now = matchFamily(only, 'nowTimes', text).find((match) => {
-      const before = wordsBefore(text, match.index, 8)
+      const before = wordsBefore(text, match.index, 8, reading.text)
       const after = text.slice(match.end, match.end + 40).split(/[,;:()]|\s-\s/)[0]?.split(/[^a-z']+/).filter((word) => word !== '').slice(0, 4) ?? []
       return before.some(isNegation) || after.some(isNegation)
     })

@@ -1,5 +1,5 @@
 import { hasFamily, matchFamily, unionOf, type CompiledStructure, type FamilyMatch } from './compile-structure.js'
-import { foldText, wordsBefore } from './normalize-text.js'
+import { foldText, wordsBefore, type TextReading } from './normalize-text.js'
 import { splitSentences, type ReplySentence } from './split-sentences.js'
 
 /** Who is who around a reply: whose addresses are never "the person referred to". */
@@ -25,6 +25,9 @@ export interface ReferralStructure {
   /** `hand-off`: a hand-off verb, someone in charge or an equation; `cc-named`: only a Cc'd colleague named or spoken to. */
   via: 'hand-off' | 'cc-named'
 }
+
+/** How much of a reply is read (characters). */
+const textRead = 20_000
 
 const emailPattern = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g
 const automatedLocalPart = /^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)@/
@@ -82,6 +85,7 @@ export function findReferralStructure(
   parties: ReferralParties,
   structures: readonly CompiledStructure[],
   negations: ReadonlySet<string>,
+  textReading: TextReading,
 ): ReferralStructure | null {
   if (structures.length === 0 || replyText.trim() === '') return null
   const only = [unionOf(structures)]
@@ -89,7 +93,7 @@ export function findReferralStructure(
   const anyRole = hasFamily(only, 'roles', foldText(replyText))
   const anyName = namesAPerson(replyText)
   if (!replyText.includes('@') && parties.cc.length === 0 && !anyRole && !anyName) return null
-  const sentences = splitSentences(replyText.length > 20_000 ? replyText.slice(0, 20_000) : replyText)
+  const sentences = splitSentences(replyText.length > textRead ? replyText.slice(0, textRead) : replyText, textReading)
   const usable = (address: string) => {
     const lower = address.toLowerCase()
     return !parties.excluded.has(lower) && !automatedLocalPart.test(lower)
@@ -111,7 +115,7 @@ export function findReferralStructure(
     if (reading.ccNamed !== null && (!sentence.question || reading.vocative)) {
       return { phrase: sentence.folded, referralEmail: reading.ccNamed, strength: 'address', via: 'cc-named' }
     }
-    const action = actionOf(sentence, only, negations)
+    const action = actionOf(sentence, only, negations, textReading)
     if (action === null) continue
     const addresses = reading.addresses.length > 0 ? reading.addresses : nextAddresses
     if (sentence.question && addresses.length === 0) continue
@@ -150,17 +154,17 @@ function targetsOf(
 }
 
 /** The hand-off in a sentence: a reader hand-off verb, a writer's hand-off, someone else in charge, or an equation ("Our VP Sales is …"). */
-function actionOf(sentence: ReplySentence, structures: readonly CompiledStructure[], negations: ReadonlySet<string>): { byWriter: boolean } | null {
+function actionOf(sentence: ReplySentence, structures: readonly CompiledStructure[], negations: ReadonlySet<string>, reading: TextReading): { byWriter: boolean } | null {
   const folded = sentence.folded
-  const negated = (match: FamilyMatch) => wordsBefore(folded, match.index, 3).some((word) => negations.has(word) || word.startsWith("n'"))
+  const negated = (match: FamilyMatch) => wordsBefore(folded, match.index, 3, reading).some((word) => negations.has(word) || word.startsWith("n'"))
   const writerVerbs = matchFamily(structures, 'handOffByWriter', folded).filter((match) => !negated(match) && !pointsBack.test(folded.slice(match.end)))
   if (writerVerbs.length > 0) return { byWriter: true }
   const readerVerb = matchFamily(structures, 'handOffVerbs', folded).some((match) => {
     if (negated(match) || pointsBack.test(folded.slice(match.end))) return false
-    const before = wordsBefore(folded, match.index, 1)[0]
+    const before = wordsBefore(folded, match.index, 1, reading)[0]
     if (before !== undefined && determiner.has(before)) return false
     // "I'll talk to my boss", "tengo que hablar con mi jefe": the writer deliberates.
-    return !hasFamily(structures, 'firstPerson', wordsBefore(folded, match.index, 4).join(' '))
+    return !hasFamily(structures, 'firstPerson', wordsBefore(folded, match.index, 4, reading).join(' '))
   })
   if (readerVerb) return { byWriter: false }
   if (matchFamily(structures, 'responsibility', folded).some((match) => !negated(match))) return { byWriter: false }

@@ -1,7 +1,7 @@
 import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure, type FamilyMatch } from './compile-structure.js'
 import type { RuleLanguage } from './phrases/language-phrases.js'
 import { sentences } from './sentence-signals.js'
-import { wordsAfter, wordsBefore } from './normalize-text.js'
+import { wordsAfter, wordsBefore, type TextReading } from './normalize-text.js'
 
 /** A request to stop mail found from its structure. */
 export interface StopRequest {
@@ -44,11 +44,12 @@ export function findStopRequests(
   structures: readonly CompiledStructure[],
   negationsBefore: ReadonlySet<string>,
   negationsAfter: ReadonlySet<string>,
+  reading: TextReading,
 ): StopRequest[] {
   if (structures.length === 0) return []
   const found: StopRequest[] = []
-  const negatedBefore = (text: string, index: number) => wordsBefore(text, index, 3).some((word) => negationsBefore.has(word) || word.startsWith("n'") || word === "don't" || word === 'never')
-  const negatedAfter = (text: string, end: number) => wordsAfter(text, end, 4).some((word) => negationsAfter.has(word))
+  const negatedBefore = (text: string, index: number) => wordsBefore(text, index, 3, reading).some((word) => negationsBefore.has(word) || word.startsWith("n'") || word === "don't" || word === 'never')
+  const negatedAfter = (text: string, end: number) => wordsAfter(text, end, 4, reading).some((word) => negationsAfter.has(word))
   const union = unionOf(structures)
   // Most replies name no removal or stop word, and no mailing word with "again" and a negation.
   const only = [union]
@@ -74,13 +75,13 @@ export function findStopRequests(
       push('removal', languageOf(structures, 'removalVerbs', removal.text))
       continue
     }
-    const stop = stops ? matchFamily(only, 'stopVerbs', text).find((verb) => !negatedBefore(text, verb.index) && mailingRightAfter(text, verb, only)) : undefined
+    const stop = stops ? matchFamily(only, 'stopVerbs', text).find((verb) => !negatedBefore(text, verb.index) && mailingRightAfter(text, verb, only, reading)) : undefined
     if (stop !== undefined) {
       push('stop', languageOf(structures, 'stopVerbs', stop.text))
       continue
     }
     if (!nevers) continue
-    const never = neverAgain(text, only, negationsBefore, negationsAfter)
+    const never = neverAgain(text, only, negationsBefore, negationsAfter, reading)
     if (never !== null) push('never-again', languageOf(structures, 'mailing', never))
   }
   return found
@@ -107,19 +108,25 @@ function isRemoval(text: string, verb: FamilyMatch, structures: readonly Compile
 }
 
 /** Mailing within three words after the stop verb: "stop sending", "cesser vos envois", "dejen de enviarme correos", "parem de me mandar". */
-function mailingRightAfter(text: string, verb: FamilyMatch, structures: readonly CompiledStructure[]): boolean {
-  const window = wordsAfter(text, verb.end, 4).join(' ')
+function mailingRightAfter(text: string, verb: FamilyMatch, structures: readonly CompiledStructure[], reading: TextReading): boolean {
+  const window = wordsAfter(text, verb.end, 4, reading).join(' ')
   return hasFamily(structures, 'mailing', window)
 }
 
 /** A negated mailing verb with "again/any more" in the same clause ("ne m'écrivez plus", "mail me niet meer"). */
-function neverAgain(text: string, structures: readonly CompiledStructure[], negationsBefore: ReadonlySet<string>, negationsAfter: ReadonlySet<string>): string | null {
+function neverAgain(
+  text: string,
+  structures: readonly CompiledStructure[],
+  negationsBefore: ReadonlySet<string>,
+  negationsAfter: ReadonlySet<string>,
+  reading: TextReading,
+): string | null {
   for (const mailing of matchFamily(structures, 'mailing', text)) {
-    const before = wordsBefore(text, mailing.index, 6)
-    const after = wordsAfter(text, mailing.end, 4)
+    const before = wordsBefore(text, mailing.index, 6, reading)
+    const after = wordsAfter(text, mailing.end, 4, reading)
     const negated = before.some((word) => negationsBefore.has(word) || word.startsWith("n'") || word === "don't" || word === 'ne' || word === 'no') || after.some((word) => negationsAfter.has(word) || word === 'niet' || word === 'nicht')
     if (!negated) continue
-    const clause = [...wordsBefore(text, mailing.index, 6), mailing.text, ...wordsAfter(text, mailing.end, 6)].join(' ')
+    const clause = [...wordsBefore(text, mailing.index, 6, reading), mailing.text, ...wordsAfter(text, mailing.end, 6, reading)].join(' ')
     if (!hasFamily(structures, 'again', clause)) continue
     if (writer.test(clause) || mailNoun.test(mailing.text) || after.some((word) => mailNoun.test(word))) return mailing.text
   }

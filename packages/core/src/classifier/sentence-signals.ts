@@ -1,5 +1,6 @@
 import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
-import { countWords } from './normalize-text.js'
+import type { LanguageWords } from './phrases/language-words.js'
+import { countWords, type TextReading } from './normalize-text.js'
 
 /** A signal found in one sentence of a reply. */
 export interface SentenceHit {
@@ -36,6 +37,40 @@ export function compileSentencePatterns(language: LanguagePhrases): SentencePatt
   }
 }
 
+/** Everything the phrase tables say about reading a reply's text and sentences, compiled (once per phrase set). */
+export interface ReplyReading {
+  text: TextReading
+  sentence: SentenceReading
+}
+
+/** The sentence-level word lists of some languages, compiled (once per phrase set). */
+export interface SentenceReading {
+  /** Where a sentence splits into clauses: before a contrastive conjunction ("but", "aber", "mais"). Global; null when no language has any. */
+  contrastive: RegExp | null
+  /** What follows a yes that makes it an acknowledgement, not interest. */
+  acknowledgement: RegExp
+  /** What is left after a yes when the reply is only "yes, thanks". */
+  onlyThanks: RegExp
+  /** A negation in the sentence. */
+  negation: RegExp | null
+  /** A sentence about the past. */
+  pastReference: RegExp | null
+}
+
+/** Compiles the sentence-level word lists of some languages. */
+export function compileSentenceReading(languages: readonly LanguageWords[]): SentenceReading {
+  const all = (field: 'contrastives' | 'acknowledgements' | 'thanks' | 'sentenceNegations' | 'pastReferences') => languages.flatMap((language) => language[field] ?? [])
+  const contrastives = all('contrastives')
+  const thanks = all('thanks')
+  return {
+    contrastive: contrastives.length === 0 ? null : new RegExp(`,?\\s+(?=(?:${contrastives.join('|')})\\b)`, 'g'),
+    acknowledgement: new RegExp(`^[\\s,.!:-]*(?:${['\\?', ...all('acknowledgements')].join('|')})`),
+    onlyThanks: new RegExp(`^[\\s,.!:-]*${thanks.length === 0 ? '' : `(?:${thanks.join('|')})?`}[\\s,.!]*$`),
+    negation: union(all('sentenceNegations')),
+    pastReference: union(all('pastReferences')),
+  }
+}
+
 /** Sentences of folded text with their offsets; a sentence keeps its closing punctuation. */
 export function sentences(folded: string): { text: string; index: number }[] {
   const result: { text: string; index: number }[] = []
@@ -50,11 +85,11 @@ export function sentences(folded: string): { text: string; index: number }[] {
  * Sentences split further at a contrastive conjunction ("I'm not free right now, but next
  * week works" → two clauses), so a negation in one half does not reach the other.
  */
-export function clauses(folded: string): { text: string; index: number }[] {
+export function clauses(folded: string, reading: SentenceReading): { text: string; index: number }[] {
   const result: { text: string; index: number }[] = []
   for (const sentence of sentences(folded)) {
     let start = 0
-    for (const match of sentence.text.matchAll(/,?\s+(?=(?:but|however|aber|jedoch|mais|pero|porem|maar)\b)/g)) {
+    for (const match of reading.contrastive === null ? [] : sentence.text.matchAll(reading.contrastive)) {
       const piece = sentence.text.slice(start, match.index).trim()
       if (piece !== '') result.push({ text: piece, index: sentence.index + start })
       start = match.index + match[0].length
@@ -66,29 +101,19 @@ export function clauses(folded: string): { text: string; index: number }[] {
 }
 
 /**
- * What follows a yes that makes it an acknowledgement or a reply to something else, not
- * interest ("Yes, got it", "Oui, je confirme la réception", "Graag gedaan"), or turns it
- * around ("Of course not", "Yes?").
- */
-const acknowledgement =
-  /^[\s,.!:-]*(?:\?|(?:not|no|never|nicht|kein\w*|pas|non|nao|niet|geen|nunca|jamais)\b|(?:i |we )?(?:got (?:it|your)|received|saw|seen|have seen|read|noted|did|do|have|am|is|was|thanks for (?:the|your) (?:reminder|follow))|(?:this|that|it)'?s? (?:is )?(?:right|correct|me|the right)|correct|confirmed|je (?:confirme|l'ai)|bien recu|(?:c'est )?note|(?:das )?habe ich|ich habe (?:ihre|deine|die)|erhalten|gelesen|verstanden|geschehen|recibid[oa]|entendido|anotado|lo he (?:visto|leido|recibido)|recebid[oa]|recebi|ontvangen|gezien|gelezen|genoteerd|begrepen|gedaan)/
-/** What is left after a yes when the reply is only "yes, thanks" in some language. */
-const onlyThanks = /^[\s,.!:-]*(?:thanks?|thank you|danke(?: schon| sehr)?|vielen dank|merci(?: beaucoup)?|gracias|muchas gracias|obrigad[oa]|bedankt|dank je|dank u)?[\s,.!]*$/
-
-/**
  * The affirmation a reply opens with ("Sure, …", "Grundsätzlich ja.", "Claro que sí, …"),
  * unless what follows only acknowledges receipt or thanks. `core` is the folded reply
  * without its greeting line. A yes-word counts when punctuation follows it or when its
  * language is one of the reply's two likeliest (`likely`): Portuguese "Já usamos …"
  * ("we already use") folds to "ja" but is not a German yes.
  */
-export function findAffirmation(core: string, languages: readonly SentencePatterns[], likely: readonly RuleLanguage[]): SentenceHit | null {
+export function findAffirmation(core: string, languages: readonly SentencePatterns[], likely: readonly RuleLanguage[], reading: SentenceReading): SentenceHit | null {
   for (const patterns of languages) {
     const match = patterns.affirmation?.exec(core)
     if (match === null || match === undefined) continue
     const rest = core.slice(match[0].length)
     if (!/^\s*[,.!;:)\-–—]/.test(rest) && !likely.includes(patterns.language)) continue
-    if (acknowledgement.test(rest) || onlyThanks.test(rest)) return null
+    if (reading.acknowledgement.test(rest) || reading.onlyThanks.test(rest)) return null
     return { phrase: match[0], language: patterns.language, index: 0 }
   }
   return null
@@ -101,10 +126,15 @@ export function findAffirmation(core: string, languages: readonly SentencePatter
  * A sentence that also asks about price or details (`isDetailQuestion`) is not a proposal
  * ("Can you send the pricing by Friday?").
  */
-export function findMeetingProposals(folded: string, languages: readonly SentencePatterns[], isDetailQuestion: (sentence: string) => boolean): SentenceHit[] {
+export function findMeetingProposals(
+  folded: string,
+  languages: readonly SentencePatterns[],
+  isDetailQuestion: (sentence: string) => boolean,
+  reading: SentenceReading,
+): SentenceHit[] {
   const hits: SentenceHit[] = []
-  for (const sentence of clauses(folded)) {
-    if (negation.test(sentence.text) || pastReference.test(sentence.text)) continue
+  for (const sentence of clauses(folded, reading)) {
+    if (negatedOrPast(sentence.text, reading)) continue
     // A short question is a proposal when it is about a time: it names a time of day or
     // opens with the day or a length ("Thursday 3pm CET?", "Kan donderdag om 10:00?", "15 mins
     // Wednesday?") — not "Is Friday the deadline?". A meeting's length counts as a time.
@@ -129,11 +159,14 @@ export const meetingDuration =
 /** A clock time: "3pm", "10:00", "14h", "10 Uhr", "om 10", "a las 11", "às 15". */
 export const timeOfDay = /\b\d{1,2}(?:[:.h]\d{2}\b|\s?(?:am|pm|uhr|h)\b)|\b(?:om|a las|as|um|ab) \d{1,2}\b/
 
-/** A negation in the sentence: "I'm not free on Monday", "Tuesday doesn't work", "pas jeudi", "kein Termin". */
-export const negation = /\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nicht|kein\w*|nie|pas|ne|jamais|nunca|nao|nem|niet|geen|nooit)\b|n'[a-z]/
-
-/** A sentence about the past, not a proposal: "Did you email me on Monday?", "You called last week". */
-export const pastReference = /\b(?:did|was|were|yesterday|last (?:week|monday|tuesday|wednesday|thursday|friday)|[a-z]+ed (?:me|us))\b/
+/**
+ * A sentence with a negation ("I'm not free on Monday", "Tuesday doesn't work", "pas
+ * jeudi", "kein Termin") or about the past ("Did you email me on Monday?", "You called last
+ * week"): it proposes nothing.
+ */
+export function negatedOrPast(sentence: string, reading: SentenceReading): boolean {
+  return reading.negation?.test(sentence) === true || reading.pastReference?.test(sentence) === true
+}
 
 /** Sentences that ask to be contacted again at a later time ("Feel free to check back in a couple of months", "Escríbeme en junio"). */
 export function findLaterContact(folded: string, languages: readonly SentencePatterns[]): SentenceHit[] {

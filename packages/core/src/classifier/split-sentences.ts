@@ -1,4 +1,4 @@
-import { expandShorthand, foldText } from './normalize-text.js'
+import { expandShorthand, foldText, type TextReading } from './normalize-text.js'
 
 /** A sentence of a reply, as written and folded. */
 export interface ReplySentence {
@@ -18,22 +18,22 @@ const abbreviation = /(?:^|[\s(])(?:mr|mrs|ms|dr|prof|hr|fr|st|sr|sra|srta|m|mme
  * by white space — not inside addresses or numbers ("dan.ortiz@greysoft.io", "14.3.")
  * and not after a title ("Mr. Rahul Mehta").
  */
-export function splitSentences(text: string): ReplySentence[] {
+export function splitSentences(text: string, reading: TextReading): ReplySentence[] {
   const result: ReplySentence[] = []
   for (const line of text.split(/\n+/)) {
     let start = 0
     for (const match of line.matchAll(/[.!?\u2026]+(?=\s|$)/g)) {
       const end = match.index + match[0].length
       if (match[0] === '.' && abbreviation.test(line.slice(Math.max(start, match.index - 8), match.index))) continue
-      push(result, line.slice(start, end))
+      push(result, line.slice(start, end), reading)
       start = end
     }
-    push(result, line.slice(start))
+    push(result, line.slice(start), reading)
   }
   return result
 }
 
-function push(result: ReplySentence[], piece: string): void {
+function push(result: ReplySentence[], piece: string, reading: TextReading): void {
   const original = piece.trim()
   if (original === '' || !/[\p{L}\p{N}]/u.test(original)) return
   let folded: string | null = null
@@ -41,7 +41,7 @@ function push(result: ReplySentence[], piece: string): void {
     original,
     // Folded on first use: most sentences of a reply are never looked at closely.
     get folded() {
-      folded ??= expandShorthand(foldText(original))
+      folded ??= expandShorthand(foldText(original), reading)
       return folded
     },
     question: /\?\s*[)"'»]*$/.test(original),

@@ -55,4 +55,48 @@ export interface LanguageWords {
   durationUnits?: readonly string[]
   /** Weekday and month names: an automatic reply without a digit or one of them names no return date. */
   calendarWords?: readonly string[]
+  /**
+   * Conjunctions that end a clause, so a negation before them does not reach what follows
+   * ("but", "however", "although", "aber", "cependant", "sin embargo", "contudo", "echter").
+   */
+  clauseBoundaries?: readonly string[]
+  /**
+   * Contrastive conjunctions a sentence is split at before looking for meeting proposals
+   * and refusals ("I'm not free right now, but next week works" → two clauses): "but",
+   * "however", "aber", "mais", "pero", "porem", "maar".
+   */
+  contrastives?: readonly string[]
+  /**
+   * Chat shorthand and frequent misspellings, written out before any phrase is matched:
+   * pairs of a pattern (a global regular expression source) and its replacement (`$1` for a
+   * group): `['\\b(?:pls|plz)\\b', 'please']`. Applied in order, language by language.
+   */
+  shorthand?: readonly (readonly [pattern: string, replacement: string])[]
+  /**
+   * Politeness and filler words that sit inside requests ("please", "just", "bitte", "mal",
+   * "s'il vous plait", "por favor", "alsjeblieft"): unsubscribe and referral requests are
+   * read without them ("haal mij alsjeblieft van de lijst").
+   */
+  fillers?: readonly string[]
+  /**
+   * What follows a yes that makes it an acknowledgement or an answer to something else, not
+   * interest ("Yes, got it", "Oui, je confirme la réception", "Ja, habe ich", "Graag gedaan"),
+   * or turns it around ("Of course not"). Complete regular expression sources, matched right
+   * after the yes.
+   */
+  acknowledgements?: readonly string[]
+  /** Thanks ("thanks", "vielen dank", "merci beaucoup", "muchas gracias", "obrigado", "dank je"): a yes followed only by thanks is still a yes. */
+  thanks?: readonly string[]
+  /**
+   * Negations that keep a sentence from being a meeting proposal, an availability question
+   * or a contact offer ("I'm not free on Monday", "Tuesday doesn't work", "pas jeudi", "kein
+   * Termin"). Complete regular expression sources (`\\b(?:not|never)\\b`, `n'[a-z]`).
+   */
+  sentenceNegations?: readonly string[]
+  /** Words that put a sentence in the past, so it proposes nothing ("Did you email me on Monday?", "You called last week"). Complete regular expression sources. */
+  pastReferences?: readonly string[]
+  /** Words just before a date that say "this is when I am back" ("back", "return", "zurück", "de retour", "regreso", "de volta", "terug"). */
+  returnWords?: readonly string[]
+  /** Words just before a date that say "away until" ("until", "through", "bis", "jusqu'au", "hasta", "até", "tot en met"). */
+  untilWords?: readonly string[]
 }
