@@ -115,7 +115,9 @@ console.log(['package                   tarball   unpacked  files', ...sizes.sor
 
 // 3. publint and attw on each tarball.
 const lint = (pkg) => [
-  step(`${pkg.name}: publint`, async (log) => log(await run(bin('publint'), ['--strict', pkg.tarball]))),
+  step(`${pkg.name}: publint`, async (log) =>
+    log((await run(bin('publint'), ['--strict', pkg.tarball])).replace(/^(Running publint|Unpacking tarball|Linting).*\n/gm, '')),
+  ),
   // cjs-resolves-to-esm is ignored, and only it: the packages are ESM-only on purpose and
   // their exports have a "default" condition, so `require()` loads them on Node ≥ 20.19 /
   // ≥ 22.12 (require(esm), checked for real in step 4) and TypeScript ≥ 5.8 types it under
@@ -166,16 +168,28 @@ const consumerApp = (driver, setup) =>
     }
     writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app })
+    log(`installed the tarballs and ${Object.keys(setup.dependencies).join(', ')} with npm (${seconds()})`)
+    // Every phase runs even when an earlier one failed, so one run shows every problem.
+    const problems = []
+    const phase = async (body) => {
+      try {
+        await body()
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error))
+      }
+    }
     const otherDrivers = Object.entries(drivers).filter(([name]) => name !== driver).flatMap(([, other]) => Object.keys(other.dependencies))
     for (const absent of [...otherDrivers, ...absentEverywhere]) {
-      if (existsSync(join(app, 'node_modules', absent))) throw new Error(`${absent} was installed, but the app did not ask for it`)
+      if (existsSync(join(app, 'node_modules', absent))) problems.push(`${absent} was installed, but the app did not ask for it`)
     }
-    log(`installed the tarballs and ${Object.keys(setup.dependencies).join(', ')} with npm (${seconds()})`)
     const tsc = join(app, 'node_modules', '.bin', 'tsc')
-    await Promise.all([run(tsc, ['-p', 'tsconfig.bundler.json'], { cwd: app }), run(tsc, ['-p', 'tsconfig.nodenext.json'], { cwd: app })])
-    log(`type-checked: strict, skipLibCheck false, NodeNext and Bundler resolution (${seconds()})`)
-    log(await run('node', ['dist/main.js'], { cwd: app }))
-    log(await run('node', ['dist/require-smoke.cjs'], { cwd: app }))
+    await Promise.all(['tsconfig.bundler.json', 'tsconfig.nodenext.json'].map((config) => phase(() => run(tsc, ['-p', config], { cwd: app }))))
+    log(`type checks ran: strict, skipLibCheck false, NodeNext and Bundler resolution (${seconds()})`)
+    if (existsSync(join(app, 'dist'))) {
+      await phase(async () => log(await run('node', ['dist/main.js'], { cwd: app })))
+      await phase(async () => log(await run('node', ['dist/require-smoke.cjs'], { cwd: app })))
+    }
+    if (problems.length > 0) throw new Error(problems.join('\n'))
   })
 
 await Promise.all([...packages.flatMap(lint), ...Object.entries(drivers).map(([driver, setup]) => consumerApp(driver, setup))])

@@ -6,6 +6,9 @@ import { check, expectCamError, useEveryPackage } from './every-package.js'
 const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const schema = `cam_consumer_${process.pid}`
 
+// PGlite is not installed: the embedded database says what to install.
+await expectCamError(() => openEmbeddedDatabase({ dataDir: './cam-data' }), 'install @electric-sql/pglite (npm i @electric-sql/pglite)')
+
 // A pg.Pool and pg's own settings fit the store's options as they are.
 const settings: pg.PoolConfig = { connectionTimeoutMillis: 5_000, application_name: 'cam-consumer' }
 const pool = new pg.Pool({ connectionString, max: 2 })
@@ -20,8 +23,6 @@ try {
   const pooled = createPostgresStore({ pool, schema })
   check((await pooled.listCampaigns()).length === 1, 'the campaign is stored in PostgreSQL')
   await pooled.close()
-  // PGlite is not installed: the embedded database says what to install.
-  await expectCamError(() => openEmbeddedDatabase({ dataDir: './cam-data' }), 'install @electric-sql/pglite (npm i @electric-sql/pglite)')
 } finally {
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
   await pool.end()

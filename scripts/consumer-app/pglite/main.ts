@@ -3,6 +3,10 @@ import { PGlite } from '@electric-sql/pglite'
 import { createPostgresStore, migrate } from '@cam/adapter-postgres'
 import { check, expectCamError, useEveryPackage } from './every-package.js'
 
+// pg is not installed: a connection string fails when the store is created, saying what to install.
+await expectCamError(() => createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' }), 'install pg (npm i pg) to use a connection string')
+await expectCamError(() => migrate({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' }), 'install pg (npm i pg) to use a connection string')
+
 const pglite = await PGlite.create()
 try {
   await migrate({ pglite })
@@ -13,9 +17,6 @@ try {
   } finally {
     await store.close()
   }
-  // pg is not installed: a connection string fails when the store is created, saying what to install.
-  await expectCamError(() => createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' }), 'install pg (npm i pg) to use a connection string')
-  await expectCamError(() => migrate({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' }), 'install pg (npm i pg) to use a connection string')
 } finally {
   await pglite.close()
 }
