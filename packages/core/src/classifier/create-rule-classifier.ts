@@ -221,7 +221,7 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   // A hand-off found from the reply's structure (an address, a Cc'd colleague or a role
   // with a hand-off verb). Weaker than a phrase: explicit interest in a meeting wins.
   if (analysis.positive.length === 0 && proposals === 0) {
-    const structure = findReferralStructure(message.replyText, referralParties(message, context), structuresOf(phrases), negationsOf(phrases), compileLanguages(phrases).reading.text)
+    const structure = findReferralStructure(message.replyText, referralParties(message, context), structuresOf(phrases), negationsOf(phrases), compileLanguages(phrases).reading)
     // With a refusal, only an explicit hand-off to an address counts ("No thanks. Reach out to
     // dan@… instead."), not a colleague copied in for information ("Not interested. Maria, FYI.").
     const firmRefusal = analysis.negative.length + analysis.negatedPositive.length > 0

@@ -5,7 +5,7 @@ import { germanPhrases } from './phrases/german.js'
 import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
 import { portuguesePhrases } from './phrases/portuguese.js'
 import { spanishPhrases } from './phrases/spanish.js'
-import { compileTextReading, countWords, expandShorthand, foldText, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
+import { compileTextReading, countWords, expandShorthand, foldText, isElidedNegation, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
 import {
   compileSentencePatterns,
   compileSentenceReading,
@@ -16,7 +16,7 @@ import {
   type ReplyReading,
   type SentencePatterns,
 } from './sentence-signals.js'
-import { compileStructure, type CompiledStructure } from './compile-structure.js'
+import { compileStructure, compileStructureReading, type CompiledStructure } from './compile-structure.js'
 import { findMeetingLogistics } from './find-meeting-logistics.js'
 import { findObjections } from './find-objections.js'
 import { findStopRequests } from './find-stop-requests.js'
@@ -256,7 +256,7 @@ export function compileLanguages(phrases: readonly LanguagePhrases[]): CompiledL
     plainAbsence: alternation(wordsOf(phrases, 'plainAbsence'), '', ''),
     durationUnit: alternation(wordsOf(phrases, 'durationUnits'), '\\b', '\\b', 'i'),
     calendarWord: new RegExp(['\\d', ...wordsOf(phrases, 'calendarWords')].join('|')),
-    reading: { text: compileTextReading(phrases), sentence: compileSentenceReading(phrases) },
+    reading: { text: compileTextReading(phrases), sentence: compileSentenceReading(phrases), structure: compileStructureReading(phrases) },
     returnWord: alternation(wordsOf(phrases, 'returnWords'), '(?:', ')\\W{0,3}(?:\\w+\\W{0,3}){0,4}$'),
     // "-" (a range) reads as "until" in every language.
     untilWord: alternation([...wordsOf(phrases, 'untilWords'), '-'], '(?:', ')\\W{0,3}(?:\\w+\\W{0,3}){0,2}$'),
@@ -327,7 +327,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
           const before = wordsBefore(source, match.index, negationReachBefore, reading.text)
           const after = wordsAfter(source, match.index + match[0].length, negationReachAfter, reading.text)
           const negated =
-            before.some((word, position) => isNegation(word, before[position + 1], negationsBefore, set.notNegatingNo)) ||
+            before.some((word, position) => isNegation(word, before[position + 1], negationsBefore, set)) ||
             after.some((word) => negationsAfter.has(word)) ||
             negatedInside(match[0], set)
           if (negated) analysis.negatedPositive.push(hit)
@@ -378,7 +378,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   analysis.deferral.push(...findLaterContact(folded, sentencePatterns))
   analysis.laterTime = findLaterTimes(folded, sentencePatterns)
   const structures = structuresOf(phrases)
-  analysis.stopRequest = findStopRequests(lean, structures, negationsBefore, set.negationsAfterVerb, reading.text).map(({ phrase, index, language }) => ({ phrase, index, language }))
+  analysis.stopRequest = findStopRequests(lean, structures, negationsBefore, set.negationsAfterVerb, reading).map(({ phrase, index, language }) => ({ phrase, index, language }))
   const logistics = findMeetingLogistics(folded, structures, sentencePatterns, reading.sentence)
   analysis.availability = logistics.availability
   analysis.contactOffer = logistics.contactOffer
@@ -405,10 +405,10 @@ function negatedInside(phrase: string, set: CompiledLanguages): boolean {
 }
 
 /** A negation word, except "no" in "no problem", "no worries", "no doubt". */
-function isNegation(word: string, next: string | undefined, negations: ReadonlySet<string>, notNegatingNo: ReadonlySet<string>): boolean {
-  if (word.startsWith("n'")) return true
+function isNegation(word: string, next: string | undefined, negations: ReadonlySet<string>, set: CompiledLanguages): boolean {
+  if (isElidedNegation(word, set.reading.text)) return true
   if (!negations.has(word)) return false
-  return !(next !== undefined && notNegatingNo.has(`${word} ${next}`))
+  return !(next !== undefined && set.notNegatingNo.has(`${word} ${next}`))
 }
 
 function rankLanguages(folded: string, compiled: readonly CompiledPhrases[]): RuleLanguage[] {

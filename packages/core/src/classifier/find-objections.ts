@@ -1,6 +1,6 @@
 import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure } from './compile-structure.js'
 import type { RuleLanguage } from './phrases/language-phrases.js'
-import { wordsBefore } from './normalize-text.js'
+import { isElidedNegation, wordsBefore } from './normalize-text.js'
 import { clauses, type ReplyReading } from './sentence-signals.js'
 
 /** An objection found from its structure. */
@@ -29,9 +29,10 @@ export function findObjections(folded: string, structures: readonly CompiledStru
   const hits: ObjectionHit[] = []
   if (structures.length === 0) return hits
   const only = [unionOf(structures)]
-  const anyNegation = /\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nicht|kein\w*|ne|pas|nao|niet|geen|nunca|nooit)\b|n'/.test(folded)
+  const words = reading.structure
+  const anyNegation = words.objectionNegation?.test(folded) === true
   if (!hasFamily(only, 'incumbent', folded) && !(anyNegation && hasFamily(only, 'nowTimes', folded))) return hits
-  const isNegation = (word: string) => negations.has(word) || word.startsWith("n'") || /^(?:can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t|nao|niet|nicht|pas|no|ne)$/.test(word)
+  const isNegation = (word: string) => negations.has(word) || isElidedNegation(word, reading.text) || words.objectionNegationWord?.test(word) === true
   for (const sentence of clauses(folded, reading.sentence)) {
     const text = sentence.text
     if (text.includes('?')) continue

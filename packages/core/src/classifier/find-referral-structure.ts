@@ -1,5 +1,6 @@
-import { hasFamily, matchFamily, unionOf, type CompiledStructure, type FamilyMatch } from './compile-structure.js'
-import { foldText, wordsBefore, type TextReading } from './normalize-text.js'
+import { hasFamily, matchFamily, unionOf, type CompiledStructure, type FamilyMatch, type StructureReading } from './compile-structure.js'
+import { foldText, isElidedNegation, wordsBefore, type TextReading } from './normalize-text.js'
+import type { ReplyReading } from './sentence-signals.js'
 import { splitSentences, type ReplySentence } from './split-sentences.js'
 
 /** Who is who around a reply: whose addresses are never "the person referred to". */
@@ -31,26 +32,6 @@ const textRead = 20_000
 
 const emailPattern = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g
 const automatedLocalPart = /^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|bounces?)@/
-/** A signature or contact line: "E: dan@…", "owen@… | +44 20 …", "Assistant: beth@…". */
-const contactLine = /\||^\s*(?:e|e-?mail|mail|m|t|p|tel|phone|mobile|cell|fax|assistant|assistent(?:in)?|asistente|assistente|web|www|direct)\s*[:.]|\+?\d[\d ().-]{7,}\d/i
-/** Words after a hand-off verb that point back at the writer: "contact me", "reach us at", "schreiben Sie mir". */
-const pointsBack = /^\s*(?:me|us|myself|mich|mir|uns|moi|nous|me|nos|mim|mij|ons)\b/
-/** Routing boilerplate, not a hand-off of this conversation: "For support contact …", "In case of urgency …", "Bei Fragen wenden Sie sich an …". */
-const conditionalRouting =
-  /^(?:for (?:support|urgent|technical|billing|any (?:urgent|other|questions?|further)|general|press|media|invoic|questions|inquiries|enquiries|more|further|help)|in case of|if (?:you need|you have|it'?s urgent|urgent)|bei (?:fragen|dringenden|technischen|ruckfragen|rueckfragen)|in dringenden|en cas d|pour (?:toute|les|plus) (?:urgence|question|d'information)|para (?:soporte|urgencias|cualquier|mas informacion)|si (?:tiene|tienes) (?:alguna )?(?:pregunta|duda)|en caso de|em caso de|para (?:suporte|duvidas|mais informacoes)|se (?:tiver|tiverem) (?:alguma )?(?:duvida|pergunta)|voor (?:vragen|dringende|support|meer informatie)|bij (?:vragen|dringende)|heeft u vragen)/
-
-/** Copulas that make "our VP Sales is Dan" an equation. */
-const copula = /^[\s,:-]*(?:is|are|would be|will be|ist|sind|ware|waere|est|c'est|sont|es|son|sao|zijn)\b/
-/** Words before a verb that make it a noun: "the email", "your message". */
-const determiner = new Set(['the', 'your', 'this', 'that', 'my', 'our', 'an', 'a', 'his', 'her', 'their', 'per', 'by', 'via', 'of', 'for'])
-/** Prepositions after which a capitalised word is a person ("Forwarding to Maya", "copio a Andrés", "parle avec Karim"). German is left out: it capitalises every noun. */
-const towards = /(?:^|\s)(?:to|with|a|à|avec|con|com|o|para|pra|met|naar|bij)\s+$/i
-/** Capitalised words that are not people. */
-const notNames = new Set([
-  'i', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august',
-  'september', 'october', 'november', 'december', 'sam', 'linkedin', 'whatsapp', 'teams', 'zoom', 'google', 'outlook', 'gmail', 'the', 'our', 'my',
-])
-
 interface SentenceTargets {
   sentence: ReplySentence
   /** Usable addresses written in the sentence (not in a contact line). */
@@ -85,13 +66,15 @@ export function findReferralStructure(
   parties: ReferralParties,
   structures: readonly CompiledStructure[],
   negations: ReadonlySet<string>,
-  textReading: TextReading,
+  replyReading: ReplyReading,
 ): ReferralStructure | null {
+  const textReading = replyReading.text
+  const words = replyReading.structure
   if (structures.length === 0 || replyText.trim() === '') return null
   const only = [unionOf(structures)]
   // A referral names someone: an address, a Cc'd colleague, a role or a capitalised name.
   const anyRole = hasFamily(only, 'roles', foldText(replyText))
-  const anyName = namesAPerson(replyText)
+  const anyName = namesAPerson(replyText, words)
   if (!replyText.includes('@') && parties.cc.length === 0 && !anyRole && !anyName) return null
   const sentences = splitSentences(replyText.length > textRead ? replyText.slice(0, textRead) : replyText, textReading)
   const usable = (address: string) => {
@@ -103,19 +86,19 @@ export function findReferralStructure(
     .map((person) => ({ address: person.address, first: firstNameOf(person) }))
     .filter((person) => person.first !== null && person.first !== parties.senderFirstName)
 
-  const readings = sentences.map((sentence) => targetsOf(sentence, only, usable, ccPeople, anyRole, anyName))
+  const readings = sentences.map((sentence) => targetsOf(sentence, only, usable, ccPeople, anyRole, anyName, words))
   for (const [position, reading] of readings.entries()) {
     const { sentence } = reading
     // "Please contact our sales director:" with the address on the next line.
     const next = readings[position + 1]
     const nextAddresses = next !== undefined && next.addresses.length > 0 && next.sentence.folded.length <= next.addresses.join(' ').length + 24 ? next.addresses : []
     if (reading.addresses.length === 0 && reading.ccNamed === null && !reading.role && !reading.name && nextAddresses.length === 0) continue
-    if (hasFamily(only, 'scheduling', sentence.folded) || hasFamily(only, 'assistants', sentence.folded) || conditionalRouting.test(sentence.folded)) continue
+    if (hasFamily(only, 'scheduling', sentence.folded) || hasFamily(only, 'assistants', sentence.folded) || words.routing?.test(sentence.folded) === true) continue
     // A colleague on Cc spoken to or named in the reply: the writer hands over.
     if (reading.ccNamed !== null && (!sentence.question || reading.vocative)) {
       return { phrase: sentence.folded, referralEmail: reading.ccNamed, strength: 'address', via: 'cc-named' }
     }
-    const action = actionOf(sentence, only, negations, textReading)
+    const action = actionOf(sentence, only, negations, textReading, words)
     if (action === null) continue
     const addresses = reading.addresses.length > 0 ? reading.addresses : nextAddresses
     if (sentence.question && addresses.length === 0) continue
@@ -136,51 +119,60 @@ function targetsOf(
   ccPeople: readonly { address: string; first: string | null }[],
   anyRole: boolean,
   anyName: boolean,
+  words: StructureReading,
 ): SentenceTargets {
-  const addresses = !sentence.original.includes('@') || (contactLine.test(sentence.original) && !/\b(?:contact|write|email|e-mail|mail|reach|try|an|à|a|con|com|naar|met)\b[^@]*@/i.test(sentence.original))
+  const addresses = !sentence.original.includes('@') || (words.contactLine.test(sentence.original) && words.toAddress?.test(sentence.original) !== true)
     ? []
     : [...sentence.original.matchAll(emailPattern)].map((match) => match[0].replace(/\.+$/, '')).filter(usable)
   const withoutAddresses = ccPeople.length === 0 ? '' : sentence.folded.replace(/[a-z0-9._%+'-]+@[a-z0-9.-]+/g, ' ')
   const named = ccPeople.length === 0 ? undefined : ccPeople.find((person) => person.first !== null && new RegExp(`(?:^|[^a-z@.])@?${escape(person.first)}(?![a-z])`).test(withoutAddresses))
-  const vocative = named !== undefined && named.first !== null && new RegExp(`^(?:(?:hi|hey|hello|hallo|hoi|hola|oi|ola|bonjour|salut|dear|liebe[r]?|beste)\\s+)?@?${escape(named.first)}\\b`).test(withoutAddresses.trim())
+  const greeting = words.greetingsBeforeName === null ? '' : `(?:(?:${words.greetingsBeforeName})\\s+)?`
+  const vocative = named !== undefined && named.first !== null && new RegExp(`^${greeting}@?${escape(named.first)}\\b`).test(withoutAddresses.trim())
   return {
     sentence,
     addresses,
     ccNamed: named?.address ?? null,
     vocative,
     role: anyRole && hasFamily(structures, 'roles', sentence.folded),
-    name: anyName && namesAPerson(sentence.original),
+    name: anyName && namesAPerson(sentence.original, words),
   }
 }
 
 /** The hand-off in a sentence: a reader hand-off verb, a writer's hand-off, someone else in charge, or an equation ("Our VP Sales is …"). */
-function actionOf(sentence: ReplySentence, structures: readonly CompiledStructure[], negations: ReadonlySet<string>, reading: TextReading): { byWriter: boolean } | null {
+function actionOf(
+  sentence: ReplySentence,
+  structures: readonly CompiledStructure[],
+  negations: ReadonlySet<string>,
+  reading: TextReading,
+  words: StructureReading,
+): { byWriter: boolean } | null {
+  const pointsBack = (text: string) => words.pointsBack?.test(text) === true
   const folded = sentence.folded
-  const negated = (match: FamilyMatch) => wordsBefore(folded, match.index, 3, reading).some((word) => negations.has(word) || word.startsWith("n'"))
-  const writerVerbs = matchFamily(structures, 'handOffByWriter', folded).filter((match) => !negated(match) && !pointsBack.test(folded.slice(match.end)))
+  const negated = (match: FamilyMatch) => wordsBefore(folded, match.index, 3, reading).some((word) => negations.has(word) || isElidedNegation(word, reading))
+  const writerVerbs = matchFamily(structures, 'handOffByWriter', folded).filter((match) => !negated(match) && !pointsBack(folded.slice(match.end)))
   if (writerVerbs.length > 0) return { byWriter: true }
   const readerVerb = matchFamily(structures, 'handOffVerbs', folded).some((match) => {
-    if (negated(match) || pointsBack.test(folded.slice(match.end))) return false
+    if (negated(match) || pointsBack(folded.slice(match.end))) return false
     const before = wordsBefore(folded, match.index, 1, reading)[0]
-    if (before !== undefined && determiner.has(before)) return false
+    if (before !== undefined && words.determiners.has(before)) return false
     // "I'll talk to my boss", "tengo que hablar con mi jefe": the writer deliberates.
     return !hasFamily(structures, 'firstPerson', wordsBefore(folded, match.index, 4, reading).join(' '))
   })
   if (readerVerb) return { byWriter: false }
   if (matchFamily(structures, 'responsibility', folded).some((match) => !negated(match))) return { byWriter: false }
   const roles = matchFamily(structures, 'roles', folded)
-  return roles.some((role) => copula.test(folded.slice(role.end, role.end + 16))) ? { byWriter: false } : null
+  return roles.some((role) => words.copula?.test(folded.slice(role.end, role.end + 16)) === true) ? { byWriter: false } : null
 }
 
 /** A capitalised word right after "to/with/à/con/com/met…" that is not a day, a month or a product: a person's name. */
-function namesAPerson(original: string): boolean {
+function namesAPerson(original: string, words: StructureReading): boolean {
   for (const match of original.matchAll(/(?<![\p{L}@.])(\p{Lu}[\p{Ll}'’-]+)/gu)) {
     if (match.index === 0) continue
     const word = (match[1] ?? '').toLowerCase()
-    if (notNames.has(word)) continue
-    if (towards.test(original.slice(Math.max(0, match.index - 12), match.index))) return true
+    if (words.notNames.has(word)) continue
+    if (words.towards?.test(original.slice(Math.max(0, match.index - 12), match.index)) === true) return true
     // "Try Dan", "ask Dan", "ping Jessica": the name right after the verb.
-    if (/(?:^|\s)(?:try|ask|ping|email|contact)\s+$/i.test(original.slice(Math.max(0, match.index - 10), match.index))) return true
+    if (words.nameVerb?.test(original.slice(Math.max(0, match.index - 10), match.index)) === true) return true
   }
   return false
 }

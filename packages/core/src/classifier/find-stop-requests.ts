@@ -1,7 +1,8 @@
-import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure, type FamilyMatch } from './compile-structure.js'
+import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure, type FamilyMatch, type StructureReading } from './compile-structure.js'
 import type { RuleLanguage } from './phrases/language-phrases.js'
 import { sentences } from './sentence-signals.js'
-import { wordsAfter, wordsBefore, type TextReading } from './normalize-text.js'
+import { isElidedNegation, wordsAfter, wordsBefore, type TextReading } from './normalize-text.js'
+import type { ReplyReading } from './sentence-signals.js'
 
 /** A request to stop mail found from its structure. */
 export interface StopRequest {
@@ -13,13 +14,13 @@ export interface StopRequest {
   kind: 'removal' | 'stop' | 'never-again'
 }
 
-/** Removal verbs that need a particle or a list ("take me off", "haal mij van de lijst", "tragen Sie mich aus"). */
-const weakRemoval = /^(?:take|get|drop|knock|strike|cross|haal|halen|tragen|nehmen|schrijf)$/
-const particle = /^\s*(?:off|out|from|uit|van|aus)\b/
-/** Objects that point at the writer ("me", "mich", "moi", "mij"): with a negation and "again", the never-again request is about the writer's mail. */
-const writer = /\b(?:me|us|mir|mich|uns|moi|m'|nous|nos|mim|mij|ons)\b|[a-z](?:rme|rnos)\b/
-/** Mailing nouns: "no more emails", "keine weiteren Nachrichten". */
-const mailNoun = /^(?:e-?mails?|mails?|messages?|newsletters?|nachrichten|zusendungen|envois|courriels?|correos?|mensajes?|mensagens?|berichten|mailtjes|comunicaciones|comunicacoes)$/
+/** A reply of at most this many words may be only the request ("Löschen bitte.", "Austragen."). */
+const shortRequestWords = 3
+
+/** Tests a compiled word list that may be missing (no language has words for it). */
+function matches(pattern: RegExp | null, text: string): boolean {
+  return pattern !== null && pattern.test(text)
+}
 
 /**
  * Finds requests to stop mail from their structure, in every language with structure
@@ -44,25 +45,27 @@ export function findStopRequests(
   structures: readonly CompiledStructure[],
   negationsBefore: ReadonlySet<string>,
   negationsAfter: ReadonlySet<string>,
-  reading: TextReading,
+  replyReading: ReplyReading,
 ): StopRequest[] {
+  const reading = replyReading.text
+  const words = replyReading.structure
   if (structures.length === 0) return []
   const found: StopRequest[] = []
-  const negatedBefore = (text: string, index: number) => wordsBefore(text, index, 3, reading).some((word) => negationsBefore.has(word) || word.startsWith("n'") || word === "don't" || word === 'never')
+  const negatedBefore = (text: string, index: number) => wordsBefore(text, index, 3, reading).some((word) => negationsBefore.has(word) || isElidedNegation(word, reading))
   const negatedAfter = (text: string, end: number) => wordsAfter(text, end, 4, reading).some((word) => negationsAfter.has(word))
   const union = unionOf(structures)
   // Most replies name no removal or stop word, and no mailing word with "again" and a negation.
   const only = [union]
   const removals = hasFamily(only, 'removalVerbs', folded)
   const stops = hasFamily(only, 'stopVerbs', folded)
-  const nevers = /\b(?:not|no|never|don'?t|do not|nicht|kein\w*|ne|pas|nao|niet|geen|nunca|nooit)\b|n'/.test(folded) && hasFamily(only, 'again', folded) && hasFamily(only, 'mailing', folded)
+  const nevers = matches(words.neverAgainNegation, folded) && hasFamily(only, 'again', folded) && hasFamily(only, 'mailing', folded)
   if (!removals && !stops && !nevers) return found
   // A reply that is only the request: "Löschen bitte.", "Austragen.", "Eliminar.", "Stopp!".
-  const words = folded.split(/[^a-z'-]+/).filter((word) => word !== '')
-  if (words.length <= 3) {
-    const verb = [...matchFamily(only, 'removalVerbs', folded), ...matchFamily(only, 'stopVerbs', folded)].find((match) => !weakRemoval.test(match.text) && !negatedBefore(folded, match.index))
-    if (verb !== undefined && words.every((word) => word === verb.text || verb.text.split(' ').includes(word) || /^(?:please|bitte|svp|por|favor|alsjeblieft|aub|graag|merci|thanks|danke|gracias|obrigado|bedankt|now|sofort|ja|jetzt)$/.test(word))) {
-      found.push({ phrase: folded.trim(), index: 0, language: languageOf(structures, verb.text === words[0] ? 'removalVerbs' : 'stopVerbs', verb.text), kind: 'removal' })
+  const replyWords = folded.split(/[^a-z'-]+/).filter((word) => word !== '')
+  if (replyWords.length <= shortRequestWords) {
+    const verb = [...matchFamily(only, 'removalVerbs', folded), ...matchFamily(only, 'stopVerbs', folded)].find((match) => !matches(words.weakRemoval, match.text) && !negatedBefore(folded, match.index))
+    if (verb !== undefined && replyWords.every((word) => word === verb.text || verb.text.split(' ').includes(word) || matches(words.requestCompanion, word))) {
+      found.push({ phrase: folded.trim(), index: 0, language: languageOf(structures, verb.text === replyWords[0] ? 'removalVerbs' : 'stopVerbs', verb.text), kind: 'removal' })
       return found
     }
   }
@@ -70,7 +73,7 @@ export function findStopRequests(
     const text = sentence.text
     const push = (kind: StopRequest['kind'], language: RuleLanguage) => found.push({ phrase: text, index: sentence.index, language, kind })
 
-    const removal = removals ? matchFamily(only, 'removalVerbs', text).find((verb) => isRemoval(text, verb, only) && !negatedBefore(text, verb.index) && !negatedAfter(text, verb.end)) : undefined
+    const removal = removals ? matchFamily(only, 'removalVerbs', text).find((verb) => isRemoval(text, verb, only, words) && !negatedBefore(text, verb.index) && !negatedAfter(text, verb.end)) : undefined
     if (removal !== undefined) {
       push('removal', languageOf(structures, 'removalVerbs', removal.text))
       continue
@@ -81,30 +84,30 @@ export function findStopRequests(
       continue
     }
     if (!nevers) continue
-    const never = neverAgain(text, only, negationsBefore, negationsAfter, reading)
+    const never = neverAgain(text, only, negationsBefore, negationsAfter, reading, words)
     if (never !== null) push('never-again', languageOf(structures, 'mailing', never))
   }
   return found
 }
 
 /** The removal verb has the writer or their details as object, or the sender's list as source. */
-function isRemoval(text: string, verb: FamilyMatch, structures: readonly CompiledStructure[]): boolean {
+function isRemoval(text: string, verb: FamilyMatch, structures: readonly CompiledStructure[], words: StructureReading): boolean {
   const after = text.slice(verb.end, verb.end + 80)
   const around = text.slice(Math.max(0, verb.index - 60), verb.end + 80)
   // An enclitic object: "bórrenme", "quitadme", "remova-me", "retirez-moi".
-  const clitic = /(?:me|nos|-moi|-nous)$/.test(verb.text) || /^-(?:moi|nous|me|nos)\b/.test(after)
-  const objects = matchFamily(structures, 'removalObjects', after.slice(0, 40)).filter((object) => !/\blet$/.test(after.slice(0, object.index).trim()))
+  const clitic = matches(words.encliticEnding, verb.text) || matches(words.hyphenatedObject, after)
+  const objects = matchFamily(structures, 'removalObjects', after.slice(0, 40)).filter((object) => !matches(words.notRemovalBeforeObject, after.slice(0, object.index).trim()))
   const container = hasFamily(structures, 'containers', around)
-  if (weakRemoval.test(verb.text)) {
+  if (matches(words.weakRemoval, verb.text)) {
     const object = objects[0]
-    return container || (object !== undefined && object.index <= 12 && particle.test(after.slice(object.end)))
+    return container || (object !== undefined && object.index <= 12 && matches(words.particle, after.slice(object.end)))
   }
   if (container || clitic) return true
   // The object follows closely ("remove me", "entfernen Sie meine Adresse") or, in German
   // and Dutch, comes first ("mich bitte entfernen", "mij verwijderen").
   if (objects.some((object) => object.index <= 16)) return true
   const before = text.slice(Math.max(0, verb.index - 30), verb.index)
-  return /\b(?:mich|meine (?:e-?mail-?adresse|adresse|daten)|mij|me|mijn gegevens)\s+(?:[a-z]+\s+)?$/.test(before) && /^(?:entfernen|loschen|loeschen|streichen|austragen|verwijderen|schrappen|uitschrijven)$/.test(verb.text)
+  return matches(words.objectBeforeVerb, before) && matches(words.objectFirstVerb, verb.text)
 }
 
 /** Mailing within three words after the stop verb: "stop sending", "cesser vos envois", "dejen de enviarme correos", "parem de me mandar". */
@@ -120,15 +123,16 @@ function neverAgain(
   negationsBefore: ReadonlySet<string>,
   negationsAfter: ReadonlySet<string>,
   reading: TextReading,
+  words: StructureReading,
 ): string | null {
   for (const mailing of matchFamily(structures, 'mailing', text)) {
     const before = wordsBefore(text, mailing.index, 6, reading)
     const after = wordsAfter(text, mailing.end, 4, reading)
-    const negated = before.some((word) => negationsBefore.has(word) || word.startsWith("n'") || word === "don't" || word === 'ne' || word === 'no') || after.some((word) => negationsAfter.has(word) || word === 'niet' || word === 'nicht')
+    const negated = before.some((word) => negationsBefore.has(word) || isElidedNegation(word, reading)) || after.some((word) => negationsAfter.has(word))
     if (!negated) continue
     const clause = [...wordsBefore(text, mailing.index, 6, reading), mailing.text, ...wordsAfter(text, mailing.end, 6, reading)].join(' ')
     if (!hasFamily(structures, 'again', clause)) continue
-    if (writer.test(clause) || mailNoun.test(mailing.text) || after.some((word) => mailNoun.test(word))) return mailing.text
+    if (matches(words.writer, clause) || matches(words.mailNoun, mailing.text) || after.some((word) => matches(words.mailNoun, word))) return mailing.text
   }
   return null
 }

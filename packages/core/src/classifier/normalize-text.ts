@@ -28,6 +28,10 @@ export interface TextReading {
   shorthand: readonly (readonly [RegExp, string])[]
   /** Politeness and filler words (global), or null when no language has any. */
   fillers: RegExp | null
+  /** Elided negations a word may open with ("n'"). */
+  negationPrefixes: readonly string[]
+  /** A title or abbreviation at the end of a piece of text ("Mr", "z.B"), after which a full stop ends no sentence. */
+  abbreviation: RegExp | null
 }
 
 /** Compiles the text-reading word lists of some languages (once per phrase set). */
@@ -35,12 +39,20 @@ export function compileTextReading(languages: readonly LanguageWords[]): TextRea
   const conjunctions = languages.flatMap((language) => language.clauseBoundaries ?? [])
   const boundary = `[.!?;:\\n,()]|\\s-\\s${conjunctions.length > 0 ? `|\\b(?:${conjunctions.join('|')})\\b` : ''}`
   const fillers = languages.flatMap((language) => language.fillers ?? [])
+  const abbreviations = languages.flatMap((language) => language.abbreviations ?? [])
   return {
     clauseBoundary: new RegExp(boundary, 'g'),
     firstClauseBoundary: new RegExp(boundary),
     shorthand: languages.flatMap((language) => (language.shorthand ?? []).map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement] as const)),
     fillers: fillers.length === 0 ? null : new RegExp(`\\b(?:${fillers.join('|')})\\b ?`, 'g'),
+    negationPrefixes: languages.flatMap((language) => language.negationPrefixes ?? []),
+    abbreviation: abbreviations.length === 0 ? null : new RegExp(`(?:^|[\\s(])(?:${abbreviations.join('|')})$`, 'i'),
   }
+}
+
+/** A word that opens with an elided negation ("n'est", "n'ai"). */
+export function isElidedNegation(word: string, reading: TextReading): boolean {
+  return reading.negationPrefixes.some((prefix) => word.startsWith(prefix))
 }
 
 /** How far back a clause is looked for (characters). */

@@ -1,5 +1,6 @@
 import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
 import type { LanguageWords } from './phrases/language-words.js'
+import type { StructureReading } from './compile-structure.js'
 import { countWords, type TextReading } from './normalize-text.js'
 
 /** A signal found in one sentence of a reply. */
@@ -41,6 +42,7 @@ export function compileSentencePatterns(language: LanguagePhrases): SentencePatt
 export interface ReplyReading {
   text: TextReading
   sentence: SentenceReading
+  structure: StructureReading
 }
 
 /** The sentence-level word lists of some languages, compiled (once per phrase set). */

@@ -10,9 +10,6 @@ export interface ReplySentence {
   question: boolean
 }
 
-/** Titles and abbreviations a full stop does not end a sentence after ("Mr. Mehta", "Dr. Brandt", "z.B."). */
-const abbreviation = /(?:^|[\s(])(?:mr|mrs|ms|dr|prof|hr|fr|st|sr|sra|srta|m|mme|mlle|lic|ing|dra|z\.b|bzw|ggf|ca|evtl|inkl|etc|vs|approx|no|nr)$/i
-
 /**
  * Splits a reply into sentences: at line breaks and after `.`, `!`, `?` (or `…`) followed
  * by white space — not inside addresses or numbers ("dan.ortiz@greysoft.io", "14.3.")
@@ -24,7 +21,8 @@ export function splitSentences(text: string, reading: TextReading): ReplySentenc
     let start = 0
     for (const match of line.matchAll(/[.!?\u2026]+(?=\s|$)/g)) {
       const end = match.index + match[0].length
-      if (match[0] === '.' && abbreviation.test(line.slice(Math.max(start, match.index - 8), match.index))) continue
+      // A full stop after a title or abbreviation ("Mr. Mehta", "Dr. Brandt", "z.B.") ends no sentence.
+      if (match[0] === '.' && reading.abbreviation?.test(line.slice(Math.max(start, match.index - 8), match.index)) === true) continue
       push(result, line.slice(start, end), reading)
       start = end
     }

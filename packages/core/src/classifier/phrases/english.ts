@@ -328,6 +328,7 @@ export const englishPhrases: LanguagePhrases = {
   pastReferences: ['\\b(?:did|was|were|yesterday|last (?:week|monday|tuesday|wednesday|thursday|friday)|[a-z]+ed (?:me|us))\\b'],
   returnWords: ['back', 'return', 'returning', 'returned', 'respond', 'reply', 'available (?:again|from)', 'in the office'],
   untilWords: ['until', 'till', 'til', 'through', 'thru', 'to'],
+  abbreviations: ['mr', 'mrs', 'ms', 'dr', 'prof', 'st', 'etc', 'vs', 'approx', 'no'],
   structure: englishStructure,
   bounce: englishBounceWords,
 }

@@ -170,6 +170,7 @@ export const frenchPhrases: LanguagePhrases = {
   notNegatingNo: ['no souci'],
   negationsInPhrase: ['pas'],
   agreeingNegations: ['pourquoi pas'],
+  negationPrefixes: ["n'"],
   negationAfterVerb: ['pas'],
   deliberationVerbs: ['parler'],
   firstPersonIntent: ['je vais', 'je dois'],
@@ -185,6 +186,7 @@ export const frenchPhrases: LanguagePhrases = {
   sentenceNegations: ['\\b(?:pas|ne|jamais)\\b', "n'[a-z]"],
   returnWords: ['retour', 'de retour', 'reviens', 'reprendrai', 'disponible (?:a partir|des)', "a partir d"],
   untilWords: ["jusqu'?au", "jusqu'?a", 'au'],
+  abbreviations: ['m', 'mme', 'mlle', 'dr', 'prof'],
   structure: frenchStructure,
   bounce: frenchBounceWords,
 }

@@ -199,6 +199,7 @@ export const germanPhrases: LanguagePhrases = {
   sentenceNegations: ['\\b(?:nicht|kein\\w*|nie)\\b'],
   returnWords: ['zuruck', 'wieder', 'erreichbar ab', 'ab dem', 'ab'],
   untilWords: ['bis', 'bis zum', 'bis einschliesslich'],
+  abbreviations: ['hr', 'fr', 'dr', 'prof', 'z\\.b', 'bzw', 'ggf', 'ca', 'evtl', 'inkl', 'nr'],
   structure: germanStructure,
   bounce: germanBounceWords,
 }

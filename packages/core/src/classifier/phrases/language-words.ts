@@ -27,6 +27,8 @@ export interface LanguageWords {
   negationsInPhrase?: readonly string[]
   /** Negations that agree and so negate nothing ("why not", "no problem", "warum nicht", "pourquoi pas", "waarom niet"). */
   agreeingNegations?: readonly string[]
+  /** Elided negations a word may open with (French "n'" in "n'est", "n'ai"): such a word negates like `negationsBefore`. */
+  negationPrefixes?: readonly string[]
   /** The plain negation written after a verb ("nicht", "pas", "niet"): "entfernen Sie mich nicht" is not a request. */
   negationAfterVerb?: readonly string[]
   /** Negations before an unsubscribe request that cancel it ("don't", "never"): "please don't remove me". */
@@ -95,6 +97,8 @@ export interface LanguageWords {
   sentenceNegations?: readonly string[]
   /** Words that put a sentence in the past, so it proposes nothing ("Did you email me on Monday?", "You called last week"). Complete regular expression sources. */
   pastReferences?: readonly string[]
+  /** Titles and abbreviations a full stop does not end a sentence after ("mr", "dr", "z\\.b", "mme", "sra"). Matched case-insensitively. */
+  abbreviations?: readonly string[]
   /** Words just before a date that say "this is when I am back" ("back", "return", "zurück", "de retour", "regreso", "de volta", "terug"). */
   returnWords?: readonly string[]
   /** Words just before a date that say "away until" ("until", "through", "bis", "jusqu'au", "hasta", "até", "tot en met"). */

@@ -173,6 +173,7 @@ export const portuguesePhrases: LanguagePhrases = {
   sentenceNegations: ['\\b(?:nao|nem|nunca)\\b'],
   returnWords: ['retorno', 'retornarei', 'volto', 'voltarei', 'de volta', 'disponivel a partir'],
   untilWords: ['ate', 'ate o dia', 'a'],
+  abbreviations: ['sr', 'sra', 'dra'],
   structure: portugueseStructure,
   bounce: portugueseBounceWords,
 }

@@ -180,6 +180,7 @@ export const spanishPhrases: LanguagePhrases = {
   sentenceNegations: ['\\b(?:no|nunca)\\b'],
   returnWords: ['regreso', 'regresare', 'vuelta', 'volvere', 'de vuelta', 'disponible (?:a partir|desde)'],
   untilWords: ['hasta', 'hasta el', 'al'],
+  abbreviations: ['sr', 'sra', 'srta', 'lic', 'ing', 'dra'],
   structure: spanishStructure,
   bounce: spanishBounceWords,
 }

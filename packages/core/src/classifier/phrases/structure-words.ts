@@ -55,4 +55,72 @@ export interface StructureWords {
   incumbent: readonly string[]
   /** Meeting logistics ("invite", "calendar", "call", "meeting", "slot", "Termin", "créneau", "reunión", "convite", "afspraak"). */
   scheduling: readonly string[]
+  /**
+   * Removal verbs that need a particle or the sender's list to be a removal ("take me
+   * off", "haal mij van de lijst", "tragen Sie mich aus"). Whole words.
+   */
+  weakRemovalVerbs?: readonly string[]
+  /** Particles that complete a weak removal verb ("off", "out", "from", "uit", "van", "aus"). */
+  removalParticles?: readonly string[]
+  /** Words right before a removal object that make it something else ("let" in "let me know"). */
+  notRemovalBeforeObject?: readonly string[]
+  /** Object pronouns written into the end of a removal verb ("bórrenme", "quitadnos", "retirez-moi"): endings of the verb. */
+  encliticEndings?: readonly string[]
+  /** Object pronouns joined to a removal verb by a hyphen ("remova-me", "retirez-moi"): written without the hyphen. */
+  hyphenatedObjects?: readonly string[]
+  /** Removal verbs whose object may come first ("mich bitte entfernen", "mij verwijderen"). Whole words. */
+  objectFirstRemovalVerbs?: readonly string[]
+  /** The objects that come first with them ("mich", "meine Adresse", "mij", "mijn gegevens"). */
+  objectsBeforeRemoval?: readonly string[]
+  /**
+   * Objects that point at the writer ("me", "us", "mich", "moi", "m'", "mij", "enviarme"):
+   * with a negation and "again" they make a never-again request about the writer's mail.
+   * Complete regular expression sources.
+   */
+  writerObjects?: readonly string[]
+  /** Mailing nouns ("emails", "messages", "Nachrichten", "envois", "correos", "berichten"): "no more emails". Whole words. */
+  mailNouns?: readonly string[]
+  /** Words that may stand next to a bare removal or stop verb in a reply that is only the request ("Löschen bitte.", "Stop now!", "Eliminar, gracias."). */
+  requestCompanions?: readonly string[]
+  /**
+   * Negations that make a reply worth reading for never-again requests ("don't", "nicht",
+   * "ne", "n'", "niet"). Complete regular expression sources. Default: the language's
+   * `negationsBefore` and `negationsAfter` as words.
+   */
+  neverAgainNegations?: readonly string[]
+  /**
+   * Negations that make a reply worth reading for "not now" refusals ("can't", "nicht",
+   * "pas", "no", "niet"). Complete regular expression sources. Default: the language's
+   * `negationsBefore` and `negationsAfter` as words.
+   */
+  objectionNegations?: readonly string[]
+  /** Whole words that negate an incumbent or "now" besides the language's negations ("can't", "won't", "nicht", "pas", "nao", "niet"). */
+  objectionNegationWords?: readonly string[]
+  /**
+   * Labels of a signature or contact line ("E:", "Tel.", "Mobile:", "Assistentin:"): an
+   * address there is contact data, not a referral. Matched case-insensitively as written.
+   */
+  contactLabels?: readonly string[]
+  /** Words that point at an address even in a contact line ("contact dan@…", "an", "naar"). Matched case-insensitively as written. */
+  toAddressWords?: readonly string[]
+  /** Words right after a hand-off verb that point back at the writer ("contact me", "schreiben Sie mir", "contactez-moi"). */
+  pointsBack?: readonly string[]
+  /** Openings of routing boilerplate, not a hand-off of this conversation ("for support", "in case of", "bei Fragen", "en cas d", "voor vragen"). */
+  routingOpeners?: readonly string[]
+  /** Copulas that make "our VP Sales is Dan" an equation ("is", "are", "ist", "c'est", "es", "zijn"). */
+  copulas?: readonly string[]
+  /** Words before a hand-off verb that make it a noun ("the email", "your message"). Whole words. */
+  determiners?: readonly string[]
+  /**
+   * Prepositions after which a capitalised word is a person ("to Maya", "avec Karim", "con
+   * Andrés", "naar Sanne"). Leave them out for a language that capitalises every noun.
+   * Matched case-insensitively as written.
+   */
+  towards?: readonly string[]
+  /** Capitalised words that are not people ("I", weekday and month names), in lower case. */
+  notNames?: readonly string[]
+  /** Greetings before a Cc'd colleague's name that make the reply speak to them ("Hi Jess,", "Hallo Jana"). */
+  greetingsBeforeName?: readonly string[]
+  /** Verbs right before a person's name that hand off to them ("try Dan", "ask Dan", "ping Jessica"). Matched case-insensitively as written. */
+  nameVerbs?: readonly string[]
 }
