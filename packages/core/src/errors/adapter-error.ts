@@ -1,4 +1,4 @@
-import { CamError, type CamErrorCode, errorClassMarker, errorMessage, hasErrorClassMarker } from './cam-error.js'
+import { CamError, type CamErrorCode, errorClassMarker, errorMessage, hasErrorClassMarker, markErrorClass } from './cam-error.js'
 
 const adapterMarker = errorClassMarker('AdapterError')
 const conflictMarker = errorClassMarker('ConflictError')
@@ -9,7 +9,6 @@ const notFoundMarker = errorClassMarker('NotFoundError')
  * and names the port and method so logs say where it happened.
  */
 export class AdapterError extends CamError {
-  private readonly [adapterMarker] = true
   /** Port whose adapter failed, e.g. `store`, `inbox`. */
   readonly port: string
   /** Method that failed, e.g. `claimDueEmails`. */
@@ -25,6 +24,7 @@ export class AdapterError extends CamError {
 
   constructor(code: CamErrorCode, port: string, operation: string, cause: unknown, options: { transient?: boolean } = {}) {
     super(code, `${port}.${operation} failed: ${errorMessage(cause)}`, { cause })
+    markErrorClass(this, adapterMarker)
     this.name = 'AdapterError'
     this.port = port
     this.operation = operation
@@ -44,10 +44,10 @@ export class AdapterError extends CamError {
 
 /** A conditional update found the record in another state than expected (someone else changed it first). */
 export class ConflictError extends CamError {
-  private readonly [conflictMarker] = true
 
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('CONFLICT', message, options)
+    markErrorClass(this, conflictMarker)
     this.name = 'ConflictError'
   }
 
@@ -59,10 +59,10 @@ export class ConflictError extends CamError {
 
 /** The referenced record does not exist. */
 export class NotFoundError extends CamError {
-  private readonly [notFoundMarker] = true
 
   constructor(message: string) {
     super('NOT_FOUND', message)
+    markErrorClass(this, notFoundMarker)
     this.name = 'NotFoundError'
   }
 

@@ -8,6 +8,14 @@ export function errorClassMarker(className: string): symbol {
   return Symbol.for(`cam.error.${className}`)
 }
 
+/**
+ * Marks `error` as made by the class of `classMarker` (call it in the constructor). The
+ * marker is a non-enumerable own property, so it shows in no declaration file or log.
+ */
+export function markErrorClass(error: Error, classMarker: symbol): void {
+  Object.defineProperty(error, classMarker, { value: true, enumerable: false })
+}
+
 /** True when `error` carries `classMarker` (it was made by that class or a subclass). */
 export function hasErrorClassMarker(error: unknown, classMarker: symbol): boolean {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[classMarker] === true
@@ -53,10 +61,10 @@ export interface CamErrorOptions {
 export class CamError extends Error {
   /** Stable machine-readable code. */
   readonly code: CamErrorCode
-  private readonly [marker] = true
 
   constructor(code: CamErrorCode, message: string, options: CamErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    markErrorClass(this, marker)
     this.name = 'CamError'
     this.code = code
   }

@@ -1,4 +1,4 @@
-import { CamError, errorClassMarker, hasErrorClassMarker } from './cam-error.js'
+import { CamError, errorClassMarker, hasErrorClassMarker, markErrorClass } from './cam-error.js'
 
 const sendMarker = errorClassMarker('SendError')
 const alertDeliveryMarker = errorClassMarker('AlertDeliveryError')
@@ -16,7 +16,6 @@ export type SendErrorKind = 'retryable' | 'permanent'
  *   the email is marked failed and a human has to look.
  */
 export class SendError extends CamError {
-  private readonly [sendMarker] = true
   readonly kind: SendErrorKind
   /** Minimum wait before a retry, in milliseconds, when the provider said so. */
   readonly retryAfterMs: number | undefined
@@ -31,6 +30,7 @@ export class SendError extends CamError {
     options: { retryAfterMs?: number; providerCode?: string; field?: string; cause?: unknown } = {},
   ) {
     super(kind === 'retryable' ? 'SEND_RETRYABLE' : 'SEND_PERMANENT', message, { cause: options.cause })
+    markErrorClass(this, sendMarker)
     this.name = 'SendError'
     this.kind = kind
     this.retryAfterMs = options.retryAfterMs
@@ -59,13 +59,13 @@ export class SendError extends CamError {
  * backoff; `retryAfterMs` (e.g. from a 429 `Retry-After`) sets the earliest retry.
  */
 export class AlertDeliveryError extends CamError {
-  private readonly [alertDeliveryMarker] = true
   readonly retryAfterMs: number | undefined
   /** True when retrying cannot help (bad webhook URL, revoked token). Still retried, but slowly, and reported loudly. */
   readonly permanent: boolean
 
   constructor(message: string, options: { retryAfterMs?: number; permanent?: boolean; cause?: unknown } = {}) {
     super('ALERT_FAILED', message, { cause: options.cause })
+    markErrorClass(this, alertDeliveryMarker)
     this.name = 'AlertDeliveryError'
     this.retryAfterMs = options.retryAfterMs
     this.permanent = options.permanent ?? false
@@ -83,11 +83,11 @@ export class AlertDeliveryError extends CamError {
  * credentials gets accounts locked.
  */
 export class InboxError extends CamError {
-  private readonly [inboxMarker] = true
   readonly permanent: boolean
 
   constructor(message: string, options: { permanent?: boolean; cause?: unknown } = {}) {
     super(options.permanent ? 'INBOX_AUTH_FAILED' : 'INBOX_FAILED', message, { cause: options.cause })
+    markErrorClass(this, inboxMarker)
     this.name = 'InboxError'
     this.permanent = options.permanent ?? false
   }

@@ -1,4 +1,4 @@
-import { CamError, type CamErrorCode, errorClassMarker, hasErrorClassMarker } from './cam-error.js'
+import { CamError, type CamErrorCode, errorClassMarker, hasErrorClassMarker, markErrorClass } from './cam-error.js'
 
 const validationMarker = errorClassMarker('ValidationError')
 
@@ -15,7 +15,6 @@ export interface ValidationIssue {
  * `issues`; the message names each field.
  */
 export class ValidationError extends CamError {
-  private readonly [validationMarker] = true
   /** Every problem found, one per field. */
   readonly issues: readonly ValidationIssue[]
 
@@ -28,6 +27,7 @@ export class ValidationError extends CamError {
     super(options.code ?? 'VALIDATION_FAILED', `Invalid ${subject}:\n${lines.join('\n')}`, {
       cause: options.cause,
     })
+    markErrorClass(this, validationMarker)
     this.name = 'ValidationError'
     this.issues = issues
   }
