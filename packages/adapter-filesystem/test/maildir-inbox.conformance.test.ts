@@ -13,7 +13,7 @@ describeInboxConformance(
   { describe, it, beforeEach, afterEach },
   {
     name: 'maildir (fs.watch)',
-    watchTimeoutMs: 5_000,
+    watchTimeoutMs: 20_000, // generous: a loaded machine may take seconds
     create: async () => {
       const directory = await temporaryDirectory('cam-maildir-')
       const inbox = createMaildirInbox({ directory, createIfMissing: true, name: 'conformance' })
@@ -32,7 +32,7 @@ describeInboxConformance(
   { describe, it },
   {
     name: 'maildir (polling watch, small cursor)',
-    watchTimeoutMs: 5_000,
+    watchTimeoutMs: 20_000, // generous: a loaded machine may take seconds
     create: async () => {
       const directory = await temporaryDirectory('cam-maildir-')
       // A cursor that remembers only two names: the floor moves on almost every message.

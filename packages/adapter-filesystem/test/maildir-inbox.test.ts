@@ -284,7 +284,7 @@ describe('Maildir inbox: watch', () => {
         await sleep(200)
         expect(calls).toBe(0)
         await deliverToMaildir(directory, message('new one'))
-        expect(await waitFor(() => calls > 0, 2_000)).toBe(true)
+        expect(await waitFor(() => calls > 0, 20_000)).toBe(true)
       } finally {
         await inbox.close()
       }
@@ -304,7 +304,7 @@ describe('Maildir inbox: watch', () => {
     await inbox.watch({ onNewMail: () => void calls++ })
     try {
       await place(directory, 'cur', '1700000000.M1P1.sync:2,S', message('synced'))
-      expect(await waitFor(() => calls > 0, 2_000)).toBe(true)
+      expect(await waitFor(() => calls > 0, 20_000)).toBe(true)
     } finally {
       await inbox.close()
     }

@@ -17,7 +17,7 @@ describeInboxConformance(
   { describe, it },
   {
     name: 'imap (dovecot)',
-    watchTimeoutMs: 5_000,
+    watchTimeoutMs: 20_000, // a loaded machine may take seconds; the 30 s poll is still further away
     create: async () => {
       // A fresh mailbox per test on one server: cheap, and isolated.
       const mailbox = `conformance-${randomUUID().slice(0, 8)}`

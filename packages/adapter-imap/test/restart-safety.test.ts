@@ -46,7 +46,9 @@ describe('restart safety against a real Dovecot', () => {
     const raws = Array.from({ length: total }, (_, index) => buildMessage({ messageId: uniqueMessageId(), padToBytes: 2_000 + (index % 7) * 3_000 }))
     server.deliverToMaildir(raws)
     const logger = createRecordingLogger()
-    const inbox = createTestInbox(server, { batchSize: 20, logger })
+    // Reconnect attempts for up to a minute: on a loaded machine the restarted Dovecot may
+    // take seconds to accept logins again (the test's defaults give up after ~10 s).
+    const inbox = createTestInbox(server, { batchSize: 20, logger, reconnect: { initialDelayMs: 50, maxDelayMs: 500, maxAttemptsPerFetch: 120, authFailurePauseMs: 0 } })
     const store = createMemoryStore()
 
     let restarted: Promise<void> | undefined

@@ -20,21 +20,20 @@ async function server(options?: Parameters<typeof startDovecot>[0]): Promise<Dov
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('watch() against a real Dovecot', () => {
-  it('sees a reply appended while the worker is idle through IDLE within 2 seconds', async () => {
+  it('sees a reply appended while the worker is idle through IDLE (pushed, not polled)', async () => {
     const dovecot = await server()
-    // Default watch options: the keepalive (2 min) and poll (30 s) intervals are far above
-    // 2 s, so only a pushed IDLE notification can pass this test.
-    const inbox = createTestInbox(dovecot)
+    // Keepalive and poll every 10 minutes: within this test only a pushed IDLE notification
+    // can announce the mail, however slow the machine. (How fast a push arrives is a
+    // benchmark's business, not a test's.)
+    const inbox = createTestInbox(dovecot, { watch: { keepaliveIntervalMs: 600_000, pollIntervalMs: 600_000 } })
     const notices: number[] = []
     watches.push(await inbox.watch({ onNewMail: () => notices.push(Date.now()) }))
     await sleep(300) // the worker sits idle
 
     for (const round of [1, 2]) {
       const before = notices.length
-      const appendedAt = Date.now()
       await appendMessages(dovecot, [buildMessage({ subject: `reply ${round}` })])
-      await waitUntil(() => notices.length > before, 2_000, `IDLE notice for reply ${round}`)
-      expect(notices.at(-1)! - appendedAt).toBeLessThan(2_000)
+      await waitUntil(() => notices.length > before, 60_000, `IDLE notice for reply ${round}`)
     }
     expect(await collect(inbox.fetch(null))).toHaveLength(2)
     await inbox.close()
@@ -65,7 +64,7 @@ describe('watch() against a real Dovecot', () => {
     const afterReconnect = notices
     expect(afterReconnect).toBeGreaterThan(0) // a reconnect always asks for a fetch: mail may have come meanwhile
     await appendMessages(dovecot, [buildMessage()])
-    await waitUntil(() => notices > afterReconnect, 3_000, 'a notice on the new connection')
+    await waitUntil(() => notices > afterReconnect, 20_000, 'a notice on the new connection')
     await inbox.close()
   })
 
@@ -86,7 +85,7 @@ describe('watch() against a real Dovecot', () => {
     await waitUntil(() => logger.entries.some((entry) => entry.message === 'IMAP watch reconnected'), 10_000, 'the reconnect')
     const afterReconnect = notices
     await appendMessages(dovecot, [buildMessage()])
-    await waitUntil(() => notices > afterReconnect, 3_000, 'a notice after the restart')
+    await waitUntil(() => notices > afterReconnect, 20_000, 'a notice after the restart')
     await inbox.close()
   })
 
@@ -114,7 +113,7 @@ describe('watch() against a real Dovecot', () => {
     watches.push(await inbox.watch({ onNewMail: () => void notices++ }))
     await sleep(200)
     await appendMessages(dovecot, [buildMessage({ subject: 'bounce' })], 'Bounces')
-    await waitUntil(() => notices > 0, 2_000, 'a notice for the second mailbox')
+    await waitUntil(() => notices > 0, 20_000, 'a notice for the second mailbox') // IDLE: the poll is 30 s away
     await inbox.close()
   })
 

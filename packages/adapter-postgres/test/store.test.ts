@@ -13,11 +13,33 @@ beforeAll(async () => {
 })
 afterAll(() => dropSchema())
 
-const waitFor = async (condition: () => boolean, timeoutMs = 5000) => {
+const waitFor = async (condition: () => boolean, timeoutMs = 30_000) => {
   const start = Date.now()
   while (!condition()) {
     if (Date.now() - start > timeoutMs) throw new Error('timed out waiting')
     await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/**
+ * Waits until a session LISTENs on this schema's work-queued channel: a store issues its
+ * LISTEN in the background, and how long that takes depends on the machine's load (a fixed
+ * sleep lost the first notification on a loaded machine).
+ */
+async function untilListening(): Promise<void> {
+  const channel = `cam_work_queued_${schema}`
+  const client = new pg.Client({ connectionString: databaseUrl })
+  await client.connect()
+  try {
+    const start = Date.now()
+    for (;;) {
+      const { rowCount } = await client.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle' AND query = $1`, [`LISTEN ${channel}`])
+      if (rowCount) return
+      if (Date.now() - start > 60_000) throw new Error(`no session LISTENs on ${channel} after 60 s`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  } finally {
+    await client.end()
   }
 }
 
@@ -70,7 +92,7 @@ describe('work-queued notifications', () => {
     let wakes = 0
     const unsubscribe = listening.onWorkQueued(() => void wakes++)
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300)) // LISTEN is issued in the background
+      await untilListening()
       const campaign = await activeCampaign(writer)
       await waitFor(() => wakes >= 1)
       const before = wakes
@@ -97,7 +119,7 @@ describe('work-queued notifications', () => {
     const store = createPostgresStore({ connectionString: databaseUrl, schema })
     let wakes = 0
     const unsubscribe = store.onWorkQueued(() => void wakes++)
-    await new Promise((resolve) => setTimeout(resolve, 300))
+    await untilListening() // so that the notification would arrive if the listener were still called
     unsubscribe()
     await activeCampaign(store)
     await new Promise((resolve) => setTimeout(resolve, 300))

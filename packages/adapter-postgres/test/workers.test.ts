@@ -147,12 +147,15 @@ describe('a worker whose event loop stalls longer than its claims last', () => {
     const env = await setup('stall')
     const workers: ChildWorker[] = []
     try {
-      await seedDueEmails(env.store, 300)
       const config = { claimTtlMs: 1000, sendBatchSize: 20, sendConcurrency: 4 }
-      // The provider accepts the 10th email of worker A, then A's process freezes for 5 s.
+      // The provider accepts the 10th email of worker A, then A's process freezes for 5 s
+      // while it holds claims; worker B keeps sending. Both are started (a worker process
+      // takes seconds to start on a loaded machine) before anything is due, so that B is
+      // running while A is frozen however slow the machine is.
       workers.push(startWorker({ id: 'stalling', databaseUrl, schema: env.schema, idempotent: false, holdMs: 5, config, env: { CAM_TEST_STALL_AT: '10', CAM_TEST_STALL_MS: '5000' } }))
-      await eventually(() => providerStats(env.pool, env.schema), (s) => s.attempts >= 10, 60_000, 20)
       workers.push(startWorker({ id: 'steady', databaseUrl, schema: env.schema, idempotent: false, holdMs: 5, config }))
+      await Promise.all(workers.map((worker) => worker.waitFor((e) => e.event === 'worker:started', 120_000)))
+      await seedDueEmails(env.store, 300)
       await eventually(() => emailStatuses(env.pool, env.schema), (s) => (s.sent ?? 0) + (s.in_doubt ?? 0) === 300, 120_000, 100)
       await Promise.all(workers.map(stopWorker))
       const stats = await providerStats(env.pool, env.schema)
@@ -174,7 +177,9 @@ describe('a worker whose event loop stalls longer than its claims last', () => {
 describe('leases across processes', () => {
   it('a suspended leader loses its lease to another worker, learns it, and stops leader work', async () => {
     const env = await setup('lease')
-    const config = { leaseTtlMs: 1500, intervalMs: 200 }
+    // B keeps the lease by renewing it every cycle (200 ms): a 5 s lease survives B being
+    // starved of CPU for seconds on a loaded machine (with 1.5 s, A could take it back).
+    const config = { leaseTtlMs: 5000, intervalMs: 200 }
     const a = startWorker({ id: 'lease-a', databaseUrl, schema: env.schema, send: false, config })
     let b: ChildWorker | null = null
     try {
@@ -183,18 +188,18 @@ describe('leases across processes', () => {
       b = startWorker({ id: 'lease-b', databaseUrl, schema: env.schema, send: false, config })
       await b.waitFor((e) => e.event === 'step:end' && e.step === 'metrics' && e.status === 'skipped')
       a.process.kill('SIGSTOP')
-      const acquiredByB = await b.waitFor((e) => e.event === 'lease:acquired' && e.name === 'cam:leader', 15_000)
+      const acquiredByB = await b.waitFor((e) => e.event === 'lease:acquired' && e.name === 'cam:leader', 60_000)
       expect(Number(acquiredByB.token)).toBeGreaterThan(Number(acquiredByA.token))
       await b.waitFor((e) => e.event === 'step:end' && e.step === 'metrics' && e.status === 'ok')
       const seenBeforeResume = a.events.length
       a.process.kill('SIGCONT')
-      const lost = await a.waitFor((e) => e.event === 'lease:lost' && e.name === 'cam:leader', 15_000)
+      const lost = await a.waitFor((e) => e.event === 'lease:lost' && e.name === 'cam:leader', 60_000)
       expect(lost.token).toBe(acquiredByA.token)
       // After learning it, A skips leader steps while B keeps the lease.
       await eventually(
         async () => a.events.slice(seenBeforeResume).filter((e) => e.event === 'step:end' && e.step === 'metrics' && e.status === 'skipped').length,
         (n) => n >= 2,
-        15_000,
+        60_000,
       )
       const afterLoss = a.events.slice(a.events.indexOf(lost))
       expect(afterLoss.some((e) => e.event === 'step:end' && e.step === 'metrics' && e.status === 'ok')).toBe(false)

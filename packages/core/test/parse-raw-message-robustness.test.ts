@@ -13,20 +13,26 @@ import { createRuleClassifier, parseRawMessage, replyCategories, type ParsedMess
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
 const classifier = createRuleClassifier()
 const context = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
-/** Generous: a slow, shared CI machine. The target (well under a second) is measured by the bench. */
-const wallClockBoundMs = 5_000
+/**
+ * Generous: a slow CI machine. The target (well under a second) is measured by the bench.
+ * Counted in CPU time of this process, not wall-clock time: other processes on a busy
+ * machine lengthen the latter, but only runaway work here (a regex backtracking, a loop
+ * over a huge input) lengthens the former.
+ */
+const cpuBoundMs = 5_000
 
 async function survive(raw: Buffer | string): Promise<ParsedMessage> {
-  const started = performance.now()
+  const started = process.cpuUsage()
   const message = await parseRawMessage(raw)
   const result = await classifier.classify(message, context)
-  const elapsed = performance.now() - started
+  const used = process.cpuUsage(started)
+  const elapsed = (used.user + used.system) / 1000
   expect(replyCategories).toContain(result.category)
   expect(result.confidence).toBeGreaterThanOrEqual(0)
   expect(result.confidence).toBeLessThanOrEqual(1)
   expect(typeof message.replyText).toBe('string')
   expect(Array.isArray(message.problems)).toBe(true)
-  expect(elapsed).toBeLessThan(wallClockBoundMs)
+  expect(elapsed).toBeLessThan(cpuBoundMs)
   return message
 }
 

@@ -39,7 +39,7 @@ describe('worker with a hostile template (memory adapters)', () => {
     worker.on('step:error', (e) => void stepErrors.push(e.error))
     worker.on('cycle:end', (e) => void cycles.push(e.cycle))
     const running = worker.start()
-    await expect.poll(() => cycles.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1)
+    await expect.poll(() => cycles.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(1)
 
     expect(sender.sent.map((s) => [s.email.to.email, s.email.text])).toEqual([['normal@prospect.example', 'Hi Normal!!!']])
     const byLead = new Map((await store.listEmails({ campaignId: campaign.id })).map((email) => [email.leadId, email]))
@@ -61,7 +61,7 @@ describe('worker with a hostile template (memory adapters)', () => {
     // The worker is alive and keeps cycling.
     expect(worker.running).toBe(true)
     worker.wake()
-    await expect.poll(() => cycles.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => cycles.length, { timeout: 60_000 }).toBeGreaterThanOrEqual(2)
     expect(failed).toHaveLength(2)
     await worker.stop()
     await running

@@ -265,11 +265,11 @@ describe('worker resilience', () => {
     worker.on('cycle:end', (e) => void cycles.push(e.cycle))
     worker.on('message:received', (e) => void received.push(e.messageId))
     const running = worker.start()
-    await expect.poll(() => cycles.length).toBe(1)
+    await expect.poll(() => cycles.length, { timeout: 60_000 }).toBe(1)
     expect(worker.running).toBe(true)
     await expect(worker.start()).rejects.toThrow(/already running/)
     inbox.deliver(replyMessage({ from: 'someone@else.example', subject: 'hi', body: 'hello' }))
-    await expect.poll(() => received.length, { timeout: 2000 }).toBe(1) // woken by watch(), not the 1-hour interval
+    await expect.poll(() => received.length, { timeout: 60_000 }).toBe(1) // woken by watch(), not the 1-hour interval
     await worker.stop()
     await running
     expect(worker.running).toBe(false)

@@ -62,7 +62,7 @@ export function startWorker(options: {
     process: child,
     events,
     exited,
-    waitFor(predicate, timeoutMs = 30_000) {
+    waitFor(predicate, timeoutMs = 120_000) {
       const found = events.find(predicate)
       if (found) return Promise.resolve(found)
       return new Promise((resolve, reject) => {
