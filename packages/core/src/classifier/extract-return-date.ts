@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node'
-import { builtInPhrases, compileLanguages } from './detect-intent.js'
+import { compileLanguages } from './compile-languages.js'
+import { builtInPhrases } from './detect-intent.js'
 import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.js'
 import { findDateMentions } from './find-date-mentions.js'
 import { foldText } from './normalize-text.js'
