@@ -16,9 +16,13 @@ export interface RuleClassifierOptions {
   /** Name recorded with each classification. Default `rules`. */
   name?: string
   /**
-   * Phrase sets to read replies with. Default: the built-in English, German, French,
-   * Spanish, Portuguese and Dutch phrases (`builtInPhrases`). Pass
-   * `[...builtInPhrases, myItalianPhrases]` to add a language.
+   * Phrase tables to read messages with, one per language. Default: the built-in English,
+   * German, French, Spanish, Portuguese and Dutch tables (`builtInPhrases`). Pass
+   * `[...builtInPhrases, myItalianPhrases]` to add a language: everything the rules know
+   * about a language (phrases, small word lists, structure words, bounce-notice words) is
+   * in its table. Bounce notices are read with every built-in language's bounce words
+   * (and Italian's) whatever tables are passed, plus each table's own. The tables are
+   * compiled once, when the classifier is created.
    */
   phrases?: readonly LanguagePhrases[]
 }

@@ -17,10 +17,12 @@ export type RuleLanguage = BuiltInLanguage | (string & {})
  * expression source matched against folded text (see `foldText`: lower case, no accents,
  * plain apostrophes), so patterns are written without accents. Besides the phrase lists
  * per category, a table may give the small word lists of {@link LanguageWords}, the
- * structure words (`structure`) and the words of bounce notices (`bounce`): everything the
- * classifier knows about a language is in its table.
+ * structure words (`structure`) and the words of bounce notices (`bounce`): what the
+ * classifier knows about a language is in its table (only a small date and time grammar
+ * that supplements chrono-node is still written in the code).
  */
 export interface LanguagePhrases extends LanguageWords {
+  /** The language's ISO 639-1 code (`'en'`, `'sv'`): reported with each phrase found and used to pick chrono-node's locale for dates. */
   language: RuleLanguage
   /** Frequent short words, to guess the language (date parsing is tried in that order). */
   stopwords: readonly string[]
