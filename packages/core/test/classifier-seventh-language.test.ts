@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ruleConfidence } from '../src/classifier/rule-confidence.js'
 import { builtInPhrases, createRuleClassifier, parseRawMessage, type ClassificationResult } from '../src/index.js'
 import { classifierTestContext, testReply } from './support/classifier-reply.js'
-import { swedishPhrases } from './support/swedish-phrases.js'
+import { swedishPhrases, swedishStructure } from './support/swedish-phrases.js'
 
 // A seventh language is added the way a user adds one: a phrase table passed to the classifier.
 const builtIn = createRuleClassifier()
@@ -104,6 +104,14 @@ describe('rule classifier: a seventh language added with a phrase table', () => 
     const result = await classifyRaw(onlySwedish, germanBounce)
     expect(result.category, result.reason).toBe('bounce')
     expect(result.bounce?.type).toBe('hard')
+  })
+
+  it('finds a Swedish never-again request from its structure, its negation read from the table\'s negations', async () => {
+    const withStructure = createRuleClassifier({ phrases: [...builtInPhrases, { ...swedishPhrases, structure: swedishStructure }] })
+    const body = 'Mejla mig inte igen.'
+    const result = await classifyRaw(withStructure, reply(body))
+    expect(result).toMatchObject({ category: 'unsubscribe', reason: "asks to stop mail: 'mejla mig inte igen.'" })
+    expect((await classifyRaw(withSwedish, reply(body))).category).not.toBe('unsubscribe')
   })
 
   it('reads nothing in a language whose table is not passed', async () => {

@@ -1,4 +1,4 @@
-import type { LanguagePhrases } from '../../src/index.js'
+import type { LanguagePhrases, StructureWords } from '../../src/index.js'
 
 /**
  * A small Swedish phrase table, written for the test that adds a seventh language the way
@@ -55,4 +55,29 @@ export const swedishPhrases: LanguagePhrases = {
     hard: ['mottagaren finns inte', 'adressen finns inte', 'ok[aä]nd (?:mottagare|anv[aä]ndare)'],
     returnedCopySeparators: ['originalmeddelande', 'ursprungligt meddelande'],
   },
+}
+
+/**
+ * A few Swedish structure words: enough for a never-again request found from its structure
+ * ("Mejla mig inte igen."), whose negation check falls back to the table's negations.
+ */
+export const swedishStructure: StructureWords = {
+  handOffVerbs: [],
+  handOffByWriter: [],
+  responsibility: [],
+  roles: [],
+  assistants: [],
+  firstPerson: ['\\b(?:jag|vi)\\b'],
+  removalVerbs: [],
+  removalObjects: [],
+  containers: [],
+  stopVerbs: [],
+  mailing: ['\\b(?:mejla|maila|skicka|mejl|mail|e-?post)\\b'],
+  again: ['\\b(?:igen|mer|fler)\\b'],
+  availability: [],
+  contactMe: [],
+  nowTimes: [],
+  incumbent: [],
+  scheduling: [],
+  writerObjects: ['\\b(?:mig|oss)\\b'],
 }
