@@ -1,4 +1,4 @@
-import { errorMessage } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 
 /** System error codes of a name lookup that failed. */
 const dnsCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NODATA', 'EAI_NONAME', 'EAI_FAIL'])

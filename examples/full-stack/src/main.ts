@@ -7,7 +7,8 @@
  */
 import { parseArgs } from 'node:util'
 import { migrate } from '@cam/adapter-postgres'
-import { ValidationError, createCamWorker, createConsoleLogger, errorMessage } from '@cam/core'
+import { ValidationError, createCamWorker, createConsoleLogger } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 import { checkConnectivity } from './check-connectivity.js'
 import { createStack } from './create-stack.js'
 import { loadFullStackConfig } from './full-stack-config.js'

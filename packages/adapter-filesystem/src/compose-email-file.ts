@@ -1,4 +1,5 @@
-import { SendError, containsControlCharacter, isEmailAddress, toSingleLine, type Mailbox, type OutgoingEmail } from '@cam/core'
+import { SendError, isEmailAddress, type Mailbox, type OutgoingEmail } from '@cam/core'
+import { containsControlCharacter, toSingleLine } from '@cam/core/adapter-kit'
 import MailComposer from 'nodemailer/lib/mail-composer'
 
 // RFC 5322 field name: printable US-ASCII except colon.

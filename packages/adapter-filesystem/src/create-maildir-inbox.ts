@@ -1,6 +1,7 @@
 import { rename } from 'node:fs/promises'
 import { join } from 'node:path'
-import { errorMessage, sanitizeForLog, type FetchedMessage, type InboxFetchOptions, type InboxV1, type InboxWatch, type InboxWatchOptions } from '@cam/core'
+import { type FetchedMessage, type InboxFetchOptions, type InboxV1, type InboxWatch, type InboxWatchOptions } from '@cam/core'
+import { errorMessage, sanitizeForLog } from '@cam/core/adapter-kit'
 import { systemErrorCode, toInboxError } from './file-system-errors.js'
 import { MaildirCursorState, parseMaildirCursor } from './maildir-cursor.js'
 import { compareUniqueNames } from './maildir-file-name.js'

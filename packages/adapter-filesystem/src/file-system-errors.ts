@@ -1,4 +1,5 @@
-import { InboxError, SendError, errorMessage } from '@cam/core'
+import { InboxError, SendError } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 
 /** The `code` of a Node.js system error (`ENOENT`, `EACCES`, …), or undefined. */
 export function systemErrorCode(error: unknown): string | undefined {

@@ -1,7 +1,8 @@
 import { watch as watchDirectory, type FSWatcher } from 'node:fs'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { errorMessage, type InboxWatch, type InboxWatchOptions, type Logger } from '@cam/core'
+import { type InboxWatch, type InboxWatchOptions, type Logger } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 import { maildirUniqueName } from './maildir-file-name.js'
 import { maildirFolders } from './maildir-layout.js'
 

@@ -1,4 +1,5 @@
-import { InboxError, errorMessage } from '@cam/core'
+import { InboxError } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 
 /** Fields imapflow attaches to its errors (all optional), see imapflow's `ImapFlowError`. */
 interface ImapFlowErrorFields {

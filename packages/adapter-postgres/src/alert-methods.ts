@@ -1,4 +1,5 @@
-import { ConflictError, NotFoundError, emptyMetricCounts, metricNames, type CampaignCounters, type StoreV1 } from '@cam/core'
+import { ConflictError, NotFoundError, type CampaignCounters, type StoreV1 } from '@cam/core'
+import { emptyMetricCounts, metricNames } from '@cam/core/adapter-kit'
 import { toAlert, toDelivery, toHeartbeat, toSuppression, type Row } from './rows.js'
 import { counterColumns, insertAlert } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'

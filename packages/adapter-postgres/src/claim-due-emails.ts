@@ -1,4 +1,5 @@
-import { errorMessage, type Campaign, type CampaignCap, type ClaimDueEmailsInput, type ClaimDueEmailsResult, type ClaimedEmail, type Logger } from '@cam/core'
+import { type Campaign, type CampaignCap, type ClaimDueEmailsInput, type ClaimDueEmailsResult, type ClaimedEmail, type Logger } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 import type { SqlExecutor } from './database.js'
 import { toCampaign, toEmail, toLead, type Row } from './rows.js'
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
-import { createConsoleLogger, errorMessage } from '@cam/core'
+import { createConsoleLogger } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 import { migrate } from './migrate.js'
 
 const usage = `Usage: cam-postgres migrate [--database-url URL] [--schema NAME]

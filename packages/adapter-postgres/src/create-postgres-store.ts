@@ -1,4 +1,5 @@
-import { errorMessage, silentLogger, type LockV1, type Logger, type StoreV1 } from '@cam/core'
+import { silentLogger, type LockV1, type Logger, type StoreV1 } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 import { alertMethods } from './alert-methods.js'
 import { campaignMethods } from './campaign-methods.js'
 import type { NotificationSubscription } from './database.js'

@@ -1,4 +1,5 @@
-import { ValidationError, errorMessage, type Logger, type ValidationIssue } from '@cam/core'
+import { ValidationError, type Logger, type ValidationIssue } from '@cam/core'
+import { errorMessage } from '@cam/core/adapter-kit'
 import { createPgDatabase, createPgliteDatabase, type Database } from './database.js'
 import type { NodePostgresPool, NodePostgresPoolSettings, PgliteInstance } from './driver-types.js'
 import { installAdvice, isDriverInstalled } from './load-driver.js'

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { metricNames, openLeadStates, sendableLeadStates, type Alert, type MetricCounts, type NewAlert } from '@cam/core'
+import { openLeadStates, sendableLeadStates, type Alert, type MetricCounts, type NewAlert } from '@cam/core'
+import { metricNames } from '@cam/core/adapter-kit'
 import type { SqlExecutor } from './database.js'
 import { toAlert } from './rows.js'
 

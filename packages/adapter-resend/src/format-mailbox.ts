@@ -1,4 +1,5 @@
-import { isEmailAddress, toSingleLine, type Mailbox } from '@cam/core'
+import { isEmailAddress, type Mailbox } from '@cam/core'
+import { toSingleLine } from '@cam/core/adapter-kit'
 
 /**
  * Formats a mailbox for Resend's `from`/`to` fields: `"Display Name" <address>`.

@@ -1,4 +1,5 @@
-import { toSingleLine, type Alert } from '@cam/core'
+import { type Alert } from '@cam/core'
+import { toSingleLine } from '@cam/core/adapter-kit'
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {

@@ -1,4 +1,5 @@
-import { SendError, ValidationError, containsControlCharacter, toSingleLine, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1, type ValidationIssue } from '@cam/core'
+import { SendError, ValidationError, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1, type ValidationIssue } from '@cam/core'
+import { containsControlCharacter, toSingleLine } from '@cam/core/adapter-kit'
 import type { CreateEmailOptions } from 'resend'
 import { formatMailbox, isSendableAddress } from './format-mailbox.js'
 import {

@@ -1,4 +1,5 @@
-import { sanitizeText, toSingleLine, type Alert } from '@cam/core'
+import { type Alert } from '@cam/core'
+import { sanitizeText, toSingleLine } from '@cam/core/adapter-kit'
 import { escapeMrkdwn, fitMrkdwn } from './escape-mrkdwn.js'
 
 /** A Block Kit text object. */

@@ -1,15 +1,28 @@
 /**
  * `@cam/core`: domain types, ports, the worker, the management client and the
- * built-in rule classifier.
+ * built-in rule classifier. Helpers for adapter authors are in `@cam/core/adapter-kit`.
  *
  * @packageDocumentation
  */
-export * from './errors/index.js'
+export {
+  CamError,
+  ValidationError,
+  AdapterError,
+  ConflictError,
+  NotFoundError,
+  SendError,
+  AlertDeliveryError,
+  InboxError,
+  type CamErrorCode,
+  type CamErrorOptions,
+  type ValidationIssue,
+  type SendErrorKind,
+} from './errors/index.js'
 export * from './domain/index.js'
 export type * from './ports/index.js'
 export type * from './mime/parsed-message.js'
 export { systemClock, type Clock } from './util/clock.js'
-export { silentLogger, createConsoleLogger, sanitizeForLog, type Logger, type LogFields } from './util/logger.js'
+export { silentLogger, createConsoleLogger, type Logger, type LogFields } from './util/logger.js'
 export {
   createUnsubscribeToken,
   verifyUnsubscribeToken,
@@ -21,7 +34,6 @@ export { composeClassifiers, type ComposeClassifiersOptions } from './classifier
 export { builtInPhrases } from './classifier/detect-intent.js'
 export type { LanguagePhrases, RuleLanguage } from './classifier/phrases/language-phrases.js'
 export type { StructureWords } from './classifier/phrases/structure-words.js'
-export { extractReturnDate } from './classifier/extract-return-date.js'
 export { createCamWorker, type CamWorker, type CamWorkerOptions } from './worker/create-cam-worker.js'
 export type { CamEventPayloads, CamEventName, CamEvents } from './worker/cam-events.js'
 export type { CamEventSource, CamListener } from './worker/safe-emitter.js'
@@ -41,5 +53,4 @@ export {
   type EnvironmentValues,
   type LoadedConfig,
 } from './config/load-config-from-env.js'
-export { readMessageIdHeader, normalizeMessageId } from './util/header-message-id.js'
 export { createConsoleAlerts, type ConsoleAlertsOptions } from './alerts/create-console-alerts.js'

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import {
-  containsControlCharacter,
-  createCamClient,
-  createCamWorker,
-  isEmailAddress,
-  normalizeMessageId,
-  parseRawMessage,
-  sanitizeText,
-  toSingleLine,
-} from '../src/index.js'
+import { containsControlCharacter, normalizeMessageId, sanitizeText, toSingleLine } from '../src/adapter-kit/index.js'
+import { createCamClient, createCamWorker, isEmailAddress, parseRawMessage } from '../src/index.js'
 import { createManualClock, createMemoryAlertChannel, createMemoryInbox, createMemorySender, createMemoryStore } from '../src/testing/index.js'
 
 // Text from leads, campaigns and replies is sanitised once, where it enters the domain

@@ -1,6 +1,7 @@
-// The domain as the public API shows it: every type, and the values a host app or an
-// adapter reads (state sets, categories, defaults, address rules). The zod schemas that
-// validate input stay inside the package.
+// The domain as the public API shows it: every type, and the values a host app reads
+// (state sets, categories, defaults, address rules). The text rules and metric counters
+// adapters use are in `@cam/core/adapter-kit`. The zod schemas that validate input stay
+// inside the package.
 export type * from './campaign.js'
 export type * from './lead.js'
 export type * from './outbound-email.js'
@@ -14,5 +15,3 @@ export { defaultCampaignRules, isTimezone } from './campaign.js'
 export { leadStates, openLeadStates, sendableLeadStates } from './lead.js'
 export { replyCategories } from './classification.js'
 export { isEmailAddress, normalizeEmail } from './email-address.js'
-export { emptyMetricCounts, metricNames, metricRates } from './metrics.js'
-export { containsControlCharacter, sanitizeText, toSingleLine } from './plain-text.js'
