@@ -115,7 +115,7 @@ const countsWidth = Math.max(...results.map((result) => result.counts.length), '
 console.log('\n━━ Summary')
 console.log(`  ${'package'.padEnd(width)}${'result'.padEnd(8)}${'tests'.padEnd(countsWidth)}time`)
 for (const result of results) {
-  console.log(`  ${result.name.padEnd(width)}${(result.passed ? 'passed' : 'FAILED').padEnd(8)}${(result.counts || '—').padEnd(countsWidth)}${formatDuration(result.seconds).padStart(9)}`)
+  console.log(`  ${result.name.padEnd(width)}${(result.passed ? 'passed' : 'FAILED').padEnd(8)}${(result.counts || '—').padEnd(countsWidth)}${formatDuration(result.seconds).padStart(10)}`)
 }
 console.log(
   `\n${packageResults.length} package(s): ${packageResults.length - packagesFailed.length} passed` +
