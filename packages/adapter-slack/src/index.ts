@@ -9,5 +9,5 @@ export {
   type SlackAlertsCommonOptions,
   type SlackWebhookAlertsOptions,
   type SlackWebApiAlertsOptions,
-} from './slack-alerts.js'
+} from './create-slack-alerts.js'
 export { escapeMrkdwn } from './escape-mrkdwn.js'

@@ -1,4 +1,5 @@
 import { AlertDeliveryError } from '@cam/core'
+import { alertDeliveryErrorFromHttpFailure, httpFailureKind, parseRetryAfter } from '@cam/core/adapter-kit'
 
 /** Used when Slack answers 429 without a readable `Retry-After`. */
 export const defaultRateLimitWaitMs = 30_000
@@ -43,15 +44,6 @@ const permanentPlatformErrors = new Set([
   'org_login_required',
 ])
 
-/** `Retry-After` (seconds or an HTTP date) in milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed) * 1000)
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
 /** A short, printable excerpt of what Slack answered (Slack's bodies are short error codes). */
 function answer(body: unknown): string {
   const text = typeof body === 'string' ? body : JSON.stringify(body ?? '')
@@ -75,19 +67,14 @@ export function toWebhookDeliveryError(error: unknown, retryAfterHeader: string 
   if (property(error, 'code') === 'slack_webhook_http_error') {
     const status = Number(property(error, 'statusCode'))
     const body = answer(property(error, 'body'))
-    if (status === 429) {
-      return new AlertDeliveryError(`Slack rate limited the webhook (HTTP 429${body ? `: ${body}` : ''})`, {
-        cause: error,
-        retryAfterMs: parseRetryAfter(retryAfterHeader) ?? defaultRateLimitWaitMs,
-      })
-    }
-    const permanent = status >= 400 && status < 500 && status !== 408
-    return new AlertDeliveryError(
-      `Slack webhook refused the message (HTTP ${status}${body ? `: ${body}` : ''})${permanent ? '; check the webhook URL and the channel' : ''}`,
-      { cause: error, permanent, ...(permanent ? {} : { retryAfterMs: parseRetryAfter(retryAfterHeader) }) },
-    )
+    const permanent = httpFailureKind(status) === 'permanent'
+    const message =
+      status === 429
+        ? `Slack rate limited the webhook (HTTP 429${body ? `: ${body}` : ''})`
+        : `Slack webhook refused the message (HTTP ${status}${body ? `: ${body}` : ''})${permanent ? '; check the webhook URL and the channel' : ''}`
+    return alertDeliveryErrorFromHttpFailure({ message, status, retryAfter: retryAfterHeader, rateLimitedRetryAfterMs: defaultRateLimitWaitMs, cause: error })
   }
-  return new AlertDeliveryError('Slack webhook could not be reached (network error or timeout)', { cause: error })
+  return alertDeliveryErrorFromHttpFailure({ message: 'Slack webhook could not be reached (network error or timeout)', status: null, cause: error })
 }
 
 /**
@@ -100,22 +87,14 @@ export function toWebApiDeliveryError(error: unknown, aborted: boolean): AlertDe
   if (aborted) return new AlertDeliveryError('Slack delivery aborted', { cause: error })
   const code = property(error, 'code')
   if (code === 'slack_webapi_rate_limited_error') {
-    const seconds = Number(property(error, 'retryAfter'))
-    return new AlertDeliveryError('Slack rate limited chat.postMessage (HTTP 429)', {
-      cause: error,
-      retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : defaultRateLimitWaitMs,
-    })
+    return new AlertDeliveryError('Slack rate limited chat.postMessage (HTTP 429)', { cause: error, retryAfterMs: rateLimitWait(property(error, 'retryAfter')) })
   }
   if (code === 'slack_webapi_platform_error') {
     const data = property(error, 'data')
     const slackError = String(property(data, 'error') ?? 'unknown_error')
     if (slackError === 'ratelimited') {
       const metadata = property(data, 'response_metadata')
-      const seconds = Number(property(metadata, 'retryAfter'))
-      return new AlertDeliveryError('Slack rate limited chat.postMessage (ratelimited)', {
-        cause: error,
-        retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : defaultRateLimitWaitMs,
-      })
+      return new AlertDeliveryError('Slack rate limited chat.postMessage (ratelimited)', { cause: error, retryAfterMs: rateLimitWait(property(metadata, 'retryAfter')) })
     }
     const permanent = permanentPlatformErrors.has(slackError)
     return new AlertDeliveryError(`Slack chat.postMessage failed: ${answer(slackError)}${permanent ? '; check the token, its scopes and the channel' : ''}`, {
@@ -125,10 +104,20 @@ export function toWebApiDeliveryError(error: unknown, aborted: boolean): AlertDe
   }
   if (code === 'slack_webapi_http_error') {
     const status = Number(property(error, 'statusCode'))
-    const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429
     const headers = property(error, 'headers') as Record<string, string> | undefined
-    const retryAfterMs = parseRetryAfter(headers?.['retry-after'])
-    return new AlertDeliveryError(`Slack Web API answered HTTP ${status}`, { cause: error, permanent, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
+    return alertDeliveryErrorFromHttpFailure({
+      message: `Slack Web API answered HTTP ${status}`,
+      status,
+      retryAfter: headers?.['retry-after'],
+      rateLimitedRetryAfterMs: defaultRateLimitWaitMs,
+      cause: error,
+    })
   }
-  return new AlertDeliveryError('Slack Web API could not be reached (network error or timeout)', { cause: error })
+  return alertDeliveryErrorFromHttpFailure({ message: 'Slack Web API could not be reached (network error or timeout)', status: null, cause: error })
+}
+
+/** The wait the Web API client reported (seconds), or {@link defaultRateLimitWaitMs} when it gave none above 0. */
+function rateLimitWait(seconds: unknown): number {
+  const waitMs = parseRetryAfter(typeof seconds === 'number' || typeof seconds === 'string' ? seconds : undefined)
+  return waitMs !== undefined && waitMs > 0 ? waitMs : defaultRateLimitWaitMs
 }

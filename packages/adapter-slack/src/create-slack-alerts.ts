@@ -1,5 +1,7 @@
-import { AlertDeliveryError, ValidationError, type Alert, type AlertChannelV1, type AlertDeliveryOptions, type ValidationIssue } from '@cam/core'
+import { AlertDeliveryError, ValidationError, type Alert, type AlertChannelV1, type AlertDeliveryOptions } from '@cam/core'
+import { parseOptions } from '@cam/core/adapter-kit'
 import { IncomingWebhook } from '@slack/webhook'
+import { z } from 'zod'
 import { renderSlackAlertMessage, type SlackAlertMessage } from './slack-alert-message.js'
 import { isWebApiInstalled, loadWebApiClient, webApiInstallAdvice } from './slack-web-api-client.js'
 import { toWebApiDeliveryError, toWebhookDeliveryError } from './slack-delivery-error.js'
@@ -7,14 +9,14 @@ import { toWebApiDeliveryError, toWebhookDeliveryError } from './slack-delivery-
 /** Options shared by both ways of posting. */
 export interface SlackAlertsCommonOptions {
   /** Channel name, unique among the worker's channels (default `slack`). */
-  name?: string
+  name?: string | undefined
   /**
    * Link back to the host app: a fixed URL, or a function of the alert (e.g. the
    * lead's page). Only http(s) URLs are linked.
    */
-  appUrl?: string | ((alert: Alert) => string | undefined)
+  appUrl?: string | ((alert: Alert) => string | undefined) | undefined
   /** Request timeout in milliseconds (default 10 000). */
-  timeoutMs?: number
+  timeoutMs?: number | undefined
 }
 
 /** Post through an incoming webhook (a Slack app's "Incoming Webhooks" feature). */
@@ -35,7 +37,7 @@ export interface SlackWebApiAlertsOptions extends SlackAlertsCommonOptions {
   /** Channel id (`C0123456789`) or name (`#sales`); the bot must be a member. */
   channel: string
   /** Web API base URL (default `https://slack.com/api/`). */
-  slackApiUrl?: string
+  slackApiUrl?: string | undefined
   webhookUrl?: never
 }
 
@@ -71,45 +73,48 @@ function anySignal(signals: Array<AbortSignal | undefined>): AbortSignal | undef
   return controller.signal
 }
 
-function validate(options: SlackAlertsOptions): void {
-  const issues: ValidationIssue[] = []
-  if (typeof options !== 'object' || options === null) {
-    throw new ValidationError('Slack alert options', [{ path: '', message: 'expected { webhookUrl } or { token, channel }' }], { code: 'CONFIG_INVALID' })
-  }
-  const hasWebhook = options.webhookUrl !== undefined
-  const hasToken = options.token !== undefined
-  if (hasWebhook && hasToken) {
-    issues.push({ path: 'webhookUrl', message: 'give either webhookUrl or token + channel, not both' })
-  } else if (!hasWebhook && !hasToken) {
-    issues.push({ path: 'webhookUrl', message: 'expected an incoming webhook URL (https://hooks.slack.com/services/…), or token + channel for the Web API' })
-  }
-  if (hasWebhook && !isHttpUrl(options.webhookUrl)) {
-    issues.push({ path: 'webhookUrl', message: 'expected an https URL like https://hooks.slack.com/services/…' })
-  }
-  if (hasToken) {
-    if (typeof options.token !== 'string' || !/^xox[a-z]-\S+$/.test(options.token)) {
-      issues.push({ path: 'token', message: 'expected a Slack bot token (xoxb-…) with the chat:write scope' })
-    } else if (!hasWebhook && !isWebApiInstalled()) {
-      issues.push({ path: 'token', message: webApiInstallAdvice })
-    }
-    if (typeof options.channel !== 'string' || options.channel.trim() === '') {
-      issues.push({ path: 'channel', message: 'expected a channel id (C0123456789) or name (#sales)' })
-    }
-    if (options.slackApiUrl !== undefined && !isHttpUrl(options.slackApiUrl)) {
-      issues.push({ path: 'slackApiUrl', message: 'expected an http(s) URL such as https://slack.com/api/' })
-    }
-  }
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.trim() === '')) {
-    issues.push({ path: 'name', message: 'expected a non-empty string' })
-  }
-  if (options.appUrl !== undefined && typeof options.appUrl !== 'function' && !isHttpUrl(options.appUrl)) {
-    issues.push({ path: 'appUrl', message: 'expected an http(s) URL or a function (alert) => URL' })
-  }
-  if (options.timeoutMs !== undefined && !(typeof options.timeoutMs === 'number' && Number.isFinite(options.timeoutMs) && options.timeoutMs > 0)) {
-    issues.push({ path: 'timeoutMs', message: 'expected a number of milliseconds greater than 0' })
-  }
-  if (issues.length > 0) throw new ValidationError('Slack alert options', issues, { code: 'CONFIG_INVALID' })
-}
+/** A string field every problem of which gets the same message (the value is never echoed: it may be a secret). */
+const checkedString = (message: string, check: (value: string) => boolean) => z.string({ error: message }).refine(check, { error: message })
+
+/** The options as {@link createSlackAlerts} checks them; the webhook URL and the token are never echoed. */
+const optionsSchema = z
+  .object({
+    webhookUrl: checkedString('expected an https URL like https://hooks.slack.com/services/…', isHttpUrl).optional(),
+    token: checkedString('expected a Slack bot token (xoxb-…) with the chat:write scope', (token) => /^xox[a-z]-\S+$/.test(token)).optional(),
+    channel: checkedString('expected a channel id (C0123456789) or name (#sales)', (channel) => channel.trim() !== '').optional(),
+    slackApiUrl: checkedString('expected an http(s) URL such as https://slack.com/api/', isHttpUrl).optional(),
+    name: checkedString('expected a non-empty string', (name) => name.trim() !== '').optional(),
+    appUrl: z
+      .custom<string | ((alert: Alert) => string | undefined)>((value) => typeof value === 'function' || isHttpUrl(value), {
+        error: 'expected an http(s) URL or a function (alert) => URL',
+      })
+      .optional(),
+    timeoutMs: z
+      .number({ error: 'expected a number of milliseconds greater than 0' })
+      .refine((ms) => Number.isFinite(ms) && ms > 0, { error: 'expected a number of milliseconds greater than 0' })
+      .optional(),
+  })
+  .superRefine(
+    (options, context) => {
+      // Runs even when a field is invalid (`when`), so a missing mode is reported with the rest.
+      const hasWebhook = options.webhookUrl !== undefined
+      const hasToken = options.token !== undefined
+      if (hasWebhook && hasToken) {
+        context.addIssue({ code: 'custom', path: ['webhookUrl'], message: 'give either webhookUrl or token + channel, not both' })
+      } else if (!hasWebhook && !hasToken) {
+        context.addIssue({
+          code: 'custom',
+          path: ['webhookUrl'],
+          message: 'expected an incoming webhook URL (https://hooks.slack.com/services/…), or token + channel for the Web API',
+        })
+      }
+      if (hasToken && options.channel === undefined) {
+        context.addIssue({ code: 'custom', path: ['channel'], message: 'expected a channel id (C0123456789) or name (#sales)' })
+      }
+      if (hasToken && !hasWebhook && !isWebApiInstalled()) context.addIssue({ code: 'custom', path: ['token'], message: webApiInstallAdvice })
+    },
+    { when: () => true },
+  )
 
 /**
  * Creates a CAM {@link AlertChannelV1} that posts alerts to Slack, through an incoming
@@ -136,9 +141,12 @@ function validate(options: SlackAlertsOptions): void {
  * ```
  */
 export function createSlackAlerts(options: SlackAlertsOptions): AlertChannelV1 {
-  validate(options)
-  const timeoutMs = options.timeoutMs ?? 10_000
-  const appUrl = options.appUrl
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError('Slack alert options', [{ path: '', message: 'expected { webhookUrl } or { token, channel }' }], { code: 'CONFIG_INVALID' })
+  }
+  const settings = parseOptions(optionsSchema, options, 'Slack alert options')
+  const timeoutMs = settings.timeoutMs ?? 10_000
+  const appUrl = settings.appUrl
 
   const linkFor = (alert: Alert): string | undefined => {
     try {
@@ -149,9 +157,9 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertChannelV1 {
   }
 
   const post: (message: SlackAlertMessage, signal: AbortSignal | undefined) => Promise<void> =
-    options.webhookUrl !== undefined
+    settings.webhookUrl !== undefined
       ? (() => {
-          const webhookUrl = options.webhookUrl
+          const webhookUrl = settings.webhookUrl
           return async (message, signal) => {
             let retryAfter: string | null = null
             const webhook = new IncomingWebhook(webhookUrl, {
@@ -171,8 +179,9 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertChannelV1 {
           }
         })()
       : (() => {
-          const { token, channel } = options as SlackWebApiAlertsOptions
-          const slackApiUrl = (options as SlackWebApiAlertsOptions).slackApiUrl
+          const token = settings.token as string
+          const channel = settings.channel as string
+          const slackApiUrl = settings.slackApiUrl
           return async (message, signal) => {
             const WebClient = await loadWebApiClient()
             const client = new WebClient(token, {
@@ -193,7 +202,7 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertChannelV1 {
         })()
 
   return {
-    name: options.name ?? 'slack',
+    name: settings.name ?? 'slack',
     async deliver(alert: Alert, deliveryOptions: AlertDeliveryOptions): Promise<void> {
       if (deliveryOptions?.signal?.aborted) throw new AlertDeliveryError('Slack delivery aborted', { cause: deliveryOptions.signal.reason })
       const message = renderSlackAlertMessage(alert, linkFor(alert))
