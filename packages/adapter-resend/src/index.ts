@@ -3,6 +3,6 @@
  *
  * @packageDocumentation
  */
-export { createResendSender, type ResendSender, type ResendSenderOptions } from './resend-sender.js'
-export { createResendAlerts, type ResendAlertsOptions } from './resend-alerts.js'
+export { createResendSender, type ResendSender, type ResendSenderOptions } from './create-resend-sender.js'
+export { createResendAlerts, type ResendAlertsOptions } from './create-resend-alerts.js'
 export type { ResendConnectionOptions, ResendRateLimitOptions } from './resend-transport.js'

@@ -1,4 +1,5 @@
 import { SendError } from '@cam/core'
+import { httpFailureKind, parseRetryAfter, sendErrorFromHttpFailure } from '@cam/core/adapter-kit'
 
 /** The error object the Resend SDK returns in `{ data: null, error }`. */
 export interface ResendErrorResponse {
@@ -63,20 +64,12 @@ function header(headers: Record<string, string> | null, name: string): string | 
   return value === undefined || value.trim() === '' ? undefined : value.trim()
 }
 
-/** Seconds (or an HTTP date) to milliseconds; `undefined` when unreadable. */
-function parseSecondsOrDate(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000)
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
 /**
  * How long Resend asked us to wait, from `retry-after`, else `ratelimit-reset` (both
  * in seconds); `undefined` when neither header is usable.
  */
 export function retryAfterFromHeaders(headers: Record<string, string> | null, now = Date.now()): number | undefined {
-  return parseSecondsOrDate(header(headers, 'retry-after'), now) ?? parseSecondsOrDate(header(headers, 'ratelimit-reset'), now)
+  return parseRetryAfter(header(headers, 'retry-after'), now) ?? parseRetryAfter(header(headers, 'ratelimit-reset'), now)
 }
 
 /**
@@ -86,7 +79,7 @@ export function retryAfterFromHeaders(headers: Record<string, string> | null, no
 export function exhaustedWindowMs(headers: Record<string, string> | null, now = Date.now()): number | undefined {
   const remaining = header(headers, 'ratelimit-remaining')
   if (remaining === undefined || Number(remaining) > 0) return undefined
-  return parseSecondsOrDate(header(headers, 'ratelimit-reset'), now)
+  return parseRetryAfter(header(headers, 'ratelimit-reset'), now)
 }
 
 /** The email field a Resend error message points at (`Invalid \`to\` field…`), in CAM's names. */
@@ -128,7 +121,7 @@ export function toSendError(error: ResendErrorResponse, headers: Record<string, 
   }
   if (name === 'daily_quota_exceeded' || name === 'monthly_quota_exceeded') {
     // `ratelimit-reset` describes the per-second window, not the quota: only `retry-after` counts here.
-    const quotaRetryAfterMs = parseSecondsOrDate(header(headers, 'retry-after'), Date.now())
+    const quotaRetryAfterMs = parseRetryAfter(header(headers, 'retry-after'), Date.now())
     return SendError.retryable(describe('sending quota exhausted; retrying after the reset'), {
       providerCode: name,
       retryAfterMs: quotaRetryAfterMs ?? defaults.quotaExceededMs,
@@ -155,11 +148,10 @@ export function toSendError(error: ResendErrorResponse, headers: Record<string, 
   if (configurationNames.has(name)) {
     return SendError.permanent(describe('refused the request; check the API key, its permissions and the base URL'), { providerCode: name })
   }
-  if (retryableNames.has(name) || status === null || status >= 500 || status === 429 || status === 408) {
-    return SendError.retryable(describe(status === null ? 'could not be reached' : 'failed'), {
-      providerCode: name,
-      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    })
+  if (retryableNames.has(name)) {
+    return SendError.retryable(describe('failed'), { providerCode: name, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) })
   }
-  return SendError.permanent(describe('rejected the request'), { providerCode: name })
+  // Anything else by its status: no answer, 408, 429 and 5xx are retried, other 4xx are not.
+  const what = httpFailureKind(status) === 'permanent' ? 'rejected the request' : status === null ? 'could not be reached' : 'failed'
+  return sendErrorFromHttpFailure({ message: describe(what), status, retryAfterMs, providerCode: name })
 }

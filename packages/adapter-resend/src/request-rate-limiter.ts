@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { sleep } from '@cam/core/adapter-kit'
 
 /**
  * Spaces requests out so one process stays under a requests-per-second budget, and
@@ -11,23 +12,6 @@ export interface RequestRateLimiter {
   pauseFor(ms: number): void
 }
 
-/** Waits `ms` milliseconds; rejects with the signal's reason when aborted first. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason)
-  if (ms <= 0) return Promise.resolve()
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 /** Creates a limiter allowing `requestsPerSecond` request starts per second, evenly spaced. */
 export function createRequestRateLimiter(requestsPerSecond: number): RequestRateLimiter {
   const intervalMs = 1000 / requestsPerSecond
@@ -37,7 +21,7 @@ export function createRequestRateLimiter(requestsPerSecond: number): RequestRate
       const now = Date.now()
       const startAt = Math.max(now, nextStartAt)
       nextStartAt = startAt + intervalMs
-      await delay(startAt - now, signal)
+      await sleep(startAt - now, { signal })
     },
     pauseFor(ms) {
       nextStartAt = Math.max(nextStartAt, Date.now() + ms)

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
-import { SendError, type ValidationIssue } from '@cam/core'
+import { SendError } from '@cam/core'
+import { sleep } from '@cam/core/adapter-kit'
 import { Resend, type CreateEmailOptions } from 'resend'
+import { z } from 'zod'
 import { exhaustedWindowMs, toSendError, type RetryDefaults } from './map-resend-error.js'
-import { delay, sharedRateLimiter, type RequestRateLimiter } from './request-rate-limiter.js'
+import { sharedRateLimiter, type RequestRateLimiter } from './request-rate-limiter.js'
 
 /** Client-side pacing and in-place retries of rate-limited requests. */
 export interface ResendRateLimitOptions {
@@ -11,30 +13,30 @@ export interface ResendRateLimitOptions {
    * limit). Every sender and alert channel of the process using the same API key and
    * base URL shares this budget.
    */
-  requestsPerSecond?: number
+  requestsPerSecond?: number | undefined
   /**
    * How many times a request answered `rate_limit_exceeded` or
    * `concurrent_idempotent_requests` is retried in place (same idempotency key, so it
    * cannot double) before the error is handed to the worker (default 2).
    */
-  retries?: number
+  retries?: number | undefined
   /** In-place retries only happen when Resend asks to wait at most this long (ms, default 5 000). */
-  maxRetryWaitMs?: number
+  maxRetryWaitMs?: number | undefined
 }
 
 /** Connection options shared by {@link createResendSender} and {@link createResendAlerts}. */
 export interface ResendConnectionOptions {
   /** Resend API key (`re_…`). Default: the `RESEND_API_KEY` environment variable. */
-  apiKey?: string
+  apiKey?: string | undefined
   /** API base URL (default `https://api.resend.com`, or `RESEND_BASE_URL` as the SDK reads it). */
-  baseUrl?: string
+  baseUrl?: string | undefined
   /** Client-side rate limiting; `false` turns it off (not recommended). */
-  rateLimit?: ResendRateLimitOptions | false
+  rateLimit?: ResendRateLimitOptions | false | undefined
   /**
    * How long to wait after `daily_quota_exceeded`/`monthly_quota_exceeded` when Resend
    * sends no `retry-after`/`ratelimit-reset` header (ms, default 1 hour).
    */
-  quotaRetryAfterMs?: number
+  quotaRetryAfterMs?: number | undefined
 }
 
 /** Sends one request body to `POST /emails`; failures are `SendError`s. */
@@ -53,48 +55,55 @@ export function resendIdempotencyKey(key: string): string {
   return `cam-sha256-${createHash('sha256').update(key).digest('hex')}`
 }
 
-function isPositiveNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0
-}
-
-/** Checks the connection options, adding every problem to `issues`. */
-export function validateConnectionOptions(options: ResendConnectionOptions, issues: ValidationIssue[]): void {
-  const apiKey = options.apiKey ?? process.env['RESEND_API_KEY']
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    issues.push({ path: 'apiKey', message: 'expected a Resend API key (re_…), or set the RESEND_API_KEY environment variable' })
-  }
-  if (options.baseUrl !== undefined) {
-    let valid = false
-    try {
-      const url = new URL(options.baseUrl)
-      valid = url.protocol === 'https:' || url.protocol === 'http:'
-    } catch {
-      valid = false
-    }
-    if (!valid) issues.push({ path: 'baseUrl', message: 'expected an http(s) URL such as https://api.resend.com' })
-  }
-  if (options.rateLimit !== undefined && options.rateLimit !== false) {
-    if (typeof options.rateLimit !== 'object' || options.rateLimit === null) {
-      issues.push({ path: 'rateLimit', message: 'expected an object ({ requestsPerSecond, retries, maxRetryWaitMs }) or false' })
-    } else {
-      const { requestsPerSecond, retries, maxRetryWaitMs } = options.rateLimit
-      if (requestsPerSecond !== undefined && !isPositiveNumber(requestsPerSecond)) {
-        issues.push({ path: 'rateLimit.requestsPerSecond', message: 'expected a number greater than 0' })
-      }
-      if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) {
-        issues.push({ path: 'rateLimit.retries', message: 'expected an integer ≥ 0' })
-      }
-      if (maxRetryWaitMs !== undefined && !(typeof maxRetryWaitMs === 'number' && Number.isFinite(maxRetryWaitMs) && maxRetryWaitMs >= 0)) {
-        issues.push({ path: 'rateLimit.maxRetryWaitMs', message: 'expected a number of milliseconds ≥ 0' })
-      }
-    }
-  }
-  if (options.quotaRetryAfterMs !== undefined && !isPositiveNumber(options.quotaRetryAfterMs)) {
-    issues.push({ path: 'quotaRetryAfterMs', message: 'expected a number of milliseconds greater than 0' })
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' || url.protocol === 'http:'
+  } catch {
+    return false
   }
 }
 
-/** Builds the transport. Call {@link validateConnectionOptions} first. */
+const positiveNumber = (message: string) => z.number({ error: message }).refine((value) => Number.isFinite(value) && value > 0, { error: message })
+
+/**
+ * The connection options' schema, shared by the sender's and the alert channel's: spread it
+ * first into theirs. `apiKey` is checked after the `RESEND_API_KEY` fallback was applied
+ * (see {@link withApiKeyFromEnvironment}); it is never echoed.
+ */
+export const connectionOptionsShape = {
+  apiKey: z
+    .string({ error: 'expected a Resend API key (re_…), or set the RESEND_API_KEY environment variable' })
+    .refine((key) => key.trim() !== '', { error: 'expected a Resend API key (re_…), or set the RESEND_API_KEY environment variable' }),
+  baseUrl: z
+    .string({ error: 'expected an http(s) URL such as https://api.resend.com' })
+    .refine(isHttpUrl, { error: 'expected an http(s) URL such as https://api.resend.com' })
+    .optional(),
+  rateLimit: z
+    .union(
+      [
+        z.literal(false),
+        z.object({
+          requestsPerSecond: positiveNumber('expected a number greater than 0').optional(),
+          retries: z.number({ error: 'expected an integer ≥ 0' }).int({ error: 'expected an integer ≥ 0' }).min(0, { error: 'expected an integer ≥ 0' }).optional(),
+          maxRetryWaitMs: z
+            .number({ error: 'expected a number of milliseconds ≥ 0' })
+            .refine((ms) => Number.isFinite(ms) && ms >= 0, { error: 'expected a number of milliseconds ≥ 0' })
+            .optional(),
+        }),
+      ],
+      { error: 'expected an object ({ requestsPerSecond, retries, maxRetryWaitMs }) or false' },
+    )
+    .optional(),
+  quotaRetryAfterMs: positiveNumber('expected a number of milliseconds greater than 0').optional(),
+}
+
+/** The options with `apiKey` read from `RESEND_API_KEY` when not given (for validation and use alike). */
+export function withApiKeyFromEnvironment<Options extends ResendConnectionOptions>(options: Options): Options {
+  return options.apiKey === undefined ? { ...options, apiKey: process.env['RESEND_API_KEY'] } : options
+}
+
+/** Builds the transport from options checked against {@link connectionOptionsShape}. */
 export function createResendTransport(options: ResendConnectionOptions): ResendTransport {
   const apiKey = (options.apiKey ?? process.env['RESEND_API_KEY'] ?? '').trim()
   const client = new Resend(apiKey, options.baseUrl === undefined ? undefined : { baseUrl: options.baseUrl.replace(/\/+$/, '') })
@@ -141,7 +150,7 @@ export function createResendTransport(options: ResendConnectionOptions): ResendT
           waitMs <= maxRetryWaitMs
         if (!retryInPlace) throw error
         try {
-          await delay(waitMs, signal)
+          await sleep(waitMs, { signal })
         } catch {
           throw aborted(signal as AbortSignal)
         }

@@ -20,6 +20,7 @@ describe('sendErrorFromHttpFailure', () => {
     expect(sendErrorFromHttpFailure({ message: 'x', status: 429, rateLimitedRetryAfterMs: 1_000 }).retryAfterMs).toBe(1_000)
     expect(sendErrorFromHttpFailure({ message: 'x', status: 503, rateLimitedRetryAfterMs: 1_000 }).retryAfterMs).toBeUndefined()
     expect(sendErrorFromHttpFailure({ message: 'x', status: 503, retryAfter: 'Tue, 04 Mar 2025 10:00:05 GMT', now }).retryAfterMs).toBe(5_000)
+    expect(sendErrorFromHttpFailure({ message: 'x', status: 503, retryAfterMs: 1_234, retryAfter: '9' }).retryAfterMs).toBe(1_234)
   })
 
   it('a network failure (no status) is retryable; a 4xx is permanent with the field named', () => {

@@ -23,6 +23,8 @@ export interface HttpFailure {
   status?: number | null | undefined
   /** The answer's `Retry-After` header (seconds or an HTTP-date) or the seconds an SDK reported, when there were any. */
   retryAfter?: string | number | null | undefined
+  /** A wait already known in milliseconds (e.g. read from a provider's own header); used before `retryAfter`. */
+  retryAfterMs?: number | undefined
   /** Wait after a 429 without a readable `Retry-After`, in milliseconds (default: none given). */
   rateLimitedRetryAfterMs?: number | undefined
   /** What was thrown or returned, kept as the error's `cause`. */
@@ -31,8 +33,9 @@ export interface HttpFailure {
   now?: number | undefined
 }
 
-/** The wait a retryable failure asks for: its `Retry-After`, else the rate-limit default after a 429. */
+/** The wait a retryable failure asks for: `retryAfterMs`, its `Retry-After`, else the rate-limit default after a 429. */
 function retryAfterMsOf(failure: HttpFailure): number | undefined {
+  if (failure.retryAfterMs !== undefined && Number.isFinite(failure.retryAfterMs) && failure.retryAfterMs >= 0) return failure.retryAfterMs
   const parsed = parseRetryAfter(failure.retryAfter, failure.now)
   if (parsed !== undefined) return parsed
   return failure.status === 429 ? failure.rateLimitedRetryAfterMs : undefined
@@ -40,8 +43,8 @@ function retryAfterMsOf(failure: HttpFailure): number | undefined {
 
 /**
  * A `SendError` for a failed HTTP request: retryable or permanent by {@link httpFailureKind},
- * with `retryAfterMs` from `Retry-After` (or `rateLimitedRetryAfterMs` after a 429) when
- * retryable.
+ * with `retryAfterMs` (given, or from `Retry-After`, or `rateLimitedRetryAfterMs` after a
+ * 429) when retryable.
  *
  * ```ts
  * throw sendErrorFromHttpFailure({

@@ -1,29 +1,31 @@
-import { SendError, ValidationError, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1, type ValidationIssue } from '@cam/core'
-import { containsControlCharacter, toSingleLine } from '@cam/core/adapter-kit'
+import { SendError, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1 } from '@cam/core'
+import { containsControlCharacter, parseOptions, toSingleLine } from '@cam/core/adapter-kit'
 import type { CreateEmailOptions } from 'resend'
+import { z } from 'zod'
 import { formatMailbox, isSendableAddress } from './format-mailbox.js'
 import {
+  connectionOptionsShape,
   createResendTransport,
   resendIdempotencyKey,
-  validateConnectionOptions,
+  withApiKeyFromEnvironment,
   type ResendConnectionOptions,
 } from './resend-transport.js'
 
 /** Options of {@link createResendSender}. */
 export interface ResendSenderOptions extends ResendConnectionOptions {
   /** Name for logs and events (default `resend`). */
-  name?: string
+  name?: string | undefined
   /**
    * Put CAM's `Message-ID` on the email (default true), so replies' `In-Reply-To`
    * points at an id CAM stored. Turn off only if your Resend setup refuses the header;
    * replies are then matched by the sender's address.
    */
-  setMessageId?: boolean
+  setMessageId?: boolean | undefined
   /**
    * Attach Resend tags `cam_campaign`, `cam_lead`, `cam_email`, `cam_step` (default
    * true), so the Resend dashboard and webhooks can be tied back to CAM.
    */
-  tags?: boolean
+  tags?: boolean | undefined
 }
 
 /** A CAM {@link SenderV1} on Resend. Idempotent: every attempt of one email carries the same `Idempotency-Key`. */
@@ -32,6 +34,14 @@ export interface ResendSender extends SenderV1 {
   /** Resend keeps idempotency keys for 24 hours; an interrupted send older than that is left for a human. */
   readonly idempotencyWindowMs: number
 }
+
+/** The sender's options as {@link createResendSender} checks them. */
+const senderOptionsSchema = z.object({
+  ...connectionOptionsShape,
+  name: z.string({ error: 'expected a non-empty string' }).refine((name) => name.trim() !== '', { error: 'expected a non-empty string' }).optional(),
+  setMessageId: z.boolean({ error: 'expected true or false' }).optional(),
+  tags: z.boolean({ error: 'expected true or false' }).optional(),
+})
 
 // RFC 5322 field name: printable US-ASCII except colon.
 const headerNamePattern = /^[!-9;-~]+$/
@@ -119,18 +129,12 @@ export function toResendEmail(email: OutgoingEmail, options: { setMessageId: boo
  * ```
  */
 export function createResendSender(options: ResendSenderOptions = {}): ResendSender {
-  const issues: ValidationIssue[] = []
-  validateConnectionOptions(options, issues)
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.trim() === '')) {
-    issues.push({ path: 'name', message: 'expected a non-empty string' })
-  }
-  if (issues.length > 0) throw new ValidationError('Resend sender options', issues, { code: 'CONFIG_INVALID' })
-
-  const transport = createResendTransport(options)
-  const buildOptions = { setMessageId: options.setMessageId ?? true, tags: options.tags ?? true }
+  const settings = parseOptions(senderOptionsSchema, withApiKeyFromEnvironment(options ?? {}), 'Resend sender options')
+  const transport = createResendTransport(settings)
+  const buildOptions = { setMessageId: settings.setMessageId ?? true, tags: settings.tags ?? true }
 
   return {
-    name: options.name ?? 'resend',
+    name: settings.name ?? 'resend',
     idempotent: true,
     idempotencyWindowMs: 24 * 60 * 60 * 1000,
     async send(email: OutgoingEmail, sendOptions: SendOptions): Promise<SendResult> {

@@ -1,18 +1,13 @@
-import {
-  AlertDeliveryError,
-  SendError,
-  ValidationError,
-  type Alert,
-  type AlertChannelV1,
-  type AlertDeliveryOptions,
-  type ValidationIssue,
-} from '@cam/core'
+import { AlertDeliveryError, ValidationError, type Alert, type AlertChannelV1, type AlertDeliveryOptions } from '@cam/core'
+import { parseOptions, toAlertDeliveryError } from '@cam/core/adapter-kit'
+import { z } from 'zod'
 import { formatMailbox, isSendableAddress } from './format-mailbox.js'
 import { renderAlertEmail, safeLink } from './render-alert-email.js'
 import {
+  connectionOptionsShape,
   createResendTransport,
   resendIdempotencyKey,
-  validateConnectionOptions,
+  withApiKeyFromEnvironment,
   type ResendConnectionOptions,
 } from './resend-transport.js'
 
@@ -23,16 +18,16 @@ export interface ResendAlertsOptions extends ResendConnectionOptions {
   /** Recipient(s): the humans to tell. */
   to: string | readonly string[]
   /** Channel name, unique among the worker's channels (default `resend-email`). */
-  name?: string
+  name?: string | undefined
   /** Prefix of every alert subject (default `[CAM]`; empty string for none). */
-  subjectPrefix?: string
+  subjectPrefix?: string | undefined
   /**
    * Link back to the host app: a fixed URL, or a function of the alert (e.g. the
    * lead's page). Only http(s) URLs are linked.
    */
-  appUrl?: string | ((alert: Alert) => string | undefined)
+  appUrl?: string | ((alert: Alert) => string | undefined) | undefined
   /** Longest reply excerpt shown, in characters (default 10 000). */
-  maxExcerptLength?: number
+  maxExcerptLength?: number | undefined
 }
 
 /** Splits `Name <address>` into its parts (for validation); `undefined` when malformed. */
@@ -45,6 +40,37 @@ function parseMailbox(value: string): { email: string; name?: string } | undefin
   }
   return trimmed.includes('<') || trimmed.includes('>') ? undefined : { email: trimmed }
 }
+
+const mailboxMessage = 'expected a sender address like alerts@yourdomain.com or "CAM <alerts@yourdomain.com>"'
+const recipientMessage = 'expected an email address like you@yourdomain.com'
+
+/** The alert channel's options as {@link createResendAlerts} checks them. */
+const alertsOptionsSchema = z.object({
+  ...connectionOptionsShape,
+  from: z
+    .string({ error: mailboxMessage })
+    .transform((value, context) => {
+      const mailbox = parseMailbox(value)
+      if (mailbox && isSendableAddress(mailbox.email)) return mailbox
+      context.addIssue({ code: 'custom', message: mailboxMessage })
+      return z.NEVER
+    }),
+  to: z
+    .union([z.string().transform((recipient) => [recipient]), z.array(z.unknown())], { error: 'expected at least one recipient address' })
+    .pipe(
+      z
+        .array(z.string({ error: recipientMessage }).refine((recipient) => isSendableAddress(recipient.trim()), { error: recipientMessage }))
+        .min(1, { error: 'expected at least one recipient address' }),
+    ),
+  name: z.string({ error: 'expected a non-empty string' }).refine((name) => name.trim() !== '', { error: 'expected a non-empty string' }).optional(),
+  appUrl: z
+    .custom<string | ((alert: Alert) => string | undefined)>((value) => typeof value === 'function' || (typeof value === 'string' && safeLink(value) !== undefined), {
+      error: 'expected an http(s) URL or a function (alert) => URL',
+    })
+    .optional(),
+  subjectPrefix: z.string({ error: 'expected a string' }).optional(),
+  maxExcerptLength: z.number({ error: 'expected an integer ≥ 100' }).int({ error: 'expected an integer ≥ 100' }).min(100, { error: 'expected an integer ≥ 100' }).optional(),
+})
 
 /**
  * Creates a CAM {@link AlertChannelV1} that emails alerts through Resend: a plain-text
@@ -66,50 +92,25 @@ function parseMailbox(value: string): { email: string; name?: string } | undefin
  * ```
  */
 export function createResendAlerts(options: ResendAlertsOptions): AlertChannelV1 {
-  const issues: ValidationIssue[] = []
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError('Resend alert options', [{ path: '', message: 'expected an options object ({ apiKey, from, to })' }], { code: 'CONFIG_INVALID' })
   }
-  validateConnectionOptions(options, issues)
-  const from = typeof options.from === 'string' ? parseMailbox(options.from) : undefined
-  if (!from || !isSendableAddress(from.email)) {
-    issues.push({ path: 'from', message: 'expected a sender address like alerts@yourdomain.com or "CAM <alerts@yourdomain.com>"' })
-  }
-  const recipients = typeof options.to === 'string' ? [options.to] : Array.isArray(options.to) ? [...options.to] : []
-  if (recipients.length === 0) issues.push({ path: 'to', message: 'expected at least one recipient address' })
-  recipients.forEach((recipient, index) => {
-    if (typeof recipient !== 'string' || !isSendableAddress(recipient.trim())) {
-      issues.push({ path: `to.${index}`, message: 'expected an email address like you@yourdomain.com' })
-    }
-  })
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name.trim() === '')) {
-    issues.push({ path: 'name', message: 'expected a non-empty string' })
-  }
-  if (options.appUrl !== undefined && typeof options.appUrl !== 'function' && safeLink(options.appUrl) === undefined) {
-    issues.push({ path: 'appUrl', message: 'expected an http(s) URL or a function (alert) => URL' })
-  }
-  if (options.subjectPrefix !== undefined && typeof options.subjectPrefix !== 'string') {
-    issues.push({ path: 'subjectPrefix', message: 'expected a string' })
-  }
-  if (options.maxExcerptLength !== undefined && !(Number.isInteger(options.maxExcerptLength) && options.maxExcerptLength >= 100)) {
-    issues.push({ path: 'maxExcerptLength', message: 'expected an integer ≥ 100' })
-  }
-  if (issues.length > 0) throw new ValidationError('Resend alert options', issues, { code: 'CONFIG_INVALID' })
-
-  const transport = createResendTransport(options)
-  const fromHeader = formatMailbox(from as { email: string; name?: string })
-  const to = recipients.map((recipient) => recipient.trim())
-  const subjectPrefix = options.subjectPrefix ?? '[CAM]'
-  const maxExcerptLength = options.maxExcerptLength ?? 10_000
+  const settings = parseOptions(alertsOptionsSchema, withApiKeyFromEnvironment(options), 'Resend alert options')
+  const transport = createResendTransport(settings)
+  const fromHeader = formatMailbox(settings.from)
+  const to = settings.to.map((recipient) => recipient.trim())
+  const subjectPrefix = settings.subjectPrefix ?? '[CAM]'
+  const maxExcerptLength = settings.maxExcerptLength ?? 10_000
+  const appUrl = settings.appUrl
 
   return {
-    name: options.name ?? 'resend-email',
+    name: settings.name ?? 'resend-email',
     async deliver(alert: Alert, deliveryOptions: AlertDeliveryOptions): Promise<void> {
       const key = deliveryOptions?.idempotencyKey
       if (typeof key !== 'string' || key === '') throw new AlertDeliveryError('idempotencyKey: expected a non-empty string', { permanent: true })
       let link: string | undefined
       try {
-        link = safeLink(typeof options.appUrl === 'function' ? options.appUrl(alert) : options.appUrl)
+        link = safeLink(typeof appUrl === 'function' ? appUrl(alert) : appUrl)
       } catch (error) {
         throw new AlertDeliveryError('appUrl(alert) threw', { cause: error })
       }
@@ -121,12 +122,7 @@ export function createResendAlerts(options: ResendAlertsOptions): AlertChannelV1
           deliveryOptions.signal,
         )
       } catch (error) {
-        if (!SendError.isInstance(error)) throw new AlertDeliveryError('Resend alert email not sent', { cause: error })
-        throw new AlertDeliveryError(`Resend alert email not sent: ${error.message}`, {
-          cause: error,
-          permanent: error.kind === 'permanent',
-          ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-        })
+        throw toAlertDeliveryError(error, 'Resend alert email not sent')
       }
     },
   }
