@@ -44,18 +44,19 @@ describe('worker with a hostile template (memory adapters)', () => {
     expect(sender.sent.map((s) => [s.email.to.email, s.email.text])).toEqual([['normal@prospect.example', 'Hi Normal!!!']])
     const byLead = new Map((await store.listEmails({ campaignId: campaign.id })).map((email) => [email.leadId, email]))
     expect(byLead.get(range!.id)).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/steps\.0\.text: template exceeded the render memory limit/) })
-    expect(byLead.get(loops!.id)).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/steps\.0\.text: template exceeded the render time limit/) })
+    // Out of time: retried later (a stalled process runs out of time too), until maxSendAttempts.
+    expect(byLead.get(loops!.id)).toMatchObject({ status: 'queued', lastError: expect.stringMatching(/steps\.0\.text: template exceeded the render time limit/) })
     expect(byLead.get(normal!.id)?.status).toBe('sent')
-    // Permanent: recorded once, never retried.
+    // Over the memory limit: permanent, recorded once, never retried.
     expect(failed.map((e) => [e.leadId, e.permanent])).toEqual(
       expect.arrayContaining([
         [range!.id, true],
-        [loops!.id, true],
+        [loops!.id, false],
       ]),
     )
     expect(failed).toHaveLength(2)
     expect((await client.getLead(range!.id))?.state).toBe('failed')
-    expect((await client.getLead(loops!.id))?.state).toBe('failed')
+    expect((await client.getLead(loops!.id))?.state).toBe('queued')
     expect(stepErrors).toEqual([])
 
     // The worker is alive and keeps cycling.

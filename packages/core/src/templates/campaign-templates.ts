@@ -1,7 +1,7 @@
 import { Output, TypeGuards, type Liquid, type Template } from 'liquidjs'
 import type { Campaign, SequenceStep } from '../domain/campaign.js'
 import type { Lead, NewLead } from '../domain/lead.js'
-import { errorMessage } from '../errors/cam-error.js'
+import { CamError, errorMessage } from '../errors/cam-error.js'
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js'
 import { createSandboxedLiquid, describeTemplateLimit, templateLimitOf, templateLimits, type TemplateLimit } from './sandboxed-liquid.js'
 
@@ -194,9 +194,11 @@ export interface RenderedStep {
 /**
  * Renders step `stepIndex` for `context`. Throws a `ValidationError` when a required
  * variable is missing (code `TEMPLATE_VARIABLE_MISSING`), when a field exceeds a
- * template limit for this lead (`TEMPLATE_RENDER_LIMIT`: time, memory or output size,
- * naming the field, e.g. `steps.0.text`) or fails to render otherwise
- * (`TEMPLATE_INVALID`). Each is permanent: rendering again gives the same result.
+ * template limit for this lead (`TEMPLATE_RENDER_LIMIT`: memory or output size, naming
+ * the field, e.g. `steps.0.text`) or fails to render otherwise (`TEMPLATE_INVALID`) —
+ * each permanent: rendering again gives the same result. Running out of the render time
+ * alone throws a plain `CamError` (`TEMPLATE_RENDER_LIMIT`), which the send step retries:
+ * a paused or overloaded process can cause it too.
  */
 export function renderStep(compiled: CompiledCampaignTemplates, stepIndex: number, context: TemplateContext): RenderedStep {
   const step = compiled.steps[stepIndex]
@@ -213,6 +215,8 @@ export function renderStep(compiled: CompiledCampaignTemplates, stepIndex: numbe
   const deadline = performance.now() + templateLimits.renderTimeMs
   const issues: ValidationIssue[] = []
   let limitReached = false
+  // Only the time limit was hit: a stalled or loaded process can cause that, not just the template.
+  let onlyTimeLimit = true
   const render = (engine: Liquid, field: CompiledField, name: TemplateField): string => {
     const path = `steps.${stepIndex}.${name}`
     const remainingMs = deadline - performance.now()
@@ -226,6 +230,7 @@ export function renderStep(compiled: CompiledCampaignTemplates, stepIndex: numbe
       const output = engine.renderSync(field.templates, context, { renderLimit: remainingMs }) as string
       if (output.length > templateLimits.maxOutputLength) {
         limitReached = true
+        onlyTimeLimit = false
         issues.push({ path, message: limitMessage('output', null) })
         return ''
       }
@@ -233,6 +238,7 @@ export function renderStep(compiled: CompiledCampaignTemplates, stepIndex: numbe
     } catch (error) {
       const limit = templateLimitOf(error)
       if (limit) limitReached = true
+      if (limit !== 'time') onlyTimeLimit = false
       issues.push({ path, message: limit ? limitMessage(limit, error) : `template failed to render: ${errorMessage(error).split('\n')[0]}` })
       return ''
     }
@@ -241,6 +247,11 @@ export function renderStep(compiled: CompiledCampaignTemplates, stepIndex: numbe
   const text = render(textEngine, step.text, 'text')
   const html = step.html ? render(htmlEngine, step.html, 'html') : null
   if (issues.length > 0) {
+    if (limitReached && onlyTimeLimit) {
+      // Not a ValidationError: the send is retried later (up to maxSendAttempts), since a
+      // paused or overloaded process runs out of time on a template that normally fits.
+      throw new CamError('TEMPLATE_RENDER_LIMIT', `Email for this lead not rendered in time:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`)
+    }
     throw new ValidationError('email for this lead', issues, { code: limitReached ? 'TEMPLATE_RENDER_LIMIT' : 'TEMPLATE_INVALID' })
   }
   return {
