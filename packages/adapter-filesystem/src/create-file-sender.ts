@@ -1,24 +1,25 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { SendError, ValidationError, systemClock, type Clock, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1, type ValidationIssue } from '@cam/core'
-import { errorMessage } from '@cam/core/adapter-kit'
+import { SendError, ValidationError, systemClock, type Clock, type OutgoingEmail, type SendOptions, type SendResult, type SenderV1 } from '@cam/core'
+import { describeValue, errorMessage, parseOptions, systemErrorCode } from '@cam/core/adapter-kit'
+import { z } from 'zod'
 import { composeEmailFile } from './compose-email-file.js'
-import { systemErrorCode, toSendError } from './file-system-errors.js'
-import { createOptionReader, describeValue } from './option-reader.js'
+import { toSendError } from './file-system-errors.js'
+import { booleanOption, nonEmptyString } from './option-schemas.js'
 
 /** Options of {@link createFileSender}. */
 export interface FileSenderOptions {
   /** The pickup directory (outbox): each sent email becomes one `.eml` file in it. */
   directory: string
   /** Name for logs and events. Default `file`. */
-  name?: string
+  name?: string | undefined
   /** Create the directory when it is missing (at the first send, never in the constructor). Default false. */
-  createIfMissing?: boolean
+  createIfMissing?: boolean | undefined
   /** Source of the `Date` header. Default: the system clock. Pass the worker's clock in simulations. */
-  clock?: Clock
+  clock?: Clock | undefined
   /** Flush each file (and the directory entry) to disk before `send` resolves. Default true. */
-  fsync?: boolean
+  fsync?: boolean | undefined
 }
 
 /** A CAM {@link SenderV1} writing `.eml` files. Idempotent: one idempotency key, one file. */
@@ -41,6 +42,19 @@ export function emailFileName(idempotencyKey: string): string {
   const digest = createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 16)
   return `${readable === '' ? 'email' : readable}-${digest}.eml`
 }
+
+/** The sender's options as {@link createFileSender} checks them, defaults applied. */
+const optionsSchema = z.object({
+  directory: nonEmptyString(),
+  name: nonEmptyString().default('file'),
+  createIfMissing: booleanOption().default(false),
+  clock: z
+    .custom<Clock>((value) => typeof value === 'object' && value !== null && typeof (value as Partial<Clock>).now === 'function', {
+      error: (issue) => `expected a Clock ({ now(): Date }), got ${describeValue(issue.input)}`,
+    })
+    .optional(),
+  fsync: booleanOption().default(true),
+})
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -82,22 +96,11 @@ const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'
  * ```
  */
 export function createFileSender(options: FileSenderOptions): FileSender {
-  const issues: ValidationIssue[] = []
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError('file sender options', [{ path: '', message: 'expected an options object with at least `directory`' }], { code: 'CONFIG_INVALID' })
   }
-  const read = createOptionReader(issues)
-  const input = options as unknown as Record<string, unknown>
-  const directoryInput = read.string('directory', input.directory, true)
-  const name = read.string('name', input.name, false) ?? 'file'
-  const createIfMissing = read.boolean('createIfMissing', input.createIfMissing, false)
-  const fsync = read.boolean('fsync', input.fsync, true)
-  const clock = input.clock as Clock | undefined
-  if (clock !== undefined && (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function')) {
-    issues.push({ path: 'clock', message: `expected a Clock ({ now(): Date }), got ${describeValue(clock)}` })
-  }
-  if (issues.length > 0) throw new ValidationError('file sender options', issues, { code: 'CONFIG_INVALID' })
-  const directory = resolve(directoryInput!)
+  const { name, createIfMissing, fsync, clock, ...settings } = parseOptions(optionsSchema, options, 'file sender options')
+  const directory = resolve(settings.directory)
   const now = () => (clock ?? systemClock).now()
 
   const syncDirectory = async () => {

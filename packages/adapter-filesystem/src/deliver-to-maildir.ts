@@ -7,15 +7,15 @@ import { createUniqueName } from './maildir-file-name.js'
 /** Options of {@link deliverToMaildir}. */
 export interface DeliverToMaildirOptions {
   /** Create `tmp/`, `new/` and `cur/` when missing. Default false (a missing Maildir is an error naming the path). */
-  createIfMissing?: boolean
+  createIfMissing?: boolean | undefined
   /**
    * The message's received date, set as the file's modification time (Dovecot's convention,
    * which {@link createMaildirInbox} reports as `receivedAt`). Default: now. The file name keeps
    * the real delivery time either way, so a simulated date never disturbs the inbox's order.
    */
-  receivedAt?: Date
+  receivedAt?: Date | undefined
   /** Flush the file to disk before it is moved into `new/`, as the specification asks. Default true. */
-  fsync?: boolean
+  fsync?: boolean | undefined
 }
 
 /** Where {@link deliverToMaildir} put the message. */

@@ -1,11 +1,5 @@
 import { InboxError, SendError } from '@cam/core'
-import { errorMessage } from '@cam/core/adapter-kit'
-
-/** The `code` of a Node.js system error (`ENOENT`, `EACCES`, …), or undefined. */
-export function systemErrorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : undefined
-}
+import { errorMessage, systemErrorCode } from '@cam/core/adapter-kit'
 
 /**
  * File-system errors that retrying cannot fix: the directory is missing or is not a directory,

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path'
-import { ValidationError, silentLogger, type Logger, type ValidationIssue } from '@cam/core'
+import { ValidationError, silentLogger, type Logger } from '@cam/core'
+import { describeValue, parseOptions } from '@cam/core/adapter-kit'
+import { z } from 'zod'
 import { defaultInfoSeparator } from './maildir-file-name.js'
-import { createOptionReader, describeValue } from './option-reader.js'
+import { booleanOption, integerOption, loggerOption, nonEmptyString } from './option-schemas.js'
 
 /** Push behaviour of `watch()`. */
 export interface MaildirWatchOptions {
@@ -10,9 +12,9 @@ export interface MaildirWatchOptions {
    * systems (NFS, SMB), where `fs.watch` does not see files written by other machines.
    * Default false; `watch()` also falls back to polling by itself when `fs.watch` fails.
    */
-  polling?: boolean
+  polling?: boolean | undefined
   /** How often polling checks `new/` and `cur/`, in milliseconds. Default 1,000. */
-  pollIntervalMs?: number
+  pollIntervalMs?: number | undefined
 }
 
 /** Options of {@link createMaildirInbox}. */
@@ -20,38 +22,38 @@ export interface MaildirInboxOptions {
   /** The Maildir: the directory holding `tmp/`, `new/` and `cur/` (e.g. `~/Maildir`, or `~/Maildir/.Replies` for a Maildir++ folder). */
   directory: string
   /** Name the cursor is stored under (`Inbox.name`). Default `maildir:<absolute directory>`. */
-  name?: string
+  name?: string | undefined
   /**
    * Create `tmp/`, `new/` and `cur/` when they are missing (at the first fetch or watch, never
    * in the constructor). Default false: a missing Maildir is a permanent `InboxError`, so a typo
    * in the path is reported instead of silently reading an empty mailbox.
    */
-  createIfMissing?: boolean
+  createIfMissing?: boolean | undefined
   /**
    * Move each message from `new/` to `cur/` once it was read, appending the empty info `:2,`,
    * as a mail client does when it has seen a message. Its unique name — and so its source key
    * and its place in the cursor — does not change. Default false: the adapter never renames,
    * moves, flags or deletes anything, so it can share a Maildir with a mail client or Dovecot.
    */
-  moveToCur?: boolean
+  moveToCur?: boolean | undefined
   /**
    * Messages larger than this many bytes are yielded with their header block only and
    * `truncated: true`, instead of being read whole. Default 26,214,400 (25 MiB).
    */
-  maxMessageBytes?: number
+  maxMessageBytes?: number | undefined
   /**
    * How many of the most recently delivered messages the cursor remembers by name. A message
    * that appears with a name sorting below all of them (delivered "in the past") is not
    * yielded; anything newer is, even if it arrives out of order. Default 1,000. Each name costs
    * about 60 bytes of cursor.
    */
-  cursorCapacity?: number
+  cursorCapacity?: number | undefined
   /** The character that separates the unique name from the info (`:2,FLAGS`). Default `:`. */
-  infoSeparator?: string
+  infoSeparator?: string | undefined
   /** Push behaviour of `watch()`. */
-  watch?: MaildirWatchOptions
+  watch?: MaildirWatchOptions | undefined
   /** Structured logger (skipped files, watch fallbacks). Default: silent. */
-  logger?: Logger
+  logger?: Logger | undefined
 }
 
 /** Options with every default applied. */
@@ -67,63 +69,50 @@ export interface ResolvedMaildirInboxOptions {
   logger: Logger
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const objectMessage = (issue: { input?: unknown }) => `expected an object, got ${describeValue(issue.input)}`
+
+/** The inbox options as {@link resolveMaildirInboxOptions} checks them, defaults applied. */
+const optionsSchema = z.object({
+  directory: nonEmptyString(),
+  name: nonEmptyString().optional(),
+  createIfMissing: booleanOption().default(false),
+  moveToCur: booleanOption().default(false),
+  maxMessageBytes: integerOption(1024).default(25 * 1024 * 1024),
+  cursorCapacity: integerOption(1, 1_000_000).default(1_000),
+  infoSeparator: z
+    .string({ error: (issue) => `expected one punctuation character such as ":" or "!", got ${describeValue(issue.input)}` })
+    .refine((separator) => separator.length === 1 && !/[\s/.0-9A-Za-z]/.test(separator), {
+      error: (issue) => `expected one punctuation character such as ":" or "!", got ${describeValue(issue.input)}`,
+    })
+    .default(defaultInfoSeparator),
+  watch: z
+    .object(
+      {
+        polling: booleanOption().default(false),
+        pollIntervalMs: integerOption(10, 3_600_000).default(1_000),
+      },
+      { error: objectMessage },
+    )
+    .default({ polling: false, pollIntervalMs: 1_000 }),
+  logger: loggerOption().optional(),
+})
 
 /**
  * Checks `options` and applies defaults. Throws one `ValidationError` (code `CONFIG_INVALID`)
  * listing every problem, never only the first.
  */
 export function resolveMaildirInboxOptions(options: MaildirInboxOptions): ResolvedMaildirInboxOptions {
-  if (!isRecord(options)) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValidationError('Maildir inbox options', [{ path: '', message: 'expected an options object with at least `directory`' }], {
       code: 'CONFIG_INVALID',
     })
   }
-  const issues: ValidationIssue[] = []
-  const read = createOptionReader(issues)
-  const input = options as unknown as Record<string, unknown>
-  const directory = read.string('directory', input.directory, true)
-  const name = read.string('name', input.name, false)
-  const createIfMissing = read.boolean('createIfMissing', input.createIfMissing, false)
-  const moveToCur = read.boolean('moveToCur', input.moveToCur, false)
-  const maxMessageBytes = read.integer('maxMessageBytes', input.maxMessageBytes, 25 * 1024 * 1024, 1024)
-  const cursorCapacity = read.integer('cursorCapacity', input.cursorCapacity, 1_000, 1, 1_000_000)
-  let infoSeparator = defaultInfoSeparator
-  if (input.infoSeparator !== undefined) {
-    if (typeof input.infoSeparator !== 'string' || input.infoSeparator.length !== 1 || /[\s/.0-9A-Za-z]/.test(input.infoSeparator)) {
-      issues.push({ path: 'infoSeparator', message: `expected one punctuation character such as ":" or "!", got ${describeValue(input.infoSeparator)}` })
-    } else {
-      infoSeparator = input.infoSeparator
-    }
-  }
-  const watchInput = input.watch
-  let watch: Required<MaildirWatchOptions> = { polling: false, pollIntervalMs: 1_000 }
-  if (watchInput !== undefined) {
-    if (!isRecord(watchInput)) {
-      issues.push({ path: 'watch', message: `expected an object, got ${describeValue(watchInput)}` })
-    } else {
-      watch = {
-        polling: read.boolean('watch.polling', watchInput.polling, false),
-        pollIntervalMs: read.integer('watch.pollIntervalMs', watchInput.pollIntervalMs, 1_000, 10, 3_600_000),
-      }
-    }
-  }
-  const logger = input.logger
-  if (logger !== undefined && (!isRecord(logger) || typeof logger.warn !== 'function' || typeof logger.debug !== 'function')) {
-    issues.push({ path: 'logger', message: 'expected a Logger with debug/info/warn/error methods' })
-  }
-  if (issues.length > 0) throw new ValidationError('Maildir inbox options', issues, { code: 'CONFIG_INVALID' })
-  const absolute = resolve(directory!)
+  const settings = parseOptions(optionsSchema, options, 'Maildir inbox options')
+  const absolute = resolve(settings.directory)
   return {
+    ...settings,
     directory: absolute,
-    name: name ?? `maildir:${absolute}`,
-    createIfMissing,
-    moveToCur,
-    maxMessageBytes,
-    cursorCapacity,
-    infoSeparator,
-    watch,
-    logger: (logger as Logger | undefined) ?? silentLogger,
+    name: settings.name ?? `maildir:${absolute}`,
+    logger: settings.logger ?? silentLogger,
   }
 }
