@@ -8,13 +8,14 @@ import {
   type InboxWatch,
   type InboxWatchOptions,
 } from '@cam/core'
+import { sleep } from '@cam/core/adapter-kit'
 import { fetchMailboxMessages, searchNewUids, type MailboxMessage } from './fetch-mailbox-messages.js'
 import { accountLabel, closeImapConnection, openImapConnection } from './imap-connection.js'
 import { imapSourceKey, parseImapCursor, serializeImapCursor, type ImapCursor } from './imap-cursor.js'
 import { isImapAuthenticationFailure, toInboxError } from './imap-errors.js'
 import { resolveImapInboxOptions, type ImapInboxOptions, type ResolvedImapInboxOptions } from './imap-inbox-options.js'
 import { startImapWatch } from './imap-watch.js'
-import { backoffDelay, sleep } from './reconnect-backoff.js'
+import { reconnectDelay } from './reconnect-backoff.js'
 import { toUidSequenceSet } from './uid-sequence-set.js'
 
 /**
@@ -214,7 +215,7 @@ export function createImapInbox(options: ImapInboxOptions): ImapInbox {
               rememberAuthFailure(inboxError)
               if (inboxError.permanent || failures >= settings.reconnect.maxAttemptsPerFetch) throw inboxError
               discardConnection()
-              const delayMs = backoffDelay(failures, settings.reconnect)
+              const delayMs = reconnectDelay(failures, settings.reconnect)
               failures++
               log.warn('IMAP fetch interrupted; reconnecting and resuming after the last message', {
                 ...logFields,
@@ -223,7 +224,7 @@ export function createImapInbox(options: ImapInboxOptions): ImapInbox {
                 delayMs,
                 error: inboxError.message,
               })
-              await sleep(delayMs, signal)
+              await sleep(delayMs, { signal })
               iterator = readMailbox(mailbox, cursor, limit - yielded)
               continue
             }

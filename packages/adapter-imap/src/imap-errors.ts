@@ -1,9 +1,8 @@
 import { InboxError } from '@cam/core'
-import { errorMessage } from '@cam/core/adapter-kit'
+import { errorMessage, systemErrorCode } from '@cam/core/adapter-kit'
 
 /** Fields imapflow attaches to its errors (all optional), see imapflow's `ImapFlowError`. */
 interface ImapFlowErrorFields {
-  code?: unknown
   authenticationFailed?: unknown
   serverResponseCode?: unknown
   responseText?: unknown
@@ -75,12 +74,13 @@ export function toInboxError(error: unknown, context: ImapErrorContext): InboxEr
       cause: error,
     })
   }
-  if (typeof fields.code === 'string' && certificateErrorCodes.has(fields.code)) {
-    return new InboxError(`IMAP TLS certificate of ${context.account} was rejected (${fields.code}): fix the certificate or the \`tls\` option`, {
+  const errorCode = systemErrorCode(error)
+  if (errorCode !== undefined && certificateErrorCodes.has(errorCode)) {
+    return new InboxError(`IMAP TLS certificate of ${context.account} was rejected (${errorCode}): fix the certificate or the \`tls\` option`, {
       permanent: true,
       cause: error,
     })
   }
-  const code = typeof fields.code === 'string' ? ` [${fields.code}]` : ''
+  const code = errorCode === undefined ? '' : ` [${errorCode}]`
   return new InboxError(`IMAP ${where} failed${code}: ${errorMessage(error)}${serverText}`, { cause: error })
 }

@@ -3,7 +3,7 @@ import type { InboxWatch, InboxWatchOptions } from '@cam/core'
 import { accountLabel, closeImapConnection, openImapConnection } from './imap-connection.js'
 import { toInboxError } from './imap-errors.js'
 import type { ResolvedImapInboxOptions } from './imap-inbox-options.js'
-import { backoffDelay } from './reconnect-backoff.js'
+import { reconnectDelay } from './reconnect-backoff.js'
 
 /**
  * Watches every configured mailbox, one dedicated connection each (IMAP IDLE only covers
@@ -117,7 +117,7 @@ function watchMailbox(settings: ResolvedImapInboxOptions, mailbox: string, optio
         report(inboxError)
         const delayMs = inboxError.permanent
           ? Math.max(settings.reconnect.authFailurePauseMs, settings.reconnect.maxDelayMs)
-          : backoffDelay(failures, settings.reconnect)
+          : reconnectDelay(failures, settings.reconnect)
         failures++
         log.warn('IMAP watch connection lost; reconnecting', { ...logFields, delayMs, error: inboxError.message })
         if ((await waitFor(delayMs, null, stopController.signal)) === 'stopped') break

@@ -1,3 +1,5 @@
+import { backoffDelay } from '@cam/core/adapter-kit'
+
 /** Exponential backoff settings. */
 export interface BackoffSettings {
   initialDelayMs: number
@@ -5,35 +7,12 @@ export interface BackoffSettings {
 }
 
 /**
- * Delay before reconnect attempt `attempt` (0-based): exponential growth capped at
- * `maxDelayMs`, with "equal jitter" (half fixed, half random) so many workers that lost the
- * same server do not reconnect in lockstep, yet never retry immediately. The jitter stays
- * inside the cap: the delay is never above `maxDelayMs`, so a server that comes back is
- * tried again within `maxDelayMs` however long it was gone.
+ * Delay before reconnect attempt `attempt` (0-based): the kit's exponential backoff with
+ * "equal jitter" (half fixed, half random) so many workers that lost the same server do not
+ * reconnect in lockstep, yet never retry immediately. The jitter stays inside the cap: the
+ * delay is never above `maxDelayMs`, so a server that comes back is tried again within
+ * `maxDelayMs` however long it was gone.
  */
-export function backoffDelay(attempt: number, settings: BackoffSettings, random: () => number = Math.random): number {
-  const ceiling = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** Math.min(attempt, 30))
-  return Math.round(ceiling / 2 + random() * (ceiling / 2))
-}
-
-/**
- * Waits `ms` milliseconds. Rejects with the signal's reason as soon as `signal` aborts; the
- * timer is cleared either way (no stray timers keep the process alive).
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason)
-      return
-    }
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
+export function reconnectDelay(attempt: number, settings: BackoffSettings, random: () => number = Math.random): number {
+  return backoffDelay(attempt + 1, { baseMs: settings.initialDelayMs, maxMs: settings.maxDelayMs, jitter: 'equal', random })
 }
