@@ -50,6 +50,7 @@ const optionsSchema = z.object({
   createIfMissing: booleanOption().default(false),
   clock: z
     .custom<Clock>((value) => typeof value === 'object' && value !== null && typeof (value as Partial<Clock>).now === 'function', {
+      abort: false,
       error: (issue) => `expected a Clock ({ now(): Date }), got ${describeValue(issue.input)}`,
     })
     .optional(),

@@ -21,5 +21,5 @@ export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER) {
 
 /** A `Logger` (debug, info, warn and error functions). */
 export function loggerOption() {
-  return z.custom<Logger>(isLogger, { error: (issue) => `expected a Logger with ${missingLoggerMethods(issue.input).join(', ')} methods` })
+  return z.custom<Logger>(isLogger, { abort: false, error: (issue) => `expected a Logger with ${missingLoggerMethods(issue.input).join(', ')} methods` })
 }

@@ -176,6 +176,7 @@ const authSchema = z
       pass: z.string({ error: 'expected a non-empty string' }).min(1, { error: 'expected a non-empty string' }).optional(),
       accessToken: z
         .custom<ImapAccessTokenAuth['accessToken']>((token) => (typeof token === 'string' && token !== '') || typeof token === 'function', {
+          abort: false,
           error: 'expected a non-empty string or a function returning one',
         })
         .optional(),
@@ -197,7 +198,7 @@ const optionsSchema = z.object({
   port: integer(1, 65_535).optional(),
   secure: boolean().default(true),
   requireTls: boolean().default(false),
-  tls: z.custom<ConnectionOptions>(isRecord, { error: (issue) => `expected an object of node:tls options, got ${describeValue(issue.input)}` }).optional(),
+  tls: z.custom<ConnectionOptions>(isRecord, { abort: false, error: (issue) => `expected an object of node:tls options, got ${describeValue(issue.input)}` }).optional(),
   auth: authSchema,
   mailboxes: z
     .array(nonEmptyString(), { error: (issue) => `expected a non-empty array of mailbox names, got ${describeValue(issue.input)}` })
@@ -242,7 +243,7 @@ const optionsSchema = z.object({
   watch: z
     .object({ keepaliveIntervalMs: duration(1).default(120_000), pollIntervalMs: duration(1).default(30_000) }, { error: objectMessage })
     .default({ keepaliveIntervalMs: 120_000, pollIntervalMs: 30_000 }),
-  logger: z.custom<Logger>(isLogger, { error: (issue) => `expected a logger with ${missingLoggerMethods(issue.input).join(', ')} methods` }).optional(),
+  logger: z.custom<Logger>(isLogger, { abort: false, error: (issue) => `expected a logger with ${missingLoggerMethods(issue.input).join(', ')} methods` }).optional(),
 })
 
 /**

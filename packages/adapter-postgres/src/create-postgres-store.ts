@@ -1,5 +1,6 @@
 import { silentLogger, type LockV1, type Logger, type StoreV1 } from '@cam/core'
-import { errorMessage } from '@cam/core/adapter-kit'
+import { errorMessage, parseOptions } from '@cam/core/adapter-kit'
+import { z } from 'zod'
 import { alertMethods } from './alert-methods.js'
 import { campaignMethods } from './campaign-methods.js'
 import type { NotificationSubscription } from './database.js'
@@ -8,20 +9,20 @@ import { leadMethods } from './lead-methods.js'
 import { leaseMethods } from './lease-methods.js'
 import { messageMethods } from './message-methods.js'
 import { checkSchemaVersion } from './migrate.js'
-import { openDatabase, resolveConnectionOptions, type PostgresConnectionOptions } from './postgres-options.js'
+import { loggerOption, openDatabase, postgresOptionsSchema, resolveConnectionOptions, type PostgresConnectionOptions } from './postgres-options.js'
 import { sharedStatements } from './shared-statements.js'
 import { createStoreContext } from './store-context.js'
 
 /** Options of {@link createPostgresStore}. */
 export type PostgresStoreOptions = PostgresConnectionOptions & {
   /** Where connection problems are reported (default: silent). Never receives secrets. */
-  logger?: Logger
+  logger?: Logger | undefined
   /**
    * Listen for "work queued" notifications (`LISTEN/NOTIFY` on one dedicated
    * connection) so idle workers wake at once (default true). Turn it off behind
    * pgbouncer in transaction mode; workers then rely on polling.
    */
-  listen?: boolean
+  listen?: boolean | undefined
   /**
    * Commit `recordEmailSent` without waiting for the WAL flush (`synchronous_commit = off`
    * for that statement only; default false). Faster under load. A database crash may
@@ -30,8 +31,15 @@ export type PostgresStoreOptions = PostgresConnectionOptions & {
    * is sent again under the same idempotency key (idempotent sender) or set `in_doubt`.
    * Claims, outcomes, suppressions and every other write stay synchronous.
    */
-  asyncCommitSendRecords?: boolean
+  asyncCommitSendRecords?: boolean | undefined
 }
+
+/** The store's options as {@link createPostgresStore} checks them. */
+const storeOptionsSchema = postgresOptionsSchema({
+  logger: loggerOption.optional(),
+  listen: z.boolean({ error: 'expected true or false' }).optional(),
+  asyncCommitSendRecords: z.boolean({ error: 'expected true or false' }).optional(),
+})
 
 /** The CAM `Store` and `Lock` ports on PostgreSQL or PGlite. */
 export interface PostgresStore extends StoreV1, LockV1 {
@@ -60,8 +68,9 @@ export interface PostgresStore extends StoreV1, LockV1 {
  * ```
  */
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
-  const resolved = resolveConnectionOptions(options, 'postgres store options')
-  const logger = options.logger ?? silentLogger
+  const settings = parseOptions(storeOptionsSchema, options ?? {}, 'postgres store options')
+  const resolved = resolveConnectionOptions(settings)
+  const logger = settings.logger ?? silentLogger
   const db = openDatabase(resolved, logger)
   const context = createStoreContext({ db, schema: resolved.schema, logger, ready: () => checkSchemaVersion(db, resolved.schema) })
   const shared = sharedStatements(context.schema, context.channel)
@@ -94,13 +103,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     schema: resolved.schema,
     ...campaignMethods(context, shared),
     ...leadMethods(context, shared),
-    ...emailMethods(context, shared, { asyncCommitSendRecords: options.asyncCommitSendRecords === true }),
+    ...emailMethods(context, shared, { asyncCommitSendRecords: settings.asyncCommitSendRecords === true }),
     ...messageMethods(context, shared),
     ...alertMethods(context),
     ...leaseMethods(context),
     onWorkQueued(listener) {
       listeners.add(listener)
-      if (options.listen !== false && !subscription) startListening()
+      if (settings.listen !== false && !subscription) startListening()
       return () => {
         listeners.delete(listener)
         if (listeners.size === 0 && subscription) {

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@cam/core/adapter-kit'
 import type { NodePostgresPool as Pool, NodePostgresPoolClient as PoolClient, NodePostgresPoolSettings, PgliteInstance, PgliteTransaction } from './driver-types.js'
 import { loadNodePostgres } from './load-driver.js'
 
@@ -209,8 +210,9 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
       let attempt = 0
       const scheduleReconnect = () => {
         if (stopped || timer) return
-        const delay = Math.min(5_000, 250 * 2 ** Math.min(attempt, 7)) * (0.75 + Math.random() * 0.5)
+        // Equal jitter: never above 5 s, so LISTEN is back within 5 s of the server's return.
         attempt++
+        const delay = backoffDelay(attempt, { baseMs: 250, maxMs: 5_000, jitter: 'equal' })
         timer = setTimeout(() => {
           timer = null
           void connect()

@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { CamError, silentLogger, type Logger } from '@cam/core'
+import { errorClassMarker, hasErrorClassMarker, markErrorClass, parseOptions } from '@cam/core/adapter-kit'
 import type { Database, SqlExecutor } from './database.js'
-import { openDatabase, resolveConnectionOptions, type PostgresConnectionOptions } from './postgres-options.js'
+import { loggerOption, openDatabase, postgresOptionsSchema, resolveConnectionOptions, type PostgresConnectionOptions } from './postgres-options.js'
 import { quoteIdentifier } from './store-context.js'
 
 /** One numbered migration file. */
@@ -21,8 +22,12 @@ export interface Migration {
 
 /** Options of {@link migrate}. */
 export type MigrateOptions = PostgresConnectionOptions & {
-  logger?: Logger
+  /** Where applied migrations are reported (default: silent). */
+  logger?: Logger | undefined
 }
+
+/** The options as {@link migrate} checks them. */
+const migrateOptionsSchema = postgresOptionsSchema({ logger: loggerOption.optional() })
 
 /** What {@link migrate} did. */
 export interface MigrateResult {
@@ -67,11 +72,19 @@ export function renderMigration(migration: Migration, schema: string): string {
   return migration.sql.replaceAll('{{schema}}', quoteIdentifier(schema))
 }
 
+const schemaVersionMarker = errorClassMarker('SchemaVersionError')
+
 /** A schema version problem: not migrated yet, or migrated by newer, incompatible code. */
 export class SchemaVersionError extends CamError {
   constructor(message: string) {
     super('STORE_FAILED', message)
+    markErrorClass(this, schemaVersionMarker)
     this.name = 'SchemaVersionError'
+  }
+
+  /** True when `error` is a {@link SchemaVersionError} (from any copy of this package). */
+  static override isInstance(error: unknown): error is SchemaVersionError {
+    return hasErrorClassMarker(error, schemaVersionMarker)
   }
 }
 
@@ -129,8 +142,9 @@ export async function checkSchemaVersion(db: Database, schema: string): Promise<
  * ```
  */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
-  const resolved = resolveConnectionOptions(options, 'migrate options')
-  const logger = options.logger ?? silentLogger
+  const settings = parseOptions(migrateOptionsSchema, options ?? {}, 'migrate options')
+  const resolved = resolveConnectionOptions(settings)
+  const logger = settings.logger ?? silentLogger
   const db = openDatabase(resolved, logger)
   const { schema } = resolved
   const applied: number[] = []

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
-import { CamError, ValidationError, silentLogger, type Logger, type ValidationIssue } from '@cam/core'
-import { errorMessage } from '@cam/core/adapter-kit'
+import { CamError, silentLogger, type Logger } from '@cam/core'
+import { errorClassMarker, errorMessage, hasErrorClassMarker, markErrorClass, parseOptions, systemErrorCode } from '@cam/core/adapter-kit'
+import { z } from 'zod'
 import type { PgliteInstance } from './driver-types.js'
 import { loadPglite, type PgliteConstructor } from './load-driver.js'
 import { migrate, SchemaVersionError } from './migrate.js'
+import { loggerOption } from './postgres-options.js'
 
 /** Options of {@link openEmbeddedDatabase}. */
 export interface EmbeddedDatabaseOptions {
@@ -15,15 +17,17 @@ export interface EmbeddedDatabaseOptions {
    */
   dataDir: string
   /** Schema the migrations run in (default `cam`); give the store the same one. */
-  schema?: string
+  schema?: string | undefined
   /** Creation, clean-up of abandoned drafts and migrations are reported here (default silent). */
-  logger?: Logger
+  logger?: Logger | undefined
   /**
    * What to tell people when an existing directory cannot be opened, e.g.
    * "run `my-app --reset` to start over". Default: move the directory aside or delete it.
    */
-  recoveryAdvice?: string
+  recoveryAdvice?: string | undefined
 }
+
+const embeddedDatabaseMarker = errorClassMarker('EmbeddedDatabaseError')
 
 /**
  * The embedded database directory cannot be created or opened: it is damaged or
@@ -37,13 +41,14 @@ export class EmbeddedDatabaseError extends CamError {
 
   constructor(dataDir: string, message: string, options: { cause?: unknown } = {}) {
     super('STORE_FAILED', message, options)
+    markErrorClass(this, embeddedDatabaseMarker)
     this.name = 'EmbeddedDatabaseError'
     this.dataDir = dataDir
   }
 
   /** True when `error` is an {@link EmbeddedDatabaseError} (from any copy of this package). */
   static override isInstance(error: unknown): error is EmbeddedDatabaseError {
-    return CamError.isInstance(error, 'STORE_FAILED') && typeof (error as Partial<EmbeddedDatabaseError>).dataDir === 'string'
+    return hasErrorClassMarker(error, embeddedDatabaseMarker)
   }
 }
 
@@ -80,11 +85,11 @@ const completeMarkers = ['PG_VERSION', join('global', 'pg_control')] as const
  * `as PGlite` gives its whole API.
  */
 export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Promise<PgliteInstance> {
-  validateOptions(options)
-  const dataDir = resolve(options.dataDir)
-  const schema = options.schema ?? 'cam'
-  const logger = options.logger ?? silentLogger
-  const advice = options.recoveryAdvice ?? 'move the directory aside (to keep it) or delete it (its data is lost); a new, empty database is created there on the next start'
+  const settings = parseOptions(optionsSchema, options ?? {}, 'embedded database options')
+  const dataDir = resolve(settings.dataDir)
+  const schema = settings.schema ?? 'cam'
+  const logger = settings.logger ?? silentLogger
+  const advice = settings.recoveryAdvice ?? 'move the directory aside (to keep it) or delete it (its data is lost); a new, empty database is created there on the next start'
   const PgliteClass = await loadPglite('use openEmbeddedDatabase')
 
   await removeAbandonedDrafts(dataDir, logger)
@@ -104,31 +109,35 @@ export async function openEmbeddedDatabase(options: EmbeddedDatabaseOptions): Pr
   return openExisting(PgliteClass, dataDir, schema, logger, advice)
 }
 
-function validateOptions(options: EmbeddedDatabaseOptions): void {
-  const issues: ValidationIssue[] = []
-  const input = (options ?? {}) as Partial<Record<keyof EmbeddedDatabaseOptions, unknown>>
-  if (typeof input.dataDir !== 'string' || input.dataDir.trim() === '' || input.dataDir.includes('\u0000')) {
-    issues.push({ path: 'dataDir', message: 'expected the path of a directory, e.g. ./cam-data' })
-  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input.dataDir)) {
-    issues.push({ path: 'dataDir', message: `expected a filesystem path, not a URL (got ${input.dataDir.slice(0, input.dataDir.indexOf('://') + 3)}…); for an in-memory database use new PGlite()` })
-  }
-  if (input.schema !== undefined && (typeof input.schema !== 'string' || input.schema.length === 0 || input.schema.length > 63 || input.schema.includes('\u0000'))) {
-    issues.push({ path: 'schema', message: 'expected a schema name of 1 to 63 characters' })
-  }
-  if (input.recoveryAdvice !== undefined && (typeof input.recoveryAdvice !== 'string' || input.recoveryAdvice.trim() === '')) {
-    issues.push({ path: 'recoveryAdvice', message: 'expected a non-empty sentence telling people how to recover' })
-  }
-  if (input.logger !== undefined && (typeof input.logger !== 'object' || input.logger === null || typeof (input.logger as Logger).warn !== 'function')) {
-    issues.push({ path: 'logger', message: 'expected a Logger (debug, info, warn and error functions)' })
-  }
-  if (issues.length > 0) throw new ValidationError('embedded database options', issues, { code: 'CONFIG_INVALID' })
-}
+const schemaMessage = 'expected a schema name of 1 to 63 characters'
+
+/** The options as {@link openEmbeddedDatabase} checks them. */
+const optionsSchema = z.object({
+  dataDir: z
+    .string({ error: 'expected the path of a directory, e.g. ./cam-data' })
+    .refine((dataDir) => dataDir.trim() !== '' && !dataDir.includes('\u0000'), { error: 'expected the path of a directory, e.g. ./cam-data', abort: true })
+    .refine((dataDir) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(dataDir), {
+      error: (issue) => {
+        const url = String(issue.input)
+        return `expected a filesystem path, not a URL (got ${url.slice(0, url.indexOf('://') + 3)}…); for an in-memory database use new PGlite()`
+      },
+    }),
+  schema: z
+    .string({ error: schemaMessage })
+    .refine((schema) => schema.length > 0 && schema.length <= 63 && !schema.includes('\u0000'), { error: schemaMessage })
+    .optional(),
+  recoveryAdvice: z
+    .string({ error: 'expected a non-empty sentence telling people how to recover' })
+    .refine((advice) => advice.trim() !== '', { error: 'expected a non-empty sentence telling people how to recover' })
+    .optional(),
+  logger: loggerOption.optional(),
+})
 
 type DirectoryState = { kind: 'missing' } | { kind: 'empty' } | { kind: 'database' } | { kind: 'incomplete'; missing: string[] } | { kind: 'not-a-directory' }
 
 async function inspectDirectory(dataDir: string): Promise<DirectoryState> {
   const found = await stat(dataDir).catch((error: unknown) => {
-    if (errorCode(error) === 'ENOENT') return null
+    if (systemErrorCode(error) === 'ENOENT') return null
     throw new EmbeddedDatabaseError(dataDir, `The embedded database directory ${dataDir} cannot be read: ${errorMessage(error)}`, { cause: error })
   })
   if (!found) return { kind: 'missing' }
@@ -168,7 +177,7 @@ function isProcessAlive(pid: number): boolean {
     process.kill(pid, 0)
     return true
   } catch (error) {
-    return errorCode(error) === 'EPERM' // exists, owned by someone else
+    return systemErrorCode(error) === 'EPERM' // exists, owned by someone else
   }
 }
 
@@ -192,7 +201,7 @@ async function createInPlace(PgliteClass: PgliteConstructor, dataDir: string, re
       await rename(draft, dataDir)
     } catch (error) {
       // Another process created it first (EEXIST / ENOTEMPTY; EPERM on Windows): use theirs.
-      if (!['EEXIST', 'ENOTEMPTY', 'EPERM'].includes(errorCode(error) ?? '') || (await inspectDirectory(dataDir)).kind !== 'database') throw error
+      if (!['EEXIST', 'ENOTEMPTY', 'EPERM'].includes(systemErrorCode(error) ?? '') || (await inspectDirectory(dataDir)).kind !== 'database') throw error
       logger.info('embedded database: created by another process at the same time, using it', { dataDir })
       return
     }
@@ -242,11 +251,6 @@ function describeFailure(error: unknown): string {
   return errorMessage(error)
 }
 
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code
-  return typeof code === 'string' ? code : undefined
-}
-
 /** fsync every file, then every directory, under `directory` (so the rename cannot reach the disk before the data). */
 async function syncTree(directory: string): Promise<void> {
   const files: string[] = []
@@ -272,13 +276,13 @@ async function syncPath(path: string, isDirectory: boolean): Promise<void> {
   try {
     handle = await open(path, 'r')
   } catch (error) {
-    if (isDirectory && ['EISDIR', 'EPERM', 'EACCES'].includes(errorCode(error) ?? '')) return // directories cannot be opened on Windows
+    if (isDirectory && ['EISDIR', 'EPERM', 'EACCES'].includes(systemErrorCode(error) ?? '')) return // directories cannot be opened on Windows
     throw error
   }
   try {
     await handle.sync()
   } catch (error) {
-    if (!(isDirectory && ['EINVAL', 'EPERM', 'EBADF'].includes(errorCode(error) ?? ''))) throw error
+    if (!(isDirectory && ['EINVAL', 'EPERM', 'EBADF'].includes(systemErrorCode(error) ?? ''))) throw error
   } finally {
     await handle.close()
   }

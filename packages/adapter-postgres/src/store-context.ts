@@ -1,4 +1,5 @@
 import { AdapterError, CamError, type Logger } from '@cam/core'
+import { isTransientNetworkError, sleep } from '@cam/core/adapter-kit'
 import type { Database, SqlExecutor } from './database.js'
 
 /** Quotes an identifier for SQL (`cam` → `"cam"`, embedded quotes doubled). */
@@ -28,8 +29,7 @@ function sqlState(error: unknown): string | undefined {
  */
 const transientClasses = new Set(['08', '40', '53', '57', '58'])
 const transientStates = new Set(['55P03'])
-/** Node socket errors and node-postgres messages of a lost or unreachable server. */
-const transientNetworkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED'])
+/** node-postgres messages of a lost or unreachable server (socket errors: the kit's `isTransientNetworkError`). */
 const transientMessages = [
   /Connection terminated/i,
   /not queryable/i,
@@ -47,8 +47,7 @@ export function isTransientDatabaseError(error: unknown): boolean {
   for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
     const state = sqlState(current)
     if (state !== undefined) return transientClasses.has(state.slice(0, 2)) || transientStates.has(state)
-    const code = (current as { code?: unknown }).code
-    if (typeof code === 'string' && transientNetworkCodes.has(code)) return true
+    if (isTransientNetworkError(current)) return true
     if (current instanceof Error && transientMessages.some((pattern) => pattern.test(current.message))) return true
   }
   return false
@@ -101,7 +100,7 @@ export function createStoreContext(options: { db: Database; schema: string; logg
         const state = sqlState(error)
         if (state !== undefined && retryableStates.has(state) && attempt < 4) {
           logger.debug('postgres store: retrying after a transient conflict', { operation, sqlState: state, attempt })
-          await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt))
+          await sleep(5 + Math.random() * 20 * attempt)
           continue
         }
         throw new AdapterError(port === 'lock' ? 'LOCK_FAILED' : 'STORE_FAILED', port === 'lock' ? 'postgres lock' : 'postgres store', operation, describeDriverError(error), {

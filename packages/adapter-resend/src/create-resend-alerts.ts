@@ -65,6 +65,7 @@ const alertsOptionsSchema = z.object({
   name: z.string({ error: 'expected a non-empty string' }).refine((name) => name.trim() !== '', { error: 'expected a non-empty string' }).optional(),
   appUrl: z
     .custom<string | ((alert: Alert) => string | undefined)>((value) => typeof value === 'function' || (typeof value === 'string' && safeLink(value) !== undefined), {
+      abort: false,
       error: 'expected an http(s) URL or a function (alert) => URL',
     })
     .optional(),

@@ -86,6 +86,7 @@ const optionsSchema = z
     name: checkedString('expected a non-empty string', (name) => name.trim() !== '').optional(),
     appUrl: z
       .custom<string | ((alert: Alert) => string | undefined)>((value) => typeof value === 'function' || isHttpUrl(value), {
+        abort: false,
         error: 'expected an http(s) URL or a function (alert) => URL',
       })
       .optional(),

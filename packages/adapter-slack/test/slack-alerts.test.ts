@@ -251,6 +251,8 @@ describe('createSlackAlerts: failures', () => {
 describe('createSlackAlerts: options', () => {
   const invalid: Array<{ options: unknown; paths: string[] }> = [
     { options: {}, paths: ['webhookUrl'] },
+    // A bad field does not hide a missing webhook or token.
+    { options: { appUrl: 'ftp://x', timeoutMs: -1 }, paths: ['appUrl', 'timeoutMs', 'webhookUrl'] },
     { options: { webhookUrl: 'https://hooks.slack.com/services/x', token: 'xoxb-1', channel: 'C1' }, paths: ['webhookUrl'] },
     { options: { webhookUrl: 'hooks.slack.com/services/SECRET' }, paths: ['webhookUrl'] },
     { options: { token: 'secret-not-a-token', channel: ' ', slackApiUrl: 'nope', appUrl: 'ftp://x', timeoutMs: 0, name: '' }, paths: ['token', 'channel', 'slackApiUrl', 'name', 'appUrl', 'timeoutMs'] },

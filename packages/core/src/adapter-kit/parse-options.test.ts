@@ -37,10 +37,18 @@ describe('parseOptions', () => {
     expect(error.message).toMatch(/^Invalid IMAP inbox options:\n {2}- host: /)
   })
 
-  it('keeps one issue per field when several checks of one field fail', () => {
-    const error = validationError(() => parseOptions(z.object({ size: z.number().int().min(10) }), { size: 2.5 }, 'options'))
-    expect(error.issues).toHaveLength(1)
-    expect(error.issues[0]!.path).toBe('size')
+  it('keeps one issue per field when several checks of one field fail, saying each problem once', () => {
+    const size = z.number().int({ error: 'expected an integer ≥ 10' }).min(10, { error: 'expected an integer ≥ 10' })
+    const error = validationError(() => parseOptions(z.object({ size }), { size: 2.5 }, 'options'))
+    expect(error.issues).toEqual([{ path: 'size', message: 'expected an integer ≥ 10' }])
+    const exclusive = z
+      .object({ a: z.string().optional(), b: z.string().min(2, { error: 'expected 2 characters or more' }).optional() })
+      .superRefine((value, context) => {
+        if (value.a !== undefined && value.b !== undefined) context.addIssue({ code: 'custom', path: ['b'], message: 'give a or b, not both' })
+      }, { when: () => true })
+    expect(validationError(() => parseOptions(exclusive, { a: 'x', b: 'y' }, 'options')).issues).toEqual([
+      { path: 'b', message: 'expected 2 characters or more; give a or b, not both' },
+    ])
   })
 
   it('names a missing required field and never echoes the value given', () => {

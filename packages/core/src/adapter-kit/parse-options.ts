@@ -13,7 +13,9 @@ export interface ParseOptionsSettings {
  * Validates an adapter's options (or any input) against a zod schema and returns the parsed
  * value, defaults applied. On failure throws one `ValidationError` (code `CONFIG_INVALID`)
  * listing **every** bad field — one issue per field, with its dotted path (`auth.pass`,
- * `mailboxes.2`) and what was expected — never only the first. The message starts
+ * `mailboxes.2`) and what was expected — never only the first. Several problems with one
+ * field (e.g. a bad value that also breaks a rule across fields) share its issue, their
+ * messages joined with `; `. The message starts
  * `Invalid <subject>:`. Input values are never echoed by zod's own messages (they may be
  * secrets); give a field a custom message to say more.
  *
@@ -28,12 +30,14 @@ export interface ParseOptionsSettings {
 export function parseOptions<Schema extends z.ZodType>(schema: Schema, input: unknown, subject: string, settings: ParseOptionsSettings = {}): z.output<Schema> {
   const parsed = schema.safeParse(input)
   if (parsed.success) return parsed.data
-  const issues: ValidationIssue[] = []
-  const seen = new Set<string>()
+  // One issue per field: the problems found with one field (a type check, a range, a rule
+  // across fields) are joined into its message, each said once.
+  const byPath = new Map<string, string[]>()
   for (const issue of zodIssues(parsed.error)) {
-    if (seen.has(issue.path)) continue // one issue per field: the first problem found
-    seen.add(issue.path)
-    issues.push(issue)
+    const messages = byPath.get(issue.path) ?? []
+    if (!messages.includes(issue.message)) messages.push(issue.message)
+    byPath.set(issue.path, messages)
   }
+  const issues: ValidationIssue[] = [...byPath].map(([path, messages]) => ({ path, message: messages.join('; ') }))
   throw new ValidationError(subject, issues, { code: settings.code ?? 'CONFIG_INVALID' })
 }
