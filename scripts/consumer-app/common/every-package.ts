@@ -12,7 +12,7 @@ import { createImapInbox } from '@cam/adapter-imap'
 import type { PostgresStore } from '@cam/adapter-postgres'
 import { createResendSender } from '@cam/adapter-resend'
 import { createSlackAlerts } from '@cam/adapter-slack'
-import { CamError, ValidationError, createCamClient, createCamWorker } from '@cam/core'
+import { CamError, ValidationError, createCamClient, createCamWorker, createConsoleLogger } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
 
 /** Fails the program with `message` unless `condition` holds. */
@@ -70,6 +70,16 @@ export async function useEveryPackage(store: PostgresStore): Promise<void> {
     )
     const invalid = await expectCamError(() => createResendSender({ apiKey: '' }), 'apiKey')
     check(ValidationError.isInstance(invalid), 'a bad option is a ValidationError')
+
+    // Optional options accept values that may be undefined (process.env): this compiles
+    // under exactOptionalPropertyTypes, as apps that turn it on write it.
+    const fromEnvironment = {
+      secret: process.env.CAM_CONSUMER_UNSET_SECRET,
+      level: process.env.CAM_CONSUMER_UNSET_LEVEL as 'info' | undefined,
+    }
+    createCamClient({ store, unsubscribeSecret: fromEnvironment.secret, clock: undefined })
+    createCamWorker({ store, logger: createConsoleLogger({ level: fromEnvironment.level }), sender: undefined, inbox: undefined, config: undefined })
+    createImapInbox({ host: '127.0.0.1', port: undefined, secure: false, auth: { user: 'user', pass: 'password' } })
   } finally {
     await rm(directory, { recursive: true, force: true })
   }

@@ -4,6 +4,8 @@ import pg from 'pg'
 import { check, expectCamError, useEveryPackage } from './every-package.js'
 
 const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+// The README's form compiles under exactOptionalPropertyTypes (only type-checked: the variable may be unset here).
+export const asTheReadmeWritesIt = () => createPostgresStore({ connectionString: process.env.DATABASE_URL })
 const schema = `cam_consumer_${process.pid}`
 
 // PGlite is not installed: the embedded database says what to install.

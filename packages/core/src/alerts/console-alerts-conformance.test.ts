@@ -9,7 +9,7 @@ describeAlertChannelConformance(
     name: 'console',
     create: async () => {
       const messages: string[] = []
-      const channel = createConsoleAlerts({ stream: { write: (chunk: string) => messages.push(chunk) }, excerptLength: 10_000 })
+      const channel = createConsoleAlerts({ stream: { write: (chunk: string) => messages.push(chunk) }, maxExcerptLength: 10_000 })
       return { channel, received: () => messages.map((text) => ({ parts: [{ format: 'text' as const, text }] })) }
     },
   },

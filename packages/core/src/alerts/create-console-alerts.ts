@@ -5,11 +5,11 @@ import { sanitizeForLog } from '../util/logger.js'
 /** Options of {@link createConsoleAlerts}. */
 export interface ConsoleAlertsOptions {
   /** Channel name (default `console`). */
-  name?: string
+  name?: string | undefined
   /** Where to write (default `process.stdout`). */
-  stream?: { write(chunk: string): unknown }
+  stream?: { write(chunk: string): unknown } | undefined
   /** Longest excerpt printed (default 300 characters). */
-  excerptLength?: number
+  maxExcerptLength?: number | undefined
 }
 
 /**
@@ -20,7 +20,7 @@ export interface ConsoleAlertsOptions {
  */
 export function createConsoleAlerts(options: ConsoleAlertsOptions = {}): AlertChannelV1 {
   const stream = options.stream ?? process.stdout
-  const excerptLength = options.excerptLength ?? 300
+  const excerptLength = options.maxExcerptLength ?? 300
   return {
     name: options.name ?? 'console',
     async deliver(alert: Alert) {

@@ -45,9 +45,9 @@ import {
 /** Options of {@link createCamClient}. */
 export interface CamClientOptions {
   store: StoreV1
-  clock?: Clock
+  clock?: Clock | undefined
   /** Secret of the unsubscribe tokens (the worker's `config.unsubscribe.secret`), needed by `handleUnsubscribe`. */
-  unsubscribeSecret?: string
+  unsubscribeSecret?: string | undefined
 }
 
 /** Result of an unsubscribe. */

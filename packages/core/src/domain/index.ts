@@ -1,17 +1,29 @@
 // The domain as the public API shows it: every type, and the values a host app reads
 // (state sets, categories, defaults, address rules). The text rules and metric counters
 // adapters use are in `@cam/core/adapter-kit`. The zod schemas that validate input stay
-// inside the package.
-export type * from './campaign.js'
-export type * from './lead.js'
-export type * from './outbound-email.js'
-export type * from './inbound-message.js'
-export type * from './classification.js'
-export type * from './alert.js'
-export type * from './suppression.js'
-// Named, not `export type *`: the declaration bundler turns `export type *` into value exports.
+// inside the package. Types are exported by name: the declaration bundler turns
+// `export type *` into value exports (it leaked the schemas into the declarations).
+export type {
+  Campaign,
+  CampaignInput,
+  CampaignPatch,
+  CampaignRule,
+  CampaignRuleMetric,
+  CampaignStatus,
+  NewCampaign,
+  SendSchedule,
+  SenderIdentity,
+  SequenceStep,
+  Weekday,
+} from './campaign.js'
+export type { Lead, LeadInput, LeadState, NewLead } from './lead.js'
+export type { OutboundEmail, OutboundEmailStatus } from './outbound-email.js'
+export type { InboundMessage, InboundMessageStatus } from './inbound-message.js'
+export type { BounceDetails, BounceType, ClassificationResult, ReplyCategory } from './classification.js'
+export type { Alert, AlertDelivery, AlertKind, NewAlert } from './alert.js'
+export type { Suppression, SuppressionReason } from './suppression.js'
 export type { MetricCounts, MetricName, MetricRates, MetricPeriod, CampaignMetrics } from './metrics.js'
-export type * from './heartbeat.js'
+export type { WorkerHeartbeat } from './heartbeat.js'
 export { defaultCampaignRules, isTimezone } from './campaign.js'
 export { leadStates, openLeadStates, sendableLeadStates } from './lead.js'
 export { replyCategories } from './classification.js'

@@ -32,7 +32,7 @@ export function sanitizeForLog(text: string, maxLength = 200): string {
 }
 
 /** A logger that writes JSON lines to the console, for examples and the demo. */
-export function createConsoleLogger(options: { level?: 'debug' | 'info' | 'warn' | 'error' } = {}): Logger {
+export function createConsoleLogger(options: { level?: 'debug' | 'info' | 'warn' | 'error' | undefined } = {}): Logger {
   const order = ['debug', 'info', 'warn', 'error'] as const
   const min = order.indexOf(options.level ?? 'info')
   const write = (level: (typeof order)[number]) => (message: string, fields?: LogFields) => {

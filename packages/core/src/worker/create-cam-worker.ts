@@ -32,20 +32,20 @@ export interface CamWorkerOptions {
   /** Storage port. When it also implements `Lock` (as the PostgreSQL and memory stores do), it is used for leases too. */
   store: StoreV1
   /** Lease port; defaults to `store` when the store implements it. */
-  lock?: LockV1
+  lock?: LockV1 | undefined
   /** Mailbox(es) replies arrive in. Without one, the worker only sends. */
-  inbox?: InboxV1 | InboxV1[]
+  inbox?: InboxV1 | InboxV1[] | undefined
   /** Email provider. Without one, the worker does not send. */
-  sender?: SenderV1
+  sender?: SenderV1 | undefined
   /** Defaults to the built-in rule classifier. */
-  classifier?: ClassifierV1
+  classifier?: ClassifierV1 | undefined
   /** Where human alerts go; each channel gets each alert exactly once. */
-  alerts?: AlertChannelV1[]
-  config?: WorkerConfigInput
-  hooks?: CamHooks
-  logger?: Logger
+  alerts?: AlertChannelV1[] | undefined
+  config?: WorkerConfigInput | undefined
+  hooks?: CamHooks | undefined
+  logger?: Logger | undefined
   /** Source of "now" for every step (inject a manual clock in simulations). */
-  clock?: Clock
+  clock?: Clock | undefined
 }
 
 /** A running (or runnable) CAM worker. */
