@@ -65,6 +65,7 @@ try {
 }
 
 // 3. Every package, to the end.
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const ansi = /\u001b\[[0-9;]*m/g
 /** Vitest's "Tests  3 failed | 40 passed | 2 skipped (45)" line, without colours. */
 function testCounts(output) {

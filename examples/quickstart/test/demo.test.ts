@@ -52,7 +52,7 @@ describe('pnpm demo', () => {
     expect(firstRun).toMatch(/^Sun 25 Jan\s+sent/m)
     expect(firstRun).toContain('Simulated 2026-01-05 → 2026-01-25 (21 days, Berlin time)')
     // A reason too long for its column ends in an ellipsis; this one fits whole.
-    expect(firstRun).toMatch(/^  Chloé Martin .*refers to marc\.dupont@ateliermartin\.example$/m)
+    expect(firstRun).toMatch(/^ {2}Chloé Martin .*refers to marc\.dupont@ateliermartin\.example$/m)
     // The lead table and the metrics tell the same story: a complaint unsubscribes the lead too.
     expect(firstRun).toContain('unsubscribed 2 (1 asked to unsubscribe, 1 complained)')
     expect(firstRun).toMatch(/asked to unsubscribe 1 \(\d+\.\d%\) · complaints 1 ·/)

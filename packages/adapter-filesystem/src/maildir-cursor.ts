@@ -29,7 +29,7 @@ export function serializeMaildirCursor(cursor: MaildirCursor): string {
 }
 
 const isUniqueName = (value: unknown): value is string =>
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   typeof value === 'string' && value.length > 0 && value.length <= 1024 && !/[/\u0000]/.test(value)
 
 /**

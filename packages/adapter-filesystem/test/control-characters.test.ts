@@ -13,7 +13,7 @@ import { sendError } from './support/send-error.js'
 
 afterAll(removeTemporaryDirectories)
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const anyControl = /[\u0000-\u001f\u007f-\u009f]/
 
 /** The header block of a raw message: unfolded fields, with RFC 2047 encoded words decoded. */

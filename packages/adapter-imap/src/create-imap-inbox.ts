@@ -13,7 +13,7 @@ import { fetchMailboxMessages, searchNewUids, type MailboxMessage } from './fetc
 import { accountLabel, closeImapConnection, openImapConnection } from './imap-connection.js'
 import { imapSourceKey, parseImapCursor, serializeImapCursor, type ImapCursor } from './imap-cursor.js'
 import { isImapAuthenticationFailure, toInboxError } from './imap-errors.js'
-import { resolveImapInboxOptions, type ImapInboxOptions, type ResolvedImapInboxOptions } from './imap-inbox-options.js'
+import { resolveImapInboxOptions, type ImapInboxOptions } from './imap-inbox-options.js'
 import { startImapWatch } from './imap-watch.js'
 import { reconnectDelay } from './reconnect-backoff.js'
 import { toUidSequenceSet } from './uid-sequence-set.js'

@@ -51,6 +51,7 @@ export type NodePostgresPoolFactory = (settings: NodePostgresPoolCreateSettings)
 
 /** Loads node-postgres (`pg`); a missing package fails with what to install. */
 export async function loadNodePostgres(): Promise<NodePostgresPoolFactory> {
+  // eslint-disable-next-line @typescript-eslint/consistent-type-imports -- an inline type keeps 'pg' out of the declaration files: they must compile for a PGlite-only user
   let module: typeof import('pg')
   try {
     module = await import('pg')

@@ -114,7 +114,7 @@ export function postgresOptionsSchema<Extra extends z.ZodRawShape>(extra: Extra)
 }
 
 /** Connection options as checked by {@link postgresOptionsSchema}, defaults applied. */
-export function resolveConnectionOptions(settings: z.output<ReturnType<typeof postgresOptionsSchema<{}>>>): ResolvedConnectionOptions {
+export function resolveConnectionOptions(settings: z.output<ReturnType<typeof postgresOptionsSchema<Record<never, never>>>>): ResolvedConnectionOptions {
   return {
     connectionString: settings.connectionString,
     pool: settings.pool,

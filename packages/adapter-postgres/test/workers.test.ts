@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createPostgresStore, type PostgresStore } from '../src/index.js'
+import { createPostgresStore } from '../src/index.js'
 import { createMigratedSchema, databaseUrl, testSchemaName } from './support/database.js'
 import { createProviderTables } from './support/recording-provider.js'
 import { eventually, seedDueEmails, startWorker, stopWorker, type ChildWorker } from './support/worker-harness.js'

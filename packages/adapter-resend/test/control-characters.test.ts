@@ -8,7 +8,7 @@ import { startResendApiServer, type ResendApiServer } from './resend-api-server.
 // No control character may reach a header value, whoever calls the sender: core sends clean
 // text, but hosts call senders directly. Checked on what the loopback Resend API receives.
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const anyControl = /[\u0000-\u001f\u007f-\u009f]/
 
 const servers: ResendApiServer[] = []

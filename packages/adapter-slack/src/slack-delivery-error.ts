@@ -47,7 +47,7 @@ const permanentPlatformErrors = new Set([
 /** A short, printable excerpt of what Slack answered (Slack's bodies are short error codes). */
 function answer(body: unknown): string {
   const text = typeof body === 'string' ? body : JSON.stringify(body ?? '')
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 120)
 }
 

@@ -8,7 +8,7 @@ import { startSlackApiServer, type SlackApiServer } from './slack-api-server.js'
 // lines inside the alert. Every single-line field is folded to one line; checked on what the
 // loopback Slack server receives.
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const anyControl = /[\u0000-\u001f\u007f-\u009f]/
 
 const servers: SlackApiServer[] = []

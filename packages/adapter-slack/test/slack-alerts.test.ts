@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { AlertDeliveryError, CamError, ValidationError, type Alert } from '@cam/core'
+import type { AlertDeliveryError} from '@cam/core';
+import { CamError, ValidationError, type Alert } from '@cam/core'
 import { afterEach, describe, it } from 'vitest'
 import { createSlackAlerts, escapeMrkdwn, type SlackAlertsOptions } from '../src/index.js'
 import { startSlackApiServer, type SlackApiServer, type SlackInjectedFailure } from './slack-api-server.js'

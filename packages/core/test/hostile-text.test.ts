@@ -9,9 +9,9 @@ import { createManualClock, createMemoryAlertChannel, createMemoryInbox, createM
 // store, sender and alert channel receives the same clean text.
 
 const anytime = { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7] as Array<1 | 2 | 3 | 4 | 5 | 6 | 7>, startTime: '00:00', endTime: '24:00' }
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const removedControls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const anyControl = /[\u0000-\u001f\u007f-\u009f]/
 const loneSurrogate = /\p{Cs}/u
 

@@ -16,6 +16,7 @@ import { zodIssues } from '../util/zod-issues.js'
 /** Largest page a client list method returns (`limit`). */
 export const maxListLimit = 1000
 
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const controlCharacters = /[\u0000-\u001f\u007f]/
 
 /** A record id (campaign, lead, email, …): a non-empty string without control characters. */

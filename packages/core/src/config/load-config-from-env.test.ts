@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CamError, ValidationError } from '../errors/index.js'
+import type { ValidationError } from '../errors/index.js';
+import { CamError } from '../errors/index.js'
 import { env, loadConfigFromEnv, readEnvironment, type Environment } from './load-config-from-env.js'
 
 function issuesOf(environment: Environment): ValidationError['issues'] {

@@ -13,13 +13,13 @@
 //   whitespace holding a line break or a tab (LF, CR, TAB, VT, FF, NEL, U+2028, U+2029) is
 //   folded into one space, and the ends are trimmed.
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const removedCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\p{Cs}/u
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const removedCharacters = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\p{Cs}/gu
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
 const anyControlOrLoneSurrogate = /[\u0000-\u001f\u007f-\u009f]|\p{Cs}/u
-// eslint-disable-next-line no-control-regex
+ 
 const lineBreakCharacters = /[\t\n\v\f\r\u0085\u2028\u2029]/g
 const foldedWhitespace = /\s*\n\s*/g
 

@@ -26,7 +26,7 @@ export const silentLogger: Logger = {
  * visible `\uXXXX` escapes, and the text is cut to `maxLength`.
  */
 export function sanitizeForLog(text: string, maxLength = 200): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- matching control characters is what this pattern is for
   const cleaned = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength)}…` : cleaned
 }

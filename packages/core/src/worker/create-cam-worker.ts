@@ -330,7 +330,15 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
       unsubscribe?.()
       await Promise.all(watches.map((watch) => watch.stop().catch((error: unknown) => logger.warn('inbox watch stop failed', { error: errorMessage(error) }))))
       // Free the inboxes' connections; adapters reconnect if the worker is started again.
-      await Promise.all(inboxes.map((inbox) => inbox.close?.().catch((error: unknown) => logger.warn('inbox close failed', { inbox: inbox.name, error: errorMessage(error) }))))
+      await Promise.all(
+        inboxes.map(async (inbox) => {
+          try {
+            await inbox.close?.()
+          } catch (error) {
+            logger.warn('inbox close failed', { inbox: inbox.name, error: errorMessage(error) })
+          }
+        }),
+      )
       await leadership.releaseAll()
       emit('worker:stopped', { workerId: config.workerId, cycles })
     }

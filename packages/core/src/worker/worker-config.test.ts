@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { CamError, ValidationError } from '../errors/index.js'
+import type { ValidationError } from '../errors/index.js';
+import { CamError } from '../errors/index.js'
 import { createMemoryStore } from '../testing/index.js'
 import { createCamWorker } from './create-cam-worker.js'
 import { resolveWorkerConfig, type WorkerConfigInput } from './worker-config.js'
