@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Alert } from '../domain/alert.js'
+import type { DeliveryEvent, DeliveryEventInput, DeliveryEventResult } from '../domain/delivery-event.js'
 import {
   campaignInputSchema,
   campaignPatchSchema,
@@ -23,9 +24,11 @@ import { progressAfterSend } from '../sequence/lead-progress.js'
 import { compileCampaignTemplates } from '../templates/campaign-templates.js'
 import { verifyUnsubscribeToken } from '../unsubscribe/unsubscribe-token.js'
 import { systemClock, type Clock } from '../util/clock.js'
+import { silentLogger, type Logger } from '../util/logger.js'
 import { zodIssues } from '../util/zod-issues.js'
 import { wrapPort } from '../ports/wrap-port.js'
 import { addLeadsToCampaign, type AddLeadsReport } from '../sequence/enroll-leads.js'
+import { recordDeliveryEvent } from './record-delivery-event.js'
 import {
   argumentIssues,
   campaignStatuses,
@@ -48,6 +51,8 @@ export interface CamClientOptions {
   clock?: Clock | undefined
   /** Secret of the unsubscribe tokens (the worker's `config.unsubscribe.secret`), needed by `handleUnsubscribe`. */
   unsubscribeSecret?: string | undefined
+  /** Where the client logs (delivery events for unknown emails at debug). Default: silent. */
+  logger?: Logger | undefined
 }
 
 /** Result of an unsubscribe. */
@@ -123,6 +128,20 @@ export interface CamClient {
   listQuarantinedMessages(filter?: { limit?: number; after?: string }): Promise<InboundMessage[]>
   /** Puts a quarantined message back in the queue (due now, with a fresh budget of attempts), e.g. after a fix. */
   retryQuarantinedMessage(messageId: string): Promise<InboundMessage>
+  /**
+   * Records what a provider reports about an email CAM sent (delivered, delayed, bounced,
+   * complained, suppressed, failed) — e.g. from a webhook — with the effects the same
+   * finding has when it arrives as a DSN or ARF report over IMAP: a hard bounce suppresses
+   * the address and stops the lead's sequence, a complaint suppresses and stops, a soft
+   * bounce or a delay changes nothing but a counter, and the bounce and complaint rates
+   * the decide step reads include them. Idempotent by `provider` and `id`; each finding
+   * counts once per email, whichever report arrives first. An event for an email CAM did
+   * not send resolves `unknown_email` (logged at debug), never an error. The event is
+   * stored with its effects before the promise resolves.
+   */
+  recordDeliveryEvent(event: DeliveryEventInput): Promise<DeliveryEventResult>
+  /** Recorded delivery events of an email or a campaign, most recent first; `limit` 1 to 1000 (default 100). */
+  listDeliveryEvents(filter: { emailId?: string; campaignId?: string; limit?: number }): Promise<DeliveryEvent[]>
 }
 
 function validateCampaign(input: unknown): NewCampaign {
@@ -191,10 +210,14 @@ const listQuarantinedArguments = clientArguments('listQuarantinedMessages', {
   filter: filterArgument({ limit: limitArgument.optional(), after: idArgument.optional() }).optional(),
 })
 const retryQuarantinedArguments = clientArguments('retryQuarantinedMessage', { messageId: idArgument })
+const listDeliveryEventsArguments = clientArguments('listDeliveryEvents', {
+  filter: filterArgument({ emailId: idArgument.optional(), campaignId: idArgument.optional(), limit: limitArgument.optional() }),
+})
 const clientOptionsSchema = z.object({
   store: z.custom<StoreV1>((value) => typeof value === 'object' && value !== null, { error: 'expected a Store adapter' }),
   clock: z.custom<Clock>((value) => typeof (value as Partial<Clock> | null)?.now === 'function', { error: 'expected a clock with a now() method' }).optional(),
   unsubscribeSecret: z.string({ error: 'expected a string of at least 16 characters' }).min(16, { message: 'expected a string of at least 16 characters' }).optional(),
+  logger: z.custom<Logger>((value) => ['debug', 'info', 'warn', 'error'].every((method) => typeof (value as Record<string, unknown> | null)?.[method] === 'function'), { error: 'expected a logger with debug, info, warn and error methods' }).optional(),
 })
 
 /**
@@ -213,6 +236,7 @@ export function createCamClient(options: CamClientOptions): CamClient {
   if (!checkedOptions.success) throw new ValidationError('client options', argumentIssues(checkedOptions.error))
   const store = wrapPort(options.store, 'store', 'STORE_FAILED')
   const clock = options.clock ?? systemClock
+  const logger = options.logger ?? silentLogger
 
   /** The campaign, or `NotFoundError`; `campaignId` is already validated. */
   async function requireCampaign(campaignId: string): Promise<Campaign> {
@@ -372,6 +396,13 @@ export function createCamClient(options: CamClientOptions): CamClient {
         sentAt,
       )
       return store.resolveInDoubtEmail({ emailId, resolution: 'sent', now, lead: progress, next })
+    },
+    async recordDeliveryEvent(event) {
+      return recordDeliveryEvent(store, logger, event, clock.now())
+    },
+    async listDeliveryEvents(filter) {
+      const parsed = listDeliveryEventsArguments({ filter }).filter
+      return store.listDeliveryEvents(Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== undefined)))
     },
     async listAlerts(filter) {
       const parsed = listAlertsArguments({ filter }).filter ?? {}

@@ -18,8 +18,14 @@ export interface MetricCounts {
   complained: number
   outOfOffice: number
   autoReplies: number
-  /** Emails that failed permanently at the sender. */
+  /** Emails that failed permanently at the sender (or that the provider reported as failed). */
   failed: number
+  /** Emails the provider reported delivered (accepted by the receiving server) and that did not bounce since. */
+  delivered: number
+  /** Emails whose delivery the provider reported delayed (retried by it). */
+  delayed: number
+  /** Emails the provider did not send because the address is on its own suppression list. */
+  providerSuppressed: number
 }
 
 /** A counter name. */
@@ -41,6 +47,9 @@ export function emptyMetricCounts(): MetricCounts {
     outOfOffice: 0,
     autoReplies: 0,
     failed: 0,
+    delivered: 0,
+    delayed: 0,
+    providerSuppressed: 0,
   }
 }
 
@@ -55,6 +64,8 @@ export interface MetricRates {
   bounceRate: number
   unsubscribeRate: number
   complaintRate: number
+  /** `delivered / sent`: meaningful when the provider reports deliveries (webhooks), 0 otherwise. */
+  deliveryRate: number
 }
 
 /** Counts and rates over one period. */
@@ -84,6 +95,7 @@ export function metricRates(counts: MetricCounts): MetricRates {
     bounceRate: rate(counts.bounced),
     unsubscribeRate: rate(counts.unsubscribed),
     complaintRate: rate(counts.complained),
+    deliveryRate: rate(counts.delivered),
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Alert, AlertDelivery, NewAlert } from '../domain/alert.js'
 import type { Campaign, CampaignStatus, NewCampaign } from '../domain/campaign.js'
 import type { ClassificationResult } from '../domain/classification.js'
+import type { DeliveryEvent, EmailFindingKind } from '../domain/delivery-event.js'
 import type { WorkerHeartbeat } from '../domain/heartbeat.js'
 import type { InboundMessage, InboundMessageStatus } from '../domain/inbound-message.js'
 import type { Lead, LeadState, NewLead } from '../domain/lead.js'
@@ -250,6 +251,25 @@ export interface LeadTransition {
   replyDeadlineAt?: Date | null
 }
 
+/**
+ * A finding about one outbound email (delivered, bounced, complained, …), however it
+ * arrived — a DSN or ARF report over IMAP, a provider's webhook, a reconcile. Each kind
+ * counts once per email: a second report of the same finding moves no counter.
+ */
+export interface EmailFinding {
+  emailId: string
+  kind: EmailFindingKind
+  /** Counters added for the email's campaign (UTC day of `now`) when the email had no finding of `kind` yet. */
+  metrics: Partial<MetricCounts>
+  /** Recorded but not counted when the email already has a finding of one of these kinds (`delivered` after `bounced`). */
+  unlessKinds?: readonly EmailFindingKind[]
+  /**
+   * Also added, on the first finding of `kind`, when the email already has a finding of
+   * `amends.kind` — e.g. `{ delivered: -1 }` when a bounce follows a delivery report.
+   */
+  amends?: { kind: EmailFindingKind; metrics: Partial<MetricCounts> }
+}
+
 /** Everything that follows from one processed message, applied in one transaction. */
 export interface MessageOutcome {
   /** Stored message id (`InboundMessage.id`). */
@@ -271,6 +291,47 @@ export interface MessageOutcome {
   alert?: { alert: NewAlert; channels: string[] }
   /** Counters to add for `campaignId` on the UTC day of `now`. */
   metrics?: Partial<MetricCounts>
+  /** A delivery finding (bounce, complaint) about `outboundEmailId`, counted once per email and kind (see {@link EmailFinding}). */
+  finding?: EmailFinding
+}
+
+/**
+ * Input of {@link StoreV1.recordDeliveryEvent}: a provider's event matched to an email,
+ * and everything that follows from it, applied in one transaction.
+ */
+export interface RecordDeliveryEventInput {
+  event: Omit<DeliveryEvent, 'recordedAt'>
+  now: Date
+  finding: EmailFinding
+  leadTransition?: LeadTransition
+  /** Cancel the lead's queued emails (sequence stops). */
+  cancelPendingEmails?: boolean
+  suppression?: { email: string; reason: SuppressionReason; source: string }
+}
+
+/** Result of {@link StoreV1.recordDeliveryEvent}. */
+export interface RecordDeliveryEventResult {
+  /** False when an event with this provider and id was recorded before: nothing was applied. */
+  recorded: boolean
+  /** Whether the finding's counters moved (false for a finding already known for the email). */
+  counted: boolean
+}
+
+/** Filter of {@link StoreV1.listDeliveryEvents}. */
+export interface ListDeliveryEventsFilter {
+  emailId?: string
+  campaignId?: string
+  /** Page size (default 100). */
+  limit?: number
+}
+
+/** Input of {@link StoreV1.listEmailsAwaitingDelivery}. */
+export interface ListEmailsAwaitingDeliveryInput {
+  /** Sent at or after. */
+  sentAfter: Date
+  /** Sent before (the age a report should have arrived by). */
+  sentBefore: Date
+  limit: number
 }
 
 /** Input of {@link StoreV1.transitionCampaign}. */
@@ -415,6 +476,26 @@ export interface StoreV1 {
   listEmails(filter: ListEmailsFilter): Promise<OutboundEmail[]>
   /** Outbound emails whose `messageId` or `providerMessageId` is one of `messageIds`. */
   findEmailsByMessageIds(messageIds: string[]): Promise<OutboundEmail[]>
+  /** The outbound email the sender recorded with this `providerId`, or null. */
+  findEmailByProviderId(providerId: string): Promise<OutboundEmail | null>
+
+  // ── delivery events ──────────────────────────────────────────────────────────
+  /**
+   * Records a provider's delivery event and applies what follows from it (finding and
+   * counters, lead transition, cancelled emails, suppression) in one transaction.
+   * Idempotent by `(event.provider, event.id)`: a second call with the same pair changes
+   * nothing and returns `recorded: false`. Throws `ConflictError` (nothing applied) when
+   * the lead transition's `from` no longer matches.
+   */
+  recordDeliveryEvent(input: RecordDeliveryEventInput): Promise<RecordDeliveryEventResult>
+  /** Recorded delivery events, most recent first. */
+  listDeliveryEvents(filter: ListDeliveryEventsFilter): Promise<DeliveryEvent[]>
+  /**
+   * Sent emails with a `providerId`, sent in `[sentAfter, sentBefore)`, with no final
+   * finding yet (`delivered`, `bounced`, `complained`, `suppressed`, `failed`) — what a
+   * reconcile asks the provider about. Oldest first.
+   */
+  listEmailsAwaitingDelivery(input: ListEmailsAwaitingDeliveryInput): Promise<OutboundEmail[]>
 
   // ── inbound messages ─────────────────────────────────────────────────────────
   getInboxCursor(inbox: string): Promise<string | null>

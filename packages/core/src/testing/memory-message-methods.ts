@@ -109,6 +109,7 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
           throw new ConflictError(`lead ${transition.leadId} is ${lead.state}, expected ${transition.from}`)
         }
       }
+      if (outcome.finding && !state.emails.has(outcome.finding.emailId)) throw new NotFoundError(`outbound email ${outcome.finding.emailId} not found`)
       // Every check passed: apply everything.
       const { now } = outcome
       message.status = 'processed'
@@ -139,6 +140,7 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
       if (outcome.suppression) state.applySuppression(outcome.suppression.email, outcome.suppression.reason, outcome.suppression.source, now)
       if (outcome.alert) state.createAlertRows(outcome.alert.alert, outcome.alert.channels, now)
       state.addCounts(outcome.campaignId, utcDayKey(now), outcome.metrics)
+      if (outcome.finding) state.applyFinding(outcome.finding, now)
     },
     async releaseMessage(input) {
       const message = requireClaimedMessage(input.messageId, input.workerId)

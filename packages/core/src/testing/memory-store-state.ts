@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Alert, AlertDelivery, NewAlert } from '../domain/alert.js'
 import type { Campaign } from '../domain/campaign.js'
+import type { DeliveryEvent, EmailFindingKind } from '../domain/delivery-event.js'
 import type { WorkerHeartbeat } from '../domain/heartbeat.js'
 import type { InboundMessage } from '../domain/inbound-message.js'
 import { openLeadStates, type Lead, type LeadState } from '../domain/lead.js'
@@ -8,7 +9,8 @@ import { addMetricCounts, emptyMetricCounts, type MetricCounts } from '../domain
 import type { OutboundEmail } from '../domain/outbound-email.js'
 import type { Suppression, SuppressionReason } from '../domain/suppression.js'
 import { ConflictError, NotFoundError } from '../errors/adapter-error.js'
-import type { NewOutboundEmail } from '../ports/store-v1.js'
+import type { EmailFinding, NewOutboundEmail } from '../ports/store-v1.js'
+import { utcDayKey } from '../util/day-key.js'
 import type { Clock } from '../util/clock.js'
 
 /** An outbound email as the memory store keeps it. */
@@ -64,6 +66,10 @@ export function createMemoryStoreState(clock: Clock) {
   const deliveries = new Map<string, AlertDelivery>()
   const heartbeats = new Map<string, WorkerHeartbeat>()
   const leases = new Map<string, StoredLease>()
+  /** Per outbound email: its findings, each with whether it was counted. */
+  const findings = new Map<string, Map<EmailFindingKind, boolean>>()
+  /** Delivery events by `provider` NUL `id`. */
+  const deliveryEvents = new Map<string, DeliveryEvent>()
   const workListeners = new Set<() => void>()
   let sequence = 0
 
@@ -196,6 +202,22 @@ export function createMemoryStoreState(clock: Clock) {
     return created
   }
 
+  /** Records a finding about an email; its counters move only the first time (see `EmailFinding`). Returns whether they did. */
+  const applyFinding = (finding: EmailFinding, now: Date): boolean => {
+    const email = emails.get(finding.emailId)
+    if (!email) throw new NotFoundError(`outbound email ${finding.emailId} not found`)
+    let known = findings.get(email.id)
+    if (!known) findings.set(email.id, (known = new Map()))
+    if (known.has(finding.kind)) return false
+    const counted = !(finding.unlessKinds ?? []).some((kind) => known.has(kind))
+    known.set(finding.kind, counted)
+    if (!counted) return false
+    const day = utcDayKey(now)
+    addCounts(email.campaignId, day, finding.metrics)
+    if (finding.amends && known.get(finding.amends.kind) === true) addCounts(email.campaignId, day, finding.amends.metrics)
+    return true
+  }
+
   /**
    * The email `workerId` holds: `sending` under its claim — or, with `orInDoubt`, set
    * `in_doubt` while this worker was sending it (the worker now knows the outcome).
@@ -232,6 +254,8 @@ export function createMemoryStoreState(clock: Clock) {
     deliveries,
     heartbeats,
     leases,
+    findings,
+    deliveryEvents,
     workListeners,
     /** Where the next email claim starts in its list of campaigns (fair turns across calls). */
     claimRotation: 0,
@@ -247,6 +271,7 @@ export function createMemoryStoreState(clock: Clock) {
     addCounts,
     createAlertRows,
     applySuppression,
+    applyFinding,
     requireClaimedEmail,
   }
 }

@@ -4,6 +4,7 @@ import type { CampaignCounters, StoreV1 } from '../ports/store-v1.js'
 import { systemClock, type Clock } from '../util/clock.js'
 import { memoryAlertMethods } from './memory-alert-methods.js'
 import { memoryCampaignMethods } from './memory-campaign-methods.js'
+import { memoryDeliveryMethods } from './memory-delivery-methods.js'
 import { memoryEmailMethods } from './memory-email-methods.js'
 import { memoryLeadMethods } from './memory-lead-methods.js'
 import { memoryLeaseMethods } from './memory-lease-methods.js'
@@ -48,6 +49,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...memoryLeadMethods(state),
     ...memoryEmailMethods(state),
     ...memoryMessageMethods(state),
+    ...memoryDeliveryMethods(state),
     ...memoryAlertMethods(state),
     ...memoryLeaseMethods(state),
 

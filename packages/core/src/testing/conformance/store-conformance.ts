@@ -1,5 +1,6 @@
 import type { StoreV1 } from '../../ports/store-v1.js'
 import { describeStoreCampaignTests } from './store-conformance-campaigns.js'
+import { describeStoreDeliveryEventTests } from './store-conformance-delivery-events.js'
 import { describeStoreEmailTests } from './store-conformance-emails.js'
 import { describeStoreMessageFailureTests } from './store-conformance-message-failures.js'
 import { describeStoreMessageTests } from './store-conformance-messages.js'
@@ -24,8 +25,9 @@ export interface StoreConformanceOptions {
 /**
  * Conformance suite for the {@link StoreV1} port: campaign and lead lifecycle,
  * exclusive claiming with daily caps and crash recovery, send attempts and claim
- * renewal, atomic outcomes, message failures and quarantine, cursors, suppressions,
- * counters and alert deliveries. Run it with your adapter's factory:
+ * renewal, atomic outcomes, message failures and quarantine, delivery events (once per
+ * provider and id, each finding counted once per email), cursors, suppressions, counters
+ * and alert deliveries. Run it with your adapter's factory:
  *
  * ```ts
  * import { describe, it } from 'vitest'
@@ -48,5 +50,6 @@ export function describeStoreConformance(api: ConformanceTestApi, options: Store
     describeStoreSendAttemptTests(api, withStore)
     describeStoreMessageTests(api, withStore)
     describeStoreMessageFailureTests(api, withStore)
+    describeStoreDeliveryEventTests(api, withStore)
   })
 }

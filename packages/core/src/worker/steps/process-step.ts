@@ -6,6 +6,7 @@ import { AdapterError } from '../../errors/adapter-error.js'
 import { CamError, errorMessage } from '../../errors/cam-error.js'
 import { parseRawMessage } from '../../mime/parse-raw-message.js'
 import type { ParsedMessage } from '../../mime/parsed-message.js'
+import { bounceOrComplaintFinding } from '../../policy/delivery-event-policy.js'
 import { decideFollowUp } from '../../policy/follow-up-policy.js'
 import type { MessageOutcome } from '../../ports/store-v1.js'
 import { nextSendWindowStart } from '../../schedule/send-window.js'
@@ -233,6 +234,13 @@ async function buildOutcome(
     metrics: decision.metrics,
   }
   if (decision.transition) outcome.leadTransition = { leadId: lead.id, ...decision.transition }
+  // A bounce or complaint about a known email counts once per email, also when the
+  // provider reports it too (a webhook, see `client.recordDeliveryEvent`).
+  const finding = match.outbound ? bounceOrComplaintFinding({ ...classification, category: decision.category }, decision.metrics) : null
+  if (finding && match.outbound) {
+    outcome.finding = { emailId: match.outbound.id, ...finding }
+    outcome.metrics = {}
+  }
   if (decision.resumeAt) {
     // Never pull a follow-up earlier than planned; land inside the send window.
     const [pending] = await context.store.listEmails({ leadId: lead.id, statuses: ['queued'] })
