@@ -231,7 +231,7 @@ const clientOptionsSchema = z.object({
  * ```
  */
 export function createCamClient(options: CamClientOptions): CamClient {
-  if (typeof options !== 'object' || options === null) throw new ValidationError('client options', [{ path: 'options', message: 'expected { store, clock?, unsubscribeSecret? }' }])
+  if (typeof options !== 'object' || options === null) throw new ValidationError('client options', [{ path: 'options', message: 'expected { store, clock?, unsubscribeSecret?, logger? }' }])
   const checkedOptions = clientOptionsSchema.safeParse(options)
   if (!checkedOptions.success) throw new ValidationError('client options', argumentIssues(checkedOptions.error))
   const store = wrapPort(options.store, 'store', 'STORE_FAILED')
