@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import { SendError } from '@cam/core'
 import { sleep } from '@cam/core/adapter-kit'
-import { Resend, type CreateEmailOptions } from 'resend'
+import { Resend, type CreateEmailOptions, type GetEmailResponseSuccess } from 'resend'
 import { z } from 'zod'
-import { exhaustedWindowMs, toSendError, type RetryDefaults } from './map-resend-error.js'
+import { exhaustedWindowMs, toSendError, type ResendErrorResponse, type RetryDefaults } from './map-resend-error.js'
 import { sharedRateLimiter, type RequestRateLimiter } from './request-rate-limiter.js'
 
 /** Client-side pacing and in-place retries of rate-limited requests. */
@@ -39,10 +39,22 @@ export interface ResendConnectionOptions {
   quotaRetryAfterMs?: number | undefined
 }
 
-/** Sends one request body to `POST /emails`; failures are `SendError`s. */
+/** Resend's email object (`GET /emails/:id`), as the SDK types it. */
+export type ResendEmail = GetEmailResponseSuccess
+
+/**
+ * Calls to Resend, paced by the process-wide limiter of the key and base URL, rate-limited
+ * requests retried in place; failures are `SendError`s.
+ */
 export interface ResendTransport {
+  /** `POST /emails` with one request body. */
   sendEmail(payload: CreateEmailOptions, idempotencyKey: string, signal: AbortSignal | undefined): Promise<{ id: string }>
+  /** `GET /emails/:id`: the email, or `null` when Resend does not know the id (404). */
+  getEmail(id: string, signal: AbortSignal | undefined): Promise<ResendEmail | null>
 }
+
+/** What the SDK's methods resolve to: `{ data, error, headers }`, errors as values. */
+type SdkResponse<T> = ({ data: T; error: null } | { data: null; error: ResendErrorResponse }) & { headers: Record<string, string> | null }
 
 const maxIdempotencyKeyLength = 256
 
@@ -113,48 +125,75 @@ export function createResendTransport(options: ResendConnectionOptions): ResendT
   const maxRetryWaitMs = rateLimit?.maxRetryWaitMs ?? 5_000
   const defaults: RetryDefaults = { rateLimitedMs: 1_000, quotaExceededMs: options.quotaRetryAfterMs ?? 60 * 60 * 1000 }
 
-  const aborted = (signal: AbortSignal) => SendError.retryable('send aborted', { cause: signal.reason })
+  const aborted = (what: string, signal: AbortSignal) => SendError.retryable(`${what} aborted`, { cause: signal.reason })
+
+  /**
+   * Runs one SDK call under the limiter: waits for its turn, honours `ratelimit-*` and
+   * `retry-after`, retries `rate_limit_exceeded` and `concurrent_idempotent_requests` in
+   * place (at most `retries` times, when the wait is at most `maxRetryWaitMs`). Resolves to
+   * the data or to Resend's error (mapped, with its HTTP status) for the caller to judge.
+   */
+  async function paced<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    call: () => Promise<SdkResponse<T>>,
+  ): Promise<{ data: T; failure?: never } | { data?: never; failure: { error: SendError; status: number | null } }> {
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw aborted(what, signal)
+      try {
+        await limiter?.acquire(signal)
+      } catch (error) {
+        if (signal?.aborted) throw aborted(what, signal)
+        throw error
+      }
+      let response: SdkResponse<T>
+      try {
+        response = await call()
+      } catch (error) {
+        // The SDK returns errors as values; it only throws when the signal aborted mid-response.
+        throw SendError.retryable(signal?.aborted ? `${what} aborted` : 'Resend request failed', { cause: error })
+      }
+      const pause = exhaustedWindowMs(response.headers)
+      if (pause !== undefined) limiter?.pauseFor(pause)
+      if (response.error === null) return { data: response.data }
+      if (signal?.aborted) throw aborted(what, signal)
+      const error = toSendError(response.error, response.headers, defaults)
+      const waitMs = error.retryAfterMs ?? 0
+      if (error.providerCode === 'rate_limit_exceeded') limiter?.pauseFor(waitMs)
+      const retryInPlace =
+        (error.providerCode === 'rate_limit_exceeded' || error.providerCode === 'concurrent_idempotent_requests') &&
+        attempt < retries &&
+        waitMs <= maxRetryWaitMs
+      if (!retryInPlace) return { failure: { error, status: typeof response.error.statusCode === 'number' ? response.error.statusCode : null } }
+      try {
+        await sleep(waitMs, { signal })
+      } catch {
+        throw aborted(what, signal as AbortSignal)
+      }
+    }
+  }
 
   return {
     async sendEmail(payload, idempotencyKey, signal) {
-      for (let attempt = 0; ; attempt++) {
-        if (signal?.aborted) throw aborted(signal)
-        try {
-          await limiter?.acquire(signal)
-        } catch (error) {
-          if (signal?.aborted) throw aborted(signal)
-          throw error
-        }
-        let response: Awaited<ReturnType<typeof client.emails.send>>
-        try {
-          response = await client.emails.send(payload, { idempotencyKey, ...(signal ? { signal } : {}) })
-        } catch (error) {
-          // The SDK returns errors as values; it only throws when the signal aborted mid-response.
-          throw SendError.retryable(signal?.aborted ? 'send aborted' : 'Resend request failed', { cause: error })
-        }
-        const pause = exhaustedWindowMs(response.headers)
-        if (pause !== undefined) limiter?.pauseFor(pause)
-        if (response.error === null) {
-          if (typeof response.data?.id !== 'string' || response.data.id === '') {
-            throw SendError.retryable('Resend accepted the request but returned no email id')
-          }
-          return { id: response.data.id }
-        }
-        if (signal?.aborted) throw aborted(signal)
-        const error = toSendError(response.error, response.headers, defaults)
-        const waitMs = error.retryAfterMs ?? 0
-        if (error.providerCode === 'rate_limit_exceeded') limiter?.pauseFor(waitMs)
-        const retryInPlace =
-          (error.providerCode === 'rate_limit_exceeded' || error.providerCode === 'concurrent_idempotent_requests') &&
-          attempt < retries &&
-          waitMs <= maxRetryWaitMs
-        if (!retryInPlace) throw error
-        try {
-          await sleep(waitMs, { signal })
-        } catch {
-          throw aborted(signal as AbortSignal)
-        }
+      const result = await paced('send', signal, () => client.emails.send(payload, { idempotencyKey, ...(signal ? { signal } : {}) }))
+      if (result.failure) throw result.failure.error
+      if (typeof result.data?.id !== 'string' || result.data.id === '') {
+        throw SendError.retryable('Resend accepted the request but returned no email id')
       }
+      return { id: result.data.id }
+    },
+    async getEmail(id, signal) {
+      // The SDK puts the id into the path as it is: encode it so no id can point elsewhere.
+      const result = await paced('email lookup', signal, () => client.emails.get(encodeURIComponent(id), signal ? { signal } : {}))
+      if (result.failure) {
+        // Resend's JSON `not_found` only: a 404 page from a wrong base URL is a failure, not an unknown email.
+        if (result.failure.status === 404 && result.failure.error.providerCode === 'not_found') return null
+        throw result.failure.error
+      }
+      if (result.data === null || typeof result.data !== 'object' || typeof result.data.last_event !== 'string') {
+        throw SendError.retryable('Resend answered the email lookup without a last_event')
+      }
+      return result.data
     },
   }
 }
