@@ -16,6 +16,11 @@
  * - 429 `daily_quota_exceeded` past an optional daily quota;
  * - injected failures: 5xx (JSON or an HTML proxy page), 429, dropped connections
  *   before or after the email was accepted.
+ *
+ * `GET /emails/:id` (resend.com/docs/api-reference/emails/retrieve-email) answers the email
+ * object (`object: 'email'`, `last_event`, …) of an accepted email — `last_event` is `sent`
+ * until a test sets it with `setLastEvent` — or 404 `not_found`; it counts against the rate
+ * limit like every request and answers 503 while the server is down.
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -53,6 +58,21 @@ export interface ResendRequestLog {
   errorName?: string
   idempotencyKey?: string
 }
+
+/** The `last_event` values of Resend's email object. */
+export type ResendLastEvent =
+  | 'bounced'
+  | 'canceled'
+  | 'clicked'
+  | 'complained'
+  | 'delivered'
+  | 'delivery_delayed'
+  | 'failed'
+  | 'opened'
+  | 'queued'
+  | 'scheduled'
+  | 'sent'
+  | 'suppressed'
 
 /** A failure to produce on the next `POST /emails`. */
 export type ResendInjectedFailure =
@@ -129,8 +149,10 @@ export interface ResendApiServer {
   readonly requests: ResendRequestLog[]
   /** Queues a failure for the next `POST /emails` (several calls queue several failures). */
   failNext(failure: ResendInjectedFailure): void
-  /** While down, every `POST /emails` answers 503 `internal_server_error`. */
+  /** While down, every `POST /emails` (and `GET /emails/:id`) answers 503 `internal_server_error`. */
   setDown(down: boolean): void
+  /** Sets what `GET /emails/:id` reports as the email's `last_event` (default `sent`). */
+  setLastEvent(id: string, lastEvent: ResendLastEvent): void
   close(): Promise<void>
 }
 
@@ -215,6 +237,7 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
   const requests: ResendRequestLog[] = []
   const failures: ResendInjectedFailure[] = []
   const keys = new Map<string, { fingerprint: string; state: 'in_progress' } | { fingerprint: string; state: 'done'; id: string; expiresAt: number }>()
+  const lastEvents = new Map<string, ResendLastEvent>()
   let down = false
   let windowStart = 0
   let windowCount = 0
@@ -266,6 +289,32 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
     if (path === '/domains' && request.method === 'GET') {
       // Read-only: what `--check`-style connectivity probes call; it never sends anything.
       return reply(200, { object: 'list', has_more: false, data: [{ id: 'd91cd9bd-1176-453e-8fc1-35364d380206', name: 'cam-test.example', status: 'verified', created_at: '2026-01-01 00:00:00.000000+00', region: 'us-east-1' }] })
+    }
+    const emailPath = /^\/emails\/([^/]+)$/.exec(path)
+    if (emailPath && request.method === 'GET') {
+      // Retrieve a sent email: the documented email object, `last_event` as the test set it.
+      if (limited) return fail(429, 'rate_limit_exceeded', `Too many requests. You can only make ${rateLimit === false ? 0 : rateLimit.limit} requests per second. See rate limit response headers for more information. Or contact support to increase rate limit.`)
+      if (down) return fail(503, 'internal_server_error', 'Service unavailable.')
+      const id = decodeURIComponent(emailPath[1] as string)
+      const email = emails.find((candidate) => candidate.id === id)
+      if (!email) return fail(404, 'not_found', 'Email not found')
+      const list = (value: unknown): string[] | null => (typeof value === 'string' ? [value] : Array.isArray(value) ? (value as string[]) : null)
+      return reply(200, {
+        object: 'email',
+        id: email.id,
+        to: list(email.body.to) ?? [],
+        from: email.body.from,
+        created_at: new Date(email.acceptedAt).toISOString().replace('Z', '+00:00'),
+        subject: email.body.subject,
+        html: email.body.html ?? null,
+        text: email.body.text ?? null,
+        bcc: list(email.body['bcc']),
+        cc: list(email.body['cc']),
+        reply_to: list(email.body.reply_to),
+        last_event: lastEvents.get(email.id) ?? 'sent',
+        scheduled_at: null,
+        tags: email.body.tags ?? [],
+      })
     }
     if (path !== '/emails') return fail(404, 'not_found', 'The requested endpoint does not exist.')
     if (request.method !== 'POST') return fail(405, 'method_not_allowed', 'Method is not allowed for the requested path.')
@@ -353,6 +402,9 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
     },
     setDown(value) {
       down = value
+    },
+    setLastEvent(id, lastEvent) {
+      lastEvents.set(id, lastEvent)
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
