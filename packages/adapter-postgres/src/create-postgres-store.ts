@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { alertMethods } from './alert-methods.js'
 import { campaignMethods } from './campaign-methods.js'
 import type { NotificationSubscription } from './database.js'
+import { deliveryMethods } from './delivery-methods.js'
 import { emailMethods } from './email-methods.js'
 import { leadMethods } from './lead-methods.js'
 import { leaseMethods } from './lease-methods.js'
@@ -105,6 +106,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     ...leadMethods(context, shared),
     ...emailMethods(context, shared, { asyncCommitSendRecords: settings.asyncCommitSendRecords === true }),
     ...messageMethods(context, shared),
+    ...deliveryMethods(context, shared),
     ...alertMethods(context),
     ...leaseMethods(context),
     onWorkQueued(listener) {

@@ -3,7 +3,7 @@ import { claimDueEmails, claimDueEmailsStatements, type ClaimRotation } from './
 import type { SqlExecutor } from './database.js'
 import { insertEmailDrafts } from './lead-methods.js'
 import { toEmail } from './rows.js'
-import type { SharedStatements } from './shared-statements.js'
+import { counterParams, type SharedStatements } from './shared-statements.js'
 import { isUniqueViolation, type StoreContext } from './store-context.js'
 
 type EmailMethods = Pick<
@@ -196,7 +196,8 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
         } else {
           const { rows } = await tx.query(`UPDATE ${schema}.outbound_emails SET status = 'sent', sent_at = $2, claimed_by = NULL, updated_at = $2 WHERE id = $1 RETURNING *`, [email.id, input.now])
           updated = toEmail(rows[0]!)
-          await tx.query(shared.addCounters, [email.campaignId, utcDay(input.now), 1, ...Array.from({ length: 12 }, () => 0)])
+          const sentCounter = counterParams(email.campaignId, utcDay(input.now), { sent: 1 })
+          if (sentCounter) await tx.query(shared.addCounters, sentCounter)
           const lead = await tx.query(
             `UPDATE ${schema}.leads
              SET state = $3, next_step_index = $4, last_sent_at = $5, reply_deadline_at = $6, thread_subject = $7, resume_at = NULL,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { ConflictError, NotFoundError, type StoreV1, type SuppressionReason } from '@cam/core'
+import { ConflictError, NotFoundError, type LeadTransition, type StoreV1, type SuppressionReason } from '@cam/core'
 import type { SqlExecutor } from './database.js'
+import { applyEmailFinding, lockEmails } from './email-findings.js'
 import { toMessage } from './rows.js'
 import { counterParams, insertAlert, openStates, type SharedStatements } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
@@ -46,6 +47,36 @@ export async function applySuppression(
     )
   }
   return inserted.rows.length > 0
+}
+
+/**
+ * Moves a lead from `transition.from` to `transition.to` inside `tx`. Throws
+ * `ConflictError` when its state is no longer `from` (`NotFoundError` when it does not
+ * exist): thrown inside the transaction, it rolls back everything the caller applied.
+ */
+export async function applyLeadTransition(tx: SqlExecutor, schema: string, transition: LeadTransition, now: Date): Promise<void> {
+  const moved = await tx.query(
+    `UPDATE ${schema}.leads SET state = $3, state_reason = $4, updated_at = $5,
+       resume_at = CASE WHEN $6::boolean THEN $7::timestamptz ELSE resume_at END,
+       reply_deadline_at = CASE WHEN $8::boolean THEN $9::timestamptz ELSE reply_deadline_at END
+     WHERE id = $1 AND state = $2 RETURNING id`,
+    [
+      transition.leadId,
+      transition.from,
+      transition.to,
+      transition.reason,
+      now,
+      transition.resumeAt !== undefined,
+      transition.resumeAt ?? null,
+      transition.replyDeadlineAt !== undefined,
+      transition.replyDeadlineAt ?? null,
+    ],
+  )
+  if (moved.rows.length === 0) {
+    const lead = await tx.query<{ state: string }>(`SELECT state FROM ${schema}.leads WHERE id = $1`, [transition.leadId])
+    if (!lead.rows[0]) throw new NotFoundError(`lead ${transition.leadId} not found`)
+    throw new ConflictError(`lead ${transition.leadId} is ${lead.rows[0].state}, expected ${transition.from}`)
+  }
 }
 
 /** Inbound messages (stored with their cursor, claimed, processed atomically) and suppressions. */
@@ -127,31 +158,9 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
           throw new ConflictError(`inbound message ${outcome.messageId} is not claimed by ${outcome.workerId}`)
         }
         const { now } = outcome
-        const transition = outcome.leadTransition
-        if (transition) {
-          const moved = await tx.query(
-            `UPDATE ${schema}.leads SET state = $3, state_reason = $4, updated_at = $5,
-               resume_at = CASE WHEN $6::boolean THEN $7::timestamptz ELSE resume_at END,
-               reply_deadline_at = CASE WHEN $8::boolean THEN $9::timestamptz ELSE reply_deadline_at END
-             WHERE id = $1 AND state = $2 RETURNING id`,
-            [
-              transition.leadId,
-              transition.from,
-              transition.to,
-              transition.reason,
-              now,
-              transition.resumeAt !== undefined,
-              transition.resumeAt ?? null,
-              transition.replyDeadlineAt !== undefined,
-              transition.replyDeadlineAt ?? null,
-            ],
-          )
-          if (moved.rows.length === 0) {
-            const lead = await tx.query<{ state: string }>(`SELECT state FROM ${schema}.leads WHERE id = $1`, [transition.leadId])
-            if (!lead.rows[0]) throw new NotFoundError(`lead ${transition.leadId} not found`)
-            throw new ConflictError(`lead ${transition.leadId} is ${lead.rows[0].state}, expected ${transition.from}`)
-          }
-        }
+        // The email a finding is about is locked before the lead, as recordDeliveryEvent does.
+        if (outcome.finding) await lockEmails(tx, schema, [outcome.finding.emailId])
+        if (outcome.leadTransition) await applyLeadTransition(tx, schema, outcome.leadTransition, now)
         await tx.query(
           `UPDATE ${schema}.inbound_messages
            SET status = 'processed', processed_at = $2, lead_id = $3, campaign_id = $4, outbound_email_id = $5, classification = $6::jsonb,
@@ -173,6 +182,8 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
         if (outcome.alert) await insertAlert(tx, schema, outcome.alert.alert, outcome.alert.channels, now)
         const counters = counterParams(outcome.campaignId, utcDay(now), outcome.metrics)
         if (counters) await tx.query(shared.addCounters, counters)
+        // Counted once per email and kind, also when a provider's event reported it first.
+        if (outcome.finding) await applyEmailFinding(tx, schema, shared, outcome.finding, now)
       })
     },
     releaseMessage(input) {

@@ -1,8 +1,10 @@
 import type {
   Alert,
   AlertDelivery,
+  BounceType,
   Campaign,
   ClassificationResult,
+  DeliveryEvent,
   InboundMessage,
   Lead,
   OutboundEmail,
@@ -86,6 +88,26 @@ export function toEmail(row: Row): OutboundEmail {
     sentAt: date(row.sent_at),
     createdAt: requiredDate(row.created_at),
     updatedAt: requiredDate(row.updated_at),
+  }
+}
+
+/** A `delivery_events` row; the bounce columns are set for a bounce only. */
+export function toDeliveryEvent(row: Row): DeliveryEvent {
+  return {
+    id: String(row.event_id),
+    provider: String(row.provider),
+    type: row.type as DeliveryEvent['type'],
+    emailId: String(row.email_id),
+    campaignId: String(row.campaign_id),
+    leadId: String(row.lead_id),
+    recipient: text(row.recipient),
+    bounce:
+      row.bounce_type === null || row.bounce_type === undefined
+        ? null
+        : { type: row.bounce_type as BounceType, reason: text(row.bounce_reason), diagnosticCode: text(row.bounce_diagnostic_code) },
+    reason: text(row.reason),
+    occurredAt: requiredDate(row.occurred_at),
+    recordedAt: requiredDate(row.recorded_at),
   }
 }
 

@@ -24,6 +24,9 @@ export const counterColumns: Record<keyof MetricCounts, string> = {
   outOfOffice: 'out_of_office',
   autoReplies: 'auto_replies',
   failed: 'failed',
+  delivered: 'delivered',
+  delayed: 'delayed',
+  providerSuppressed: 'provider_suppressed',
 }
 
 /** Prepared SQL shared by several store areas, built once per schema. */
