@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CamError } from '@cam/core'
+import { CamError, createCamClient } from '@cam/core'
 import { createPostgresStore, latestMigrationVersion, listMigrations, migrate, SchemaVersionError } from '../src/index.js'
 import { databaseUrl, dropSchema, testSchemaName } from './support/database.js'
 import { dumpSchema } from './support/schema-dump.js'
@@ -145,6 +145,103 @@ describe('migrate', () => {
       ])
       const again = await store.saveInboundMessage({ inbox: 'inbox', sourceKey: 'INBOX:3:1', messageId: null, raw: noId, truncated: false, receivedAt: now, cursor: 'c' })
       expect(again).toEqual({ stored: false, id: 'm1' })
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('upgrades a version 4 store holding data to version 5 without losing anything: old rows intact, old counter writes still work, delivery events on old emails', async () => {
+    const schema = freshSchema('upgrade5')
+    const q = `"${schema}"`
+    // A store as version 4 left it (migrations 1–4 applied and recorded the way migrate() does).
+    await pool.query(`CREATE SCHEMA ${q}`)
+    await pool.query(`CREATE TABLE ${q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, breaking boolean NOT NULL DEFAULT false, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+    for (const migration of listMigrations().filter((m) => m.version <= 4)) {
+      await pool.query(renderMigration(migration, schema))
+      await pool.query(`INSERT INTO ${q}.schema_migrations (version, name, breaking, checksum) VALUES ($1, $2, $3, $4)`, [migration.version, migration.name, migration.breaking, migration.checksum])
+    }
+    const now = new Date()
+    const past = new Date(now.getTime() - 3_600_000)
+    const day = past.toISOString().slice(0, 10)
+    await pool.query(
+      `INSERT INTO ${q}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, created_at, updated_at)
+       VALUES ('c1', 'Old', 'active', '{"email":"ana@sender.example"}', '[{"subject":"Hi","text":"Hi","delayDays":0},{"text":"Again","delayDays":3}]',
+               '{"timezone":"UTC","weekdays":[1,2,3,4,5,6,7],"startTime":"00:00","endTime":"24:00"}', 100, '[]', 14, $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.leads (id, campaign_id, email, email_normalized, state, next_step_index, last_sent_at, created_at, updated_at) VALUES
+         ('lee', 'c1', 'Lee@prospect.example', 'lee@prospect.example', 'active', 1, $1, $1, $1),
+         ('kim', 'c1', 'kim@prospect.example', 'kim@prospect.example', 'replied', 1, $1, $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.outbound_emails (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, provider_id, idempotency_key, subject, attempts, sent_at, cap_day, created_at, updated_at) VALUES
+         ('lee-1', 'c1', 'lee', 0, 'sent', $1, '<lee-1@x>', 're_lee_1', 'k-lee-1', 'Hi', 1, $1, $2, $1, $1),
+         ('lee-2', 'c1', 'lee', 1, 'queued', $3, '<lee-2@x>', NULL, 'k-lee-2', NULL, 0, NULL, NULL, $1, $1),
+         ('kim-1', 'c1', 'kim', 0, 'sent', $1, '<kim-1@x>', 're_kim_1', 'k-kim-1', 'Hi', 1, $1, $2, $1, $1)`,
+      [past, day, new Date(now.getTime() + 3 * 86_400_000)],
+    )
+    await pool.query(`INSERT INTO ${q}.daily_sends (campaign_id, day, used) VALUES ('c1', $1, 2)`, [day])
+    await pool.query(`INSERT INTO ${q}.campaign_counters (campaign_id, day, sent, replied, positive, bounced, hard_bounced) VALUES ('c1', $1, 2, 1, 1, 0, 0)`, [day])
+    await pool.query(
+      `INSERT INTO ${q}.inbound_messages (id, inbox, source_key, message_id, raw, received_at, status, lead_id, campaign_id, outbound_email_id, content_hash)
+       VALUES ('m1', 'inbox', 'INBOX:1:1', '<reply@prospect.example>', $1, $2, 'processed', 'kim', 'c1', 'kim-1', NULL)`,
+      [Buffer.from('From: kim@prospect.example\r\nSubject: Re: Hi\r\n\r\nYes please\r\n'), past],
+    )
+    await pool.query(`INSERT INTO ${q}.suppressions (email, reason, source, created_at) VALUES ('old@prospect.example', 'unsubscribe', 'link', $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.alerts (id, kind, title, campaign_id, lead_id, created_at) VALUES ('a1', 'reply', 'Kim said yes', 'c1', 'kim', $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.alert_deliveries (id, alert_id, channel, status, attempts, next_attempt_at) VALUES ('d1', 'a1', 'slack', 'pending', 0, $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.inbox_cursors (inbox, cursor) VALUES ('inbox', 'INBOX:1:1')`)
+    await pool.query(`INSERT INTO ${q}.leases (name, holder, token, expires_at) VALUES ('poll:inbox', 'w1', 3, $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.worker_heartbeats (worker_id, host, pid, started_at, last_seen_at, cycles) VALUES ('w1', 'host', 42, $1, $1, 7)`, [past])
+
+    /** Every row of every table, as JSON, in a stable order. */
+    const snapshot = async () => {
+      const tables = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations' ORDER BY 1`, [schema])
+      const all: Record<string, Record<string, unknown>[]> = {}
+      for (const { table_name: table } of tables.rows) {
+        const { rows } = await pool.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(t) AS row FROM ${q}."${table}" t ORDER BY to_jsonb(t)::text`)
+        all[table] = rows.map((r) => r.row)
+      }
+      return all
+    }
+    const before = await snapshot()
+    expect(Object.entries(before).filter(([, rows]) => rows.length === 0)).toEqual([])
+
+    expect((await migrate({ pool, schema })).applied).toEqual([5])
+    const after = await snapshot()
+    // Nothing lost or changed: the old tables hold the same rows; the new counters start at 0; the new tables are empty.
+    const newCounters = ['delivered', 'delayed', 'provider_suppressed']
+    expect(after.campaign_counters!.map((row) => newCounters.map((column) => row[column]))).toEqual([[0, 0, 0]])
+    const withoutNewCounters = after.campaign_counters!.map((row) => Object.fromEntries(Object.entries(row).filter(([column]) => !newCounters.includes(column))))
+    expect({ ...after, campaign_counters: withoutNewCounters, email_findings: undefined, delivery_events: undefined }).toEqual({ ...before, email_findings: undefined, delivery_events: undefined })
+    expect(after.email_findings).toEqual([])
+    expect(after.delivery_events).toEqual([])
+
+    // Version 4 code keeps working: its counter upsert names only the columns it knows.
+    await pool.query(
+      `INSERT INTO ${q}.campaign_counters (campaign_id, day, sent, replied, positive, negative, bounced, hard_bounced, soft_bounced, blocked, unsubscribed, complained, out_of_office, auto_replies, failed)
+       VALUES ('c1', $1::date, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+       ON CONFLICT (campaign_id, day) DO UPDATE SET sent = ${q}.campaign_counters.sent + EXCLUDED.sent`,
+      [day],
+    )
+
+    const store = createPostgresStore({ pool, schema })
+    try {
+      // Emails sent before the upgrade are matched and awaited like new ones.
+      expect((await store.findEmailByProviderId('re_lee_1'))?.id).toBe('lee-1')
+      const awaiting = await store.listEmailsAwaitingDelivery({ sentAfter: new Date(past.getTime() - 1), sentBefore: now, limit: 10 })
+      expect(awaiting.map((email) => email.id)).toEqual(['kim-1', 'lee-1'])
+      const client = createCamClient({ store, clock: { now: () => past } })
+      const bounced = await client.recordDeliveryEvent({ id: 'evt-1', provider: 'resend', type: 'bounced', email: { providerId: 're_lee_1' }, bounce: { type: 'hard' }, occurredAt: past })
+      expect(bounced).toMatchObject({ status: 'applied', counted: true, transition: { from: 'active', to: 'bounced' }, suppressed: 'lee@prospect.example' })
+      const delivered = await client.recordDeliveryEvent({ id: 'evt-2', provider: 'resend', type: 'delivered', email: { messageId: '<kim-1@x>' }, occurredAt: past })
+      expect(delivered).toMatchObject({ status: 'applied', counted: true })
+      const [counters] = await store.getCampaignCounters({ campaignIds: ['c1'], sinceDay: day })
+      expect(counters!.lifetime).toMatchObject({ sent: 3, replied: 1, positive: 1, bounced: 1, hardBounced: 1, delivered: 1 })
+      expect(await store.listEmails({ leadId: 'lee', statuses: ['queued'] })).toEqual([])
+      expect(await store.listEmailsAwaitingDelivery({ sentAfter: new Date(past.getTime() - 1), sentBefore: now, limit: 10 })).toEqual([])
     } finally {
       await store.close()
     }
