@@ -21,11 +21,17 @@
  * object (`object: 'email'`, `last_event`, …) of an accepted email — `last_event` is `sent`
  * until a test sets it with `setLastEvent` — or 404 `not_found`; it counts against the rate
  * limit like every request and answers 503 while the server is down.
+ *
+ * Webhooks: with `setWebhook({ url, secret })` it delivers `email.*` events about the emails
+ * it accepted the way Resend does, through Svix (`svix-webhooks.ts`): the documented payload
+ * `{ type, created_at, data: { email_id, created_at, from, to, subject, message_id, tags, … } }`,
+ * signed, one message id per event, the same id again on a retry (`redeliver`).
  */
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mailboxAddress, parseAddressList } from './address-list.js'
+import { createMessageId, deliverWebhook, type DeliveryOverrides, type WebhookDelivery, type WebhookEndpoint } from './svix-webhooks.js'
 
 /** The JSON body of `POST /emails`, as received. */
 export interface ResendEmailBody {
@@ -153,6 +159,20 @@ export interface ResendApiServer {
   setDown(down: boolean): void
   /** Sets what `GET /emails/:id` reports as the email's `last_event` (default `sent`). */
   setLastEvent(id: string, lastEvent: ResendLastEvent): void
+  /** Where webhook events go, and the endpoint's signing secret (`whsec_…`). */
+  setWebhook(endpoint: WebhookEndpoint): void
+  /**
+   * The payload Resend sends for `type` about an accepted email (`email.bounced`, …), with
+   * `data` fields added or replaced (e.g. `bounce`, `failed`, `suppressed`); a field set to
+   * `undefined` is left out.
+   */
+  emailEvent(emailId: string, type: string, data?: Record<string, unknown>): Record<string, unknown>
+  /** Delivers a payload (an object, or exact text) as a new webhook message, signed; resolves the attempt's answer. */
+  sendWebhook(payload: Record<string, unknown> | string, overrides?: DeliveryOverrides): Promise<WebhookDelivery>
+  /** Delivers `emailEvent(emailId, type, data)` as a new webhook message. */
+  emitEmailEvent(emailId: string, type: string, data?: Record<string, unknown>): Promise<WebhookDelivery>
+  /** Delivers a message again with its `svix-id`, freshly timestamped and signed (a Svix retry or a manual replay). */
+  redeliver(msgId: string, overrides?: DeliveryOverrides): Promise<WebhookDelivery>
   close(): Promise<void>
 }
 
@@ -238,6 +258,8 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
   const failures: ResendInjectedFailure[] = []
   const keys = new Map<string, { fingerprint: string; state: 'in_progress' } | { fingerprint: string; state: 'done'; id: string; expiresAt: number }>()
   const lastEvents = new Map<string, ResendLastEvent>()
+  const webhookMessages = new Map<string, string>()
+  let webhook: WebhookEndpoint | undefined
   let down = false
   let windowStart = 0
   let windowCount = 0
@@ -392,7 +414,7 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
 
-  return {
+  const api: ResendApiServer = {
     url: `http://127.0.0.1:${port}`,
     apiKey,
     emails,
@@ -406,10 +428,45 @@ export async function startResendApiServer(options: ResendApiServerOptions = {})
     setLastEvent(id, lastEvent) {
       lastEvents.set(id, lastEvent)
     },
+    setWebhook(endpoint) {
+      webhook = endpoint
+    },
+    emailEvent(emailId, type, data = {}) {
+      const email = emails.find((candidate) => candidate.id === emailId)
+      if (!email) throw new Error(`the fake Resend has no email ${emailId}`)
+      const headers = email.body.headers ?? {}
+      const messageId = Object.entries(headers).find(([name]) => name.toLowerCase() === 'message-id')?.[1]
+      const fields: Record<string, unknown> = {
+        created_at: new Date(email.acceptedAt).toISOString(),
+        email_id: email.id,
+        from: email.body.from,
+        to: email.recipients,
+        subject: email.body.subject,
+        ...(messageId === undefined ? {} : { message_id: messageId }),
+        tags: Object.fromEntries((email.body.tags ?? []).map((tag) => [tag.name, tag.value])),
+        ...data,
+      }
+      return { type, created_at: new Date().toISOString(), data: Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) }
+    },
+    async sendWebhook(payload, overrides) {
+      if (!webhook) throw new Error('no webhook endpoint: call setWebhook first')
+      const message = { msgId: createMessageId(), payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }
+      webhookMessages.set(message.msgId, message.payload)
+      return deliverWebhook(webhook, message, overrides)
+    },
+    async emitEmailEvent(emailId, type, data) {
+      return api.sendWebhook(api.emailEvent(emailId, type, data))
+    },
+    async redeliver(msgId, overrides) {
+      const payload = webhookMessages.get(msgId)
+      if (!webhook || payload === undefined) throw new Error(`no webhook message ${msgId}`)
+      return deliverWebhook(webhook, { msgId, payload }, overrides)
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections()
         server.close((error) => (error ? reject(error) : resolve()))
       }),
   }
+  return api
 }
