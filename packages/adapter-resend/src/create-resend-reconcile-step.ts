@@ -53,12 +53,16 @@ const reconcileOptionsSchema = z
       .optional(),
     recheckIntervalMs: duration().optional(),
   })
-  .check((context) => {
-    const { minAgeMs = hour, maxAgeMs = 7 * 24 * hour } = context.value
-    if (maxAgeMs <= minAgeMs) {
-      context.issues.push({ code: 'custom', input: maxAgeMs, path: ['maxAgeMs'], message: `expected more than minAgeMs (${minAgeMs} ms)` })
-    }
-  })
+  // Checked even when another field is invalid, so every problem is listed at once.
+  .superRefine(
+    (input, context) => {
+      const { minAgeMs = hour, maxAgeMs = 7 * 24 * hour } = input as { minAgeMs?: unknown; maxAgeMs?: unknown }
+      if (typeof minAgeMs === 'number' && typeof maxAgeMs === 'number' && Number.isFinite(minAgeMs) && maxAgeMs <= minAgeMs) {
+        context.addIssue({ code: 'custom', path: ['maxAgeMs'], message: `expected more than minAgeMs (${minAgeMs} ms)` })
+      }
+    },
+    { when: () => true },
+  )
 
 type ResendLastEvent = ResendEmail['last_event']
 
