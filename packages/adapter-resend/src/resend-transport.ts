@@ -24,7 +24,7 @@ export interface ResendRateLimitOptions {
   maxRetryWaitMs?: number | undefined
 }
 
-/** Connection options shared by {@link createResendSender} and {@link createResendAlerts}. */
+/** Connection options shared by {@link createResendSender}, {@link createResendAlerts} and {@link createResendReconcileStep}. */
 export interface ResendConnectionOptions {
   /** Resend API key (`re_…`). Default: the `RESEND_API_KEY` environment variable. */
   apiKey?: string | undefined
