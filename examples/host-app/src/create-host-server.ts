@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { NodeRequestListener } from '@cam/adapter-resend'
 import { CamError, type CamClient, type CamWorker, type Store } from '@cam/core'
 
 /** What the HTTP layer needs. */
@@ -8,6 +9,11 @@ export interface HostServerOptions {
   store: Store
   /** A heartbeat older than this makes `/health` answer 503 (default 3 × the worker interval). */
   staleAfterMs?: number
+  /**
+   * Resend's delivery webhooks (`toNodeRequestListener(createResendWebhookHandler(…))`),
+   * served at `POST /webhooks/resend`; without it that path answers 404.
+   */
+  resendWebhook?: NodeRequestListener
 }
 
 const escapeHtml = (text: string) =>
@@ -47,6 +53,9 @@ async function readBody(request: IncomingMessage, limit = 16_384): Promise<strin
  *   scanners and mail clients prefetch GETs).
  * - `POST /unsubscribe?token=…` — RFC 8058 one-click unsubscribe (the body is
  *   `List-Unsubscribe=One-Click` from mail clients, or the confirmation form).
+ * - `POST /webhooks/resend` — Resend's signed delivery events (bounces, complaints,
+ *   deliveries), when `resendWebhook` is given. The body is left unread for it: the
+ *   signature covers the exact bytes.
  */
 export function createHostServer(options: HostServerOptions): Server {
   const { client, worker, store } = options
@@ -54,6 +63,12 @@ export function createHostServer(options: HostServerOptions): Server {
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost')
+    if (url.pathname === '/webhooks/resend' && options.resendWebhook) {
+      // The handler reads the raw body itself, verifies the Svix signature and answers
+      // every case (401 forged, 405 not POST, 413 too large, 503 store down) on its own.
+      options.resendWebhook(request, response)
+      return
+    }
     if (request.method === 'GET' && url.pathname === '/health') {
       const heartbeat = (await store.listHeartbeats()).find((h) => h.workerId === worker.workerId)
       const ageMs = heartbeat ? Date.now() - heartbeat.lastSeenAt.getTime() : null

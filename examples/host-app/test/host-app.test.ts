@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { Webhook } from 'svix'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresStore, migrate, type PostgresStore } from '@cam/adapter-postgres'
 import { createCamClient, createUnsubscribeToken, type Lead } from '@cam/core'
@@ -11,6 +12,24 @@ import { createCamClient, createUnsubscribeToken, type Lead } from '@cam/core'
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const secret = 'host-app-test-secret-0123456789'
 const schema = `host_app_${randomUUID().replace(/-/g, '').slice(0, 12)}`
+/** A Resend webhook signing secret as Resend (Svix) makes them: `whsec_` and 24 random bytes in base64. */
+const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`
+
+/** POSTs a Resend event to the app the way Resend's webhook provider (Svix) does, signed with `secret`. */
+async function postResendEvent(baseUrl: string, event: unknown, secret: string, msgId = `msg_${randomUUID().replace(/-/g, '')}`): Promise<Response> {
+  const payload = JSON.stringify(event)
+  const timestamp = new Date()
+  return fetch(`${baseUrl}/webhooks/resend`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'svix-id': msgId,
+      'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'svix-signature': new Webhook(secret).sign(msgId, timestamp, payload),
+    },
+    body: payload,
+  })
+}
 
 describe('host-app example', () => {
   let child: ChildProcess
@@ -44,6 +63,7 @@ describe('host-app example', () => {
         CAM_INTERVAL_MS: '500',
         CAM_OUTBOX_DIR: join(dir, 'outbox'),
         CAM_MAILDIR: join(dir, 'Maildir'),
+        RESEND_WEBHOOK_SECRET: webhookSecret,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -101,6 +121,56 @@ describe('host-app example', () => {
     expect(forged.status).toBe(400)
     const injected = await fetch(`${baseUrl}/unsubscribe?token=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E`)
     expect(await injected.text()).not.toContain('<script>')
+  })
+
+  it('POST /webhooks/resend applies a signed bounce and refuses a forged event with 401', async () => {
+    const client = createCamClient({ store })
+    const campaign = await client.createCampaign({
+      name: 'Webhook campaign',
+      sender: { email: 'ana@sender.example' },
+      steps: [{ subject: 'Hello {{ firstName }}', text: 'Hi {{ firstName }} — unsubscribe: {{ unsubscribeUrl }}', delayDays: 0 }],
+      schedule: { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7], startTime: '00:00', endTime: '24:00' },
+    })
+    const kim = (await client.addLeads(campaign.id, [{ email: 'kim@prospect.example', firstName: 'Kim' }])).addedLeads[0]!
+    await client.startCampaign(campaign.id)
+    // The running worker sends it; the sender's id is what Resend's events name as `email_id`.
+    await expect.poll(async () => (await store.listEmails({ campaignId: campaign.id, statuses: ['sent'] })).length, { timeout: 20_000 }).toBe(1)
+    const [email] = await store.listEmails({ campaignId: campaign.id, statuses: ['sent'] })
+    const bounced = {
+      type: 'email.bounced',
+      created_at: new Date().toISOString(),
+      data: {
+        email_id: email!.providerId,
+        created_at: new Date().toISOString(),
+        from: 'ana@sender.example',
+        to: ['kim@prospect.example'],
+        subject: 'Hello Kim',
+        bounce: { type: 'Permanent', subType: 'General', message: '550 5.1.1 The email account that you tried to reach does not exist.' },
+      },
+    }
+
+    // Signed with another secret: refused, nothing applied.
+    const forged = await postResendEvent(baseUrl, bounced, `whsec_${randomBytes(24).toString('base64')}`)
+    expect(forged.status).toBe(401)
+    expect((await store.getLead(kim.id))?.state).not.toBe('bounced')
+    expect(await store.getSuppression(kim.emailNormalized)).toBeNull()
+
+    const genuine = await postResendEvent(baseUrl, bounced, webhookSecret, 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W')
+    expect(genuine.status).toBe(200)
+    expect(await genuine.json()).toEqual({ status: 'applied' })
+    expect((await store.getLead(kim.id))?.state).toBe('bounced')
+    expect((await store.getSuppression(kim.emailNormalized))?.reason).toBe('hard_bounce')
+
+    // Resend retries a message with the same svix-id: acknowledged, applied once.
+    const retried = await postResendEvent(baseUrl, bounced, webhookSecret, 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W')
+    expect(retried.status).toBe(200)
+    expect(await retried.json()).toEqual({ status: 'duplicate' })
+    expect(await store.listDeliveryEvents({ campaignId: campaign.id })).toHaveLength(1)
+    expect((await client.getCampaignMetrics(campaign.id)).lifetime.counts.hardBounced).toBe(1)
+
+    expect((await fetch(`${baseUrl}/webhooks/resend`)).status).toBe(405)
+    expect(output).toContain('/webhooks/resend')
+    expect(output).not.toContain(webhookSecret.slice('whsec_'.length)) // the secret is never logged
   })
 
   it('shuts down gracefully on SIGTERM', async () => {
