@@ -1,8 +1,10 @@
 import { ImapFlow } from 'imapflow'
 import pg from 'pg'
 import { latestMigrationVersion } from '@cam/adapter-postgres'
+import { publicWebhookUrl, resendWebhookPath } from './create-webhook-server.js'
 import { describeFailure } from './describe-failure.js'
 import type { FullStackConfig } from './full-stack-config.js'
+import { describeWebhookSecretProblem } from './webhook-secret.js'
 
 /** The outcome of checking one service. */
 export interface ServiceCheck {
@@ -125,10 +127,29 @@ async function checkSlack(config: FullStackConfig): Promise<ServiceCheck | null>
   }
 }
 
+/**
+ * The Resend webhook endpoint: the secret's format (never the secret) and where to point the
+ * webhook. Nothing is contacted: Resend calls this process, not the other way round.
+ */
+function checkWebhook(config: FullStackConfig): ServiceCheck {
+  const { webhook } = config
+  if (!webhook) {
+    return { service: 'Resend webhook', ok: true, detail: `off: set RESEND_WEBHOOK_SECRET to record Resend's bounces and complaints (POST ${resendWebhookPath})` }
+  }
+  const problem = describeWebhookSecretProblem(webhook.secret)
+  if (problem) return { service: 'Resend webhook', ok: false, detail: `RESEND_WEBHOOK_SECRET ${problem}` }
+  return {
+    service: 'Resend webhook',
+    ok: true,
+    detail: `signing secret well-formed; the worker serves POST ${resendWebhookPath} on ${webhook.host}:${webhook.port} — in Resend → Webhooks, point the endpoint at ${publicWebhookUrl(webhook)}`,
+  }
+}
+
 /** Checks every configured service without sending or changing anything. */
 export async function checkConnectivity(config: FullStackConfig): Promise<ServiceCheck[]> {
   const checks = await Promise.all([checkPostgres(config), checkImap(config), checkResend(config), checkSlack(config)])
   const results = checks.filter((check): check is ServiceCheck => check !== null)
+  results.push(checkWebhook(config))
   if (config.alertEmails) results.push({ service: 'Alert emails', ok: true, detail: `from ${config.alertEmails.from} to ${config.alertEmails.to.join(', ')} (via Resend)` })
   if (!config.slack.webhookUrl && !config.slack.token && !config.alertEmails) {
     results.push({ service: 'Alerts', ok: false, detail: 'no alert channel configured: set SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN + SLACK_CHANNEL, or CAM_ALERT_EMAILS' })

@@ -9,6 +9,11 @@ export interface FullStackConfig {
   slack: { webhookUrl?: string; token?: string; channel?: string; apiUrl?: string }
   alertEmails: { from: string; to: string[] } | null
   appUrl?: string
+  /**
+   * Resend's delivery webhooks, served at `POST /webhooks/resend` when `RESEND_WEBHOOK_SECRET`
+   * is set. The secret's format is checked by `--check` and before the worker starts.
+   */
+  webhook: { secret: string; host: string; port: number; publicUrl?: string } | null
 }
 
 const email = (value: string) => {
@@ -35,6 +40,10 @@ export const fullStackVariables = {
   CAM_ALERT_EMAILS: env.optional(env.list({ item: email, description: 'comma-separated addresses that get alert emails' })),
   CAM_ALERT_FROM: env.optional(env.string({ description: 'sender address of alert emails' })),
   CAM_APP_URL: env.optional(env.url({ description: 'link back to your app in alerts' })),
+  RESEND_WEBHOOK_SECRET: env.optional(env.string({ secret: true, description: 'signing secret of the Resend webhook (whsec_…); serves POST /webhooks/resend' })),
+  CAM_WEBHOOK_HOST: env.string({ default: '127.0.0.1', description: 'interface the webhook endpoint listens on (0.0.0.0 for every one)' }),
+  CAM_WEBHOOK_PORT: env.integer({ min: 0, max: 65_535, default: 3000, description: 'port of the webhook endpoint' }),
+  CAM_PUBLIC_URL: env.optional(env.url({ protocols: ['https:', 'http:'], description: 'public URL of this process (e.g. https://cam.acme.io), printed as the webhook address' })),
 }
 
 /**
@@ -78,6 +87,9 @@ export function loadFullStackConfig(environment: Environment): FullStackConfig {
     },
     alertEmails: e.CAM_ALERT_EMAILS && e.CAM_ALERT_FROM ? { from: e.CAM_ALERT_FROM, to: e.CAM_ALERT_EMAILS } : null,
     ...(e.CAM_APP_URL ? { appUrl: e.CAM_APP_URL } : {}),
+    webhook: e.RESEND_WEBHOOK_SECRET
+      ? { secret: e.RESEND_WEBHOOK_SECRET, host: e.CAM_WEBHOOK_HOST, port: e.CAM_WEBHOOK_PORT, ...(e.CAM_PUBLIC_URL ? { publicUrl: e.CAM_PUBLIC_URL } : {}) }
+      : null,
   }
 }
 

@@ -4,14 +4,20 @@
  *
  *   pnpm --filter @cam/example-full-stack check   # verify every service, send nothing
  *   pnpm --filter @cam/example-full-stack start   # run the worker until SIGTERM
+ *
+ * With RESEND_WEBHOOK_SECRET set, the process also serves Resend's signed delivery events
+ * at POST /webhooks/resend (CAM_WEBHOOK_HOST:CAM_WEBHOOK_PORT, default 127.0.0.1:3000).
  */
+import type { Server } from 'node:http'
 import { parseArgs } from 'node:util'
 import { migrate } from '@cam/adapter-postgres'
-import { ValidationError, createCamWorker, createConsoleLogger } from '@cam/core'
+import { ValidationError, createCamClient, createCamWorker, createConsoleLogger } from '@cam/core'
 import { errorMessage } from '@cam/core/adapter-kit'
 import { checkConnectivity } from './check-connectivity.js'
 import { createStack } from './create-stack.js'
+import { createWebhookServer, publicWebhookUrl, resendWebhookPath } from './create-webhook-server.js'
 import { loadFullStackConfig } from './full-stack-config.js'
+import { describeWebhookSecretProblem } from './webhook-secret.js'
 
 const { values } = parseArgs({ options: { check: { type: 'boolean', default: false } } })
 
@@ -33,6 +39,12 @@ if (values.check) {
   process.exit(failed === 0 ? 0 : 1)
 }
 
+const secretProblem = config.webhook && describeWebhookSecretProblem(config.webhook.secret)
+if (secretProblem) {
+  console.error(`RESEND_WEBHOOK_SECRET ${secretProblem}`) // names the problem, never the secret
+  process.exit(2)
+}
+
 const logger = createConsoleLogger({ level: 'info' })
 await migrate({ connectionString: config.database.url, schema: config.database.schema, logger })
 const { store, inbox, sender, alerts } = createStack(config, logger)
@@ -40,7 +52,27 @@ const worker = createCamWorker({ store, inbox, sender, alerts, logger, config: c
 worker.on('email:sent', (e) => logger.info('email sent', { emailId: e.emailId, step: e.stepIndex }))
 worker.on('reply:classified', (e) => logger.info('reply classified', { messageId: e.messageId, category: e.classification.category }))
 worker.on('step:error', (e) => logger.warn('step failed', { step: e.step, error: errorMessage(e.error) }))
+let webhookServer: Server | undefined
+if (config.webhook) {
+  const { host, port } = config.webhook
+  webhookServer = createWebhookServer({ secret: config.webhook.secret, client: createCamClient({ store, logger }), logger })
+  const server = webhookServer
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, resolve)
+    })
+  } catch (error) {
+    logger.error('the Resend webhook endpoint cannot listen', { host, port, error: errorMessage(error) })
+    await store.close?.()
+    process.exit(1)
+  }
+  const address = webhookServer.address()
+  const listening = typeof address === 'object' && address ? address.port : port
+  logger.info('Resend webhook endpoint listening', { url: `http://${host}:${listening}${resendWebhookPath}`, pointResendAt: publicWebhookUrl(config.webhook) })
+}
 logger.info('worker started', { workerId: worker.workerId, alerts: alerts.map((a) => a.name) })
 await worker.start() // until SIGTERM/SIGINT
+await new Promise<void>((resolve) => (webhookServer ? webhookServer.close(() => resolve()) : resolve()))
 await store.close?.()
 logger.info('worker stopped')

@@ -1,9 +1,10 @@
 import { execFile, spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import { ImapFlow } from 'imapflow'
 import pg from 'pg'
+import { Webhook } from 'svix'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createPostgresStore, migrate, type PostgresStore } from '@cam/adapter-postgres'
 import { createCamClient } from '@cam/core'
@@ -15,6 +16,25 @@ const run = promisify(execFile)
 const main = new URL('../src/main.ts', import.meta.url).pathname
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const schema = `full_stack_${randomUUID().replace(/-/g, '').slice(0, 12)}`
+/** A webhook signing secret as Resend (Svix) makes them: `whsec_` and 24 random bytes in base64. */
+const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`
+
+/** POSTs a Resend event the way Resend's webhook provider (Svix) does, signed with `secret`. */
+async function postResendEvent(url: string, event: unknown, secret: string): Promise<Response> {
+  const msgId = `msg_${randomUUID().replace(/-/g, '')}`
+  const payload = JSON.stringify(event)
+  const timestamp = new Date()
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'svix-id': msgId,
+      'svix-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
+      'svix-signature': new Webhook(secret).sign(msgId, timestamp, payload),
+    },
+    body: payload,
+  })
+}
 
 async function runMain(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -69,15 +89,42 @@ describe('full-stack example', () => {
   })
 
   it('--check verifies every service and sends nothing', async () => {
-    const result = await runMain(env, '--check')
+    const webhookSecret = newWebhookSecret()
+    const result = await runMain({ ...env, RESEND_WEBHOOK_SECRET: webhookSecret, CAM_PUBLIC_URL: 'https://cam.acme.example/' }, '--check')
     expect(result.stdout).toMatch(/✓ PostgreSQL\s+server 15/)
     expect(result.stdout).toMatch(new RegExp(`✓ IMAP\\s+${dovecot.user}@127\\.0\\.0\\.1:${dovecot.port}; INBOX: 0 messages; IDLE supported`))
     expect(result.stdout).toMatch(/✓ Resend\s+API key accepted; domains: cam-test\.example \(verified\)/)
     expect(result.stdout).toMatch(/✓ Slack webhook\s+webhook is live/)
+    expect(result.stdout).toMatch(
+      /✓ Resend webhook\s+signing secret well-formed; the worker serves POST \/webhooks\/resend on 127\.0\.0\.1:3000 — in Resend → Webhooks, point the endpoint at https:\/\/cam\.acme\.example\/webhooks\/resend/,
+    )
+    expect(result.stdout + result.stderr).not.toContain(webhookSecret.slice('whsec_'.length))
     expect(result.stdout).toContain('Nothing was sent.')
     expect(result.code).toBe(0)
     expect(resend.emails).toHaveLength(0)
     expect(slack.messages).toHaveLength(0)
+  })
+
+  it('--check says what is wrong with a malformed RESEND_WEBHOOK_SECRET without printing it; start refuses it', async () => {
+    const short = `whsec_${randomBytes(16).toString('base64')}`
+    const cases = [
+      { secret: 're_live_0123456789abcdefghij', problem: /RESEND_WEBHOOK_SECRET looks like a Resend API key \(re_…\), not a webhook signing secret/ },
+      { secret: 'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', problem: /RESEND_WEBHOOK_SECRET does not start with whsec_: copy the signing secret/ },
+      { secret: 'whsec_MfKQ9r8G-KYqrTwj_UPD8ILPZIo2LaLaSwABCDEF', problem: /RESEND_WEBHOOK_SECRET has characters after whsec_ that are not base64/ },
+      { secret: short, problem: /RESEND_WEBHOOK_SECRET holds 16 bytes after whsec_, a Resend signing secret holds at least 24/ },
+    ]
+    const results = await Promise.all(cases.map(({ secret }) => runMain({ ...env, RESEND_WEBHOOK_SECRET: secret }, '--check')))
+    results.forEach((result, index) => {
+      const { secret, problem } = cases[index]!
+      expect(result.code).toBe(1)
+      expect(result.stdout).toMatch(new RegExp(`✗ Resend webhook\\s+${problem.source}`))
+      expect(result.stdout).toMatch(/✓ Resend\s+API key accepted/) // the other checks still ran
+      expect(result.stdout + result.stderr).not.toContain(secret.replace(/^whsec_/, ''))
+    })
+    const started = await runMain({ ...env, RESEND_WEBHOOK_SECRET: short })
+    expect(started.code).toBe(2)
+    expect(started.stderr).toMatch(/RESEND_WEBHOOK_SECRET holds 16 bytes after whsec_/)
+    expect(started.stdout + started.stderr).not.toContain(short.replace(/^whsec_/, ''))
   })
 
   it('--check reports a wrong IMAP password clearly, without the password', async () => {
@@ -137,7 +184,11 @@ describe('full-stack example', () => {
     await client.startCampaign(campaign.id)
 
     let output = ''
-    const child = spawn(process.execPath, ['--import', 'tsx', main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const webhookSecret = newWebhookSecret()
+    const child = spawn(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH ?? '', ...env, RESEND_WEBHOOK_SECRET: webhookSecret, CAM_WEBHOOK_PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
     try {
@@ -147,6 +198,20 @@ describe('full-stack example', () => {
       expect(sent.body.subject).toBe('Quick question, Lee')
       const messageId = sent.body.headers?.['Message-ID']
       expect(messageId).toMatch(/^<cam\..+@cam-test\.example>$/)
+
+      // Resend reports the delivery through the webhook endpoint the process serves.
+      const webhookUrl = /"url":"(http:\/\/127\.0\.0\.1:\d+\/webhooks\/resend)"/.exec(output)?.[1]
+      expect(webhookUrl, output).toBeDefined()
+      const delivered = {
+        type: 'email.delivered',
+        created_at: new Date().toISOString(),
+        data: { email_id: sent.id, created_at: new Date().toISOString(), from: 'Ana <ana@cam-test.example>', to: ['lee@prospect.example'], subject: sent.body.subject },
+      }
+      expect((await postResendEvent(webhookUrl!, delivered, newWebhookSecret())).status).toBe(401) // signed with another secret
+      const accepted = await postResendEvent(webhookUrl!, delivered, webhookSecret)
+      expect(accepted.status).toBe(200)
+      expect(await accepted.json()).toEqual({ status: 'applied' })
+      expect((await client.getCampaignMetrics(campaign.id)).lifetime.counts.delivered).toBe(1)
 
       const imap = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false })
       await imap.connect()
@@ -169,5 +234,6 @@ describe('full-stack example', () => {
     }
     expect(output).toContain('worker stopped')
     expect(output).not.toContain(dovecot.password)
+    expect(output).not.toContain(webhookSecret.slice('whsec_'.length))
   })
 })
