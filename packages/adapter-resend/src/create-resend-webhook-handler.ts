@@ -87,7 +87,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 const unauthorized = () => json(401, { error: 'unauthorized' })
-const tooLarge = (maxBodyBytes: number) => json(413, { error: 'payload too large', maxBytes: maxBodyBytes }, { connection: 'close' })
+const tooLarge = (maxBodyBytes: number) => json(413, { error: 'payload too large', maxBytes: maxBodyBytes })
 const invalid = (error: string, issues: readonly ValidationIssue[]) => json(400, { error, issues })
 
 type BodyRead = { ok: true; bytes: Uint8Array } | { ok: false; reason: 'too_large' | 'unreadable' }
