@@ -37,15 +37,15 @@ const defaultMaxBodyBytes = 256 * 1024
 const minBodyBytes = 1024
 const maxMaxBodyBytes = 64 * 1024 * 1024
 
-/** `whsec_` and the standard base64 of at least 16 bytes (Resend's secrets hold 24). */
+/** `whsec_` and the standard base64 of at least 24 bytes: what Resend (Svix) issues; fewer means the secret was cut off when copied. */
 const secretPattern = /^whsec_((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$/
-const secretMessage = "expected the webhook's signing secret as Resend shows it: whsec_ followed by base64 (at least 16 bytes)"
+const secretMessage = "expected the webhook's signing secret as Resend shows it: whsec_ followed by base64 (at least 24 bytes; a shorter one was cut off when copied)"
 
 function isSigningSecret(value: string): boolean {
   const base64 = secretPattern.exec(value)?.[1]
   if (base64 === undefined) return false
   const bytes = (base64.length / 4) * 3 - (base64.match(/=+$/)?.[0].length ?? 0)
-  return bytes >= 16
+  return bytes >= 24
 }
 
 const integerIn = (min: number, max: number, what: string) => {

@@ -199,10 +199,12 @@ describe('Options', () => {
     assert.match(caught.message, /whsec_/)
   })
 
-  it('secrets: whsec_ and base64 of at least 16 bytes', () => {
+  it('secrets: whsec_ and base64 of at least 24 bytes (as Resend issues them; shorter ones were cut off)', () => {
     const client = fixture.client
     assert.throws(() => createResendWebhookHandler({ webhookSecret: 'whsec_', client }), /webhookSecret/)
     assert.throws(() => createResendWebhookHandler({ webhookSecret: 'whsec_c2hvcnQ=', client }), /webhookSecret/)
+    assert.throws(() => createResendWebhookHandler({ webhookSecret: `whsec_${Buffer.alloc(16, 7).toString('base64')}`, client }), /webhookSecret/)
+    assert.equal(typeof createResendWebhookHandler({ webhookSecret: `whsec_${Buffer.alloc(24, 7).toString('base64')}`, client }), 'function')
     assert.throws(() => createResendWebhookHandler({ webhookSecret: `whsec_${'!'.repeat(32)}`, client }), /webhookSecret/)
     assert.throws(() => createResendWebhookHandler({ webhookSecret: createSigningSecret().slice(6), client }), /webhookSecret/)
     assert.equal(typeof createResendWebhookHandler({ webhookSecret: createSigningSecret(), client }), 'function')
