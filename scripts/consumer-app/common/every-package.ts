@@ -4,13 +4,14 @@
  * its first email into a pickup directory. Also checks what must work without the
  * optional peer dependencies (`@slack/web-api`, the other driver).
  */
+import { createHmac, randomBytes } from 'node:crypto'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createFileSender, createMaildirInbox } from '@cam/adapter-filesystem'
 import { createImapInbox } from '@cam/adapter-imap'
 import type { PostgresStore } from '@cam/adapter-postgres'
-import { createResendSender } from '@cam/adapter-resend'
+import { createResendSender, createResendWebhookHandler } from '@cam/adapter-resend'
 import { createSlackAlerts } from '@cam/adapter-slack'
 import { CamError, ValidationError, createCamClient, createCamWorker, createConsoleLogger } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
@@ -68,6 +69,20 @@ export async function useEveryPackage(store: PostgresStore): Promise<void> {
       () => createSlackAlerts({ token: 'xoxb-consumer-check', channel: '#sales' }),
       'install @slack/web-api (npm i @slack/web-api)',
     )
+    // The Resend webhook endpoint verifies signatures with its dependency: an unsigned POST is
+    // refused, a correctly signed event about an email it does not know is acknowledged.
+    const key = randomBytes(24)
+    const webhooks = createResendWebhookHandler({ webhookSecret: `whsec_${key.toString('base64')}`, client })
+    const body = JSON.stringify({ type: 'email.delivered', created_at: new Date().toISOString(), data: { email_id: 're_not_ours', created_at: new Date().toISOString(), from: 'ana@acme.example', to: ['bob@example.com'], subject: 'Hello' } })
+    const post = (headers: Record<string, string>) => webhooks(new Request('http://127.0.0.1/webhooks/resend', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }))
+    const unsigned = await post({})
+    check(unsigned.status === 401, `an unsigned webhook is refused with 401, got ${unsigned.status}`)
+    const id = 'msg_consumer_check'
+    const timestamp = String(Math.floor(Date.now() / 1000))
+    const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')
+    const signed = await post({ 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': `v1,${signature}` })
+    check(signed.status === 200, `a signed webhook is acknowledged with 200, got ${signed.status}`)
+
     const invalid = await expectCamError(() => createResendSender({ apiKey: '' }), 'apiKey')
     check(ValidationError.isInstance(invalid), 'a bad option is a ValidationError')
 
