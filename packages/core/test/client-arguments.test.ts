@@ -163,13 +163,13 @@ describe('client argument validation: ids, options and other filters', () => {
   })
 
   it('createCamClient checks its options', () => {
-    expect(() => createCamClient(loose(null))).toThrow(/options: expected \{ store, clock\?, unsubscribeSecret\? \}/)
+    expect(() => createCamClient(loose(null))).toThrow(/options: expected \{ store, clock\?, unsubscribeSecret\?, logger\? \}/)
     expect(() => createCamClient(loose({}))).toThrow(/store: expected a Store adapter/)
     try {
-      createCamClient({ store: createMemoryStore(), clock: loose({}), unsubscribeSecret: 'short' })
+      createCamClient({ store: createMemoryStore(), clock: loose({}), unsubscribeSecret: 'short', logger: loose({ info: () => {} }) })
       expect.unreachable()
     } catch (error) {
-      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(['clock', 'unsubscribeSecret'])
+      expect((error as ValidationError).issues.map((issue) => issue.path)).toEqual(['clock', 'unsubscribeSecret', 'logger'])
       expect((error as Error).message).not.toContain('short')
     }
   })
