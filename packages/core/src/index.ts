@@ -17,6 +17,8 @@ export {
   type CamErrorOptions,
   type ValidationIssue,
   type SendErrorKind,
+  type SendErrorScope,
+  type SendRefusal,
 } from './errors/index.js'
 export * from './domain/index.js'
 export type * from './ports/index.js'

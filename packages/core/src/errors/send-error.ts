@@ -8,6 +8,26 @@ const inboxMarker = errorClassMarker('InboxError')
 export type SendErrorKind = 'retryable' | 'permanent'
 
 /**
+ * Who a failed send is about:
+ * - `email` (default): this email or its recipient.
+ * - `mailbox`: the sending identity itself (authentication refused for good, account
+ *   disabled): CAM pauses that mailbox alone, alerts once and gives the email back to be
+ *   sent later (from the same mailbox for a follow-up, from another one for a first touch).
+ */
+export type SendErrorScope = 'email' | 'mailbox'
+
+/**
+ * The recipient was refused by the receiving server during the send (SMTP `RCPT TO`):
+ * the same finding as a bounce report, known at once. `hard` (5.1.x: no such user) suppresses
+ * the address; `block` (5.7.x: policy, reputation) counts against the sending mailbox's health.
+ */
+export interface SendRefusal {
+  type: 'hard' | 'block'
+  /** The server's reply, e.g. `550 5.1.1 <lee@prospect.example>: user unknown`. */
+  diagnosticCode: string
+}
+
+/**
  * Thrown by a {@link Sender} adapter when a send failed.
  *
  * - `retryable`: nothing was sent (or the provider deduplicates by idempotency key);
@@ -23,11 +43,15 @@ export class SendError extends CamError {
   readonly providerCode: string | undefined
   /** Field of the email the provider rejected, when it said which. */
   readonly field: string | undefined
+  /** Whether the email or the sending mailbox is at fault (default `email`). */
+  readonly scope: SendErrorScope
+  /** Set when the receiving server refused the recipient during the send (a bounce known at once). */
+  readonly refusal: SendRefusal | undefined
 
   constructor(
     kind: SendErrorKind,
     message: string,
-    options: { retryAfterMs?: number; providerCode?: string; field?: string; cause?: unknown } = {},
+    options: { retryAfterMs?: number; providerCode?: string; field?: string; scope?: SendErrorScope; refusal?: SendRefusal; cause?: unknown } = {},
   ) {
     super(kind === 'retryable' ? 'SEND_RETRYABLE' : 'SEND_PERMANENT', message, { cause: options.cause })
     markErrorClass(this, sendMarker)
@@ -36,6 +60,8 @@ export class SendError extends CamError {
     this.retryAfterMs = options.retryAfterMs
     this.providerCode = options.providerCode
     this.field = options.field
+    this.scope = options.scope ?? 'email'
+    this.refusal = options.refusal
   }
 
   /** True when `error` is a {@link SendError} (from any copy of `@cam/core`). */
@@ -49,7 +75,7 @@ export class SendError extends CamError {
   }
 
   /** Convenience: a permanent error. */
-  static permanent(message: string, options: { providerCode?: string; field?: string; cause?: unknown } = {}): SendError {
+  static permanent(message: string, options: { providerCode?: string; field?: string; scope?: SendErrorScope; refusal?: SendRefusal; cause?: unknown } = {}): SendError {
     return new SendError('permanent', message, options)
   }
 }
