@@ -1,7 +1,7 @@
 import type { ReplyCategory } from './classification.js'
 
 /** What an alert is about. */
-export type AlertKind = 'reply' | 'campaign_paused' | 'email_in_doubt'
+export type AlertKind = 'reply' | 'campaign_paused' | 'mailbox_paused' | 'email_in_doubt'
 
 /**
  * A human alert. Created together with the event that caused it, then delivered to

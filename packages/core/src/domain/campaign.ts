@@ -50,7 +50,7 @@ export interface SendSchedule {
 }
 
 /** The event rates the `decide` step watches. */
-export type CampaignRuleMetric = 'bounceRate' | 'complaintRate' | 'unsubscribeRate' | 'negativeRate'
+export type CampaignRuleMetric = 'bounceRate' | 'complaintRate' | 'unsubscribeRate' | 'negativeRate' | 'blockRate'
 
 /**
  * A deliverability rule: pause the campaign when `metric` is, with 95% confidence,
@@ -84,6 +84,12 @@ export interface Campaign {
   noReplyTimeoutDays: number
   /** When set, leads that time out are added to this campaign (nurture) as well. */
   nurtureCampaignId: string | null
+  /**
+   * Names of the worker's pool mailboxes this campaign sends from (each new lead gets the
+   * one with the most room; its follow-ups stay on it). Empty: every mailbox of the worker,
+   * or the worker's single sender when it has no pool.
+   */
+  mailboxes: string[]
   /** Why the campaign is paused (set by `decide` or by a human). */
   statusReason: string | null
   createdAt: Date
@@ -143,7 +149,7 @@ export const sendScheduleSchema = z
   .refine((s) => s.startTime < s.endTime, { message: 'expected startTime before endTime', path: ['endTime'] })
 
 export const campaignRuleSchema = z.object({
-  metric: z.enum(['bounceRate', 'complaintRate', 'unsubscribeRate', 'negativeRate']),
+  metric: z.enum(['bounceRate', 'complaintRate', 'unsubscribeRate', 'negativeRate', 'blockRate']),
   threshold: z.number().gt(0, { message: 'expected a rate between 0 and 1' }).lt(1, { message: 'expected a rate between 0 and 1' }),
   windowDays: z.number().int().min(1).max(365).default(7),
   minSample: z.number().int().min(1).default(50),
@@ -185,6 +191,18 @@ export const campaignInputSchema = z.object({
     .refine((id) => !containsControlCharacter(id), { message: 'expected a campaign id without control characters' })
     .nullable()
     .default(null),
+  mailboxes: z
+    .array(
+      z
+        .string({ error: 'expected a mailbox name' })
+        .min(1, { message: 'expected a mailbox name' })
+        .max(320)
+        .refine((name) => !containsControlCharacter(name), { message: 'expected a mailbox name without control characters' }),
+      { error: 'expected an array of mailbox names' },
+    )
+    .max(1000)
+    .refine((names) => new Set(names).size === names.length, { message: 'expected each mailbox once' })
+    .default([]),
 })
 
 /** What a host passes to create a campaign (defaults filled in for omitted fields). */

@@ -84,6 +84,8 @@ export interface Lead {
   replyDeadlineAt: Date | null
   /** Subject of the first email, used for `Re:` follow-ups. */
   threadSubject: string | null
+  /** The pool mailbox its first email went out from: its follow-ups go out from it too (null before, or without a pool). */
+  mailbox: string | null
   createdAt: Date
   updatedAt: Date
 }

@@ -66,6 +66,8 @@ export interface MetricRates {
   complaintRate: number
   /** `delivered / sent`: meaningful when the provider reports deliveries (webhooks), 0 otherwise. */
   deliveryRate: number
+  /** `blocked / sent`: policy or reputation rejections (5.7.x). */
+  blockRate: number
 }
 
 /** Counts and rates over one period. */
@@ -96,6 +98,7 @@ export function metricRates(counts: MetricCounts): MetricRates {
     unsubscribeRate: rate(counts.unsubscribed),
     complaintRate: rate(counts.complained),
     deliveryRate: rate(counts.delivered),
+    blockRate: rate(counts.blocked),
   }
 }
 

@@ -34,6 +34,8 @@ export interface OutboundEmail {
   inReplyTo: string | null
   /** Message-IDs of all earlier emails of the thread. */
   references: string[]
+  /** The pool mailbox it was sent (or attempted) from; null without a pool or before the attempt. */
+  mailbox: string | null
   /** Rendered subject, recorded once sent. */
   subject: string | null
   /** Attempts started so far. */

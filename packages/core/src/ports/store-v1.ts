@@ -4,6 +4,7 @@ import type { ClassificationResult } from '../domain/classification.js'
 import type { DeliveryEvent, EmailFindingKind } from '../domain/delivery-event.js'
 import type { WorkerHeartbeat } from '../domain/heartbeat.js'
 import type { InboundMessage, InboundMessageStatus } from '../domain/inbound-message.js'
+import type { MailboxSettings, MailboxState, MailboxStatus } from '../domain/mailbox.js'
 import type { Lead, LeadState, NewLead } from '../domain/lead.js'
 import type { MetricCounts } from '../domain/metrics.js'
 import type { OutboundEmail, OutboundEmailStatus } from '../domain/outbound-email.js'
@@ -117,6 +118,12 @@ export interface RecordEmailSentInput {
   subject: string
   providerId: string | null
   providerMessageId: string | null
+  /**
+   * The pool mailbox it was sent from (null: the worker's single sender). Recorded on the
+   * email, set as the lead's mailbox when it has none (its follow-ups go out from it),
+   * and counted as `sent` for the mailbox.
+   */
+  mailbox?: string | null
   /** Applied only while the lead is still `queued`, `active` or `paused`. */
   lead: LeadProgress
   /** The next step to schedule (same conditions), null after the last step. */
@@ -186,6 +193,8 @@ export interface RecordEmailFailedInput {
   error: string
   /** When to retry; null = permanent failure (email `failed`, lead `failed`). */
   retryAt: Date | null
+  /** The pool mailbox that attempted it, recorded on the email (findings about it then count against that mailbox). */
+  mailbox?: string | null
 }
 
 /** Input of {@link StoreV1.deferEmail}. */
@@ -315,6 +324,48 @@ export interface RecordDeliveryEventResult {
   recorded: boolean
   /** Whether the finding's counters moved (false for a finding already known for the email). */
   counted: boolean
+}
+
+/** Input of {@link StoreV1.reserveMailboxSend}. */
+export interface ReserveMailboxSendInput {
+  mailbox: string
+  /** UTC day key the send counts on. */
+  day: string
+  /** The mailbox's limit on `day` (ramp-up applied). */
+  limit: number
+  /** Least time since its last send. */
+  minGapMs: number
+  now: Date
+}
+
+/** Result of {@link StoreV1.reserveMailboxSend}. */
+export type MailboxReservation =
+  | { reserved: true }
+  | {
+      reserved: false
+      /** `paused`; `limit`: the day's limit is used up; `gap`: it sent less than `minGapMs` ago; `unknown`: never registered. */
+      reason: 'paused' | 'limit' | 'gap' | 'unknown'
+      /** For `gap`: when it may send again. */
+      availableAt: Date | null
+    }
+
+/** Input of {@link StoreV1.transitionMailbox}. */
+export interface MailboxTransitionInput {
+  name: string
+  from: MailboxStatus[]
+  to: MailboxStatus
+  reason: string | null
+  now: Date
+  /** Created only when the transition happened. */
+  alert?: { alert: NewAlert; channels: string[] }
+}
+
+/** Per-mailbox counters (`sent` and the findings about its emails), lifetime and since a day. */
+export interface MailboxCounters {
+  mailbox: string
+  lifetime: MetricCounts
+  /** Days `>= sinceDay`. */
+  window: MetricCounts
 }
 
 /** Filter of {@link StoreV1.listDeliveryEvents}. */
@@ -478,6 +529,31 @@ export interface StoreV1 {
   findEmailsByMessageIds(messageIds: string[]): Promise<OutboundEmail[]>
   /** The outbound email the sender recorded with this `providerId`, or null. */
   findEmailByProviderId(providerId: string): Promise<OutboundEmail | null>
+
+  // ── mailboxes (sending pool) ─────────────────────────────────────────────────
+  /**
+   * Registers (or updates) the settings of the worker's mailboxes; their status, first
+   * send day and usage are kept. A mailbox is created `active`.
+   */
+  registerMailboxes(input: { mailboxes: MailboxSettings[]; now: Date }): Promise<void>
+  /**
+   * Takes one send of `day` from a mailbox, atomically: refused when it is paused, when
+   * `limit` sends were already taken that day, or when its last send is less than
+   * `minGapMs` before `now`. Safe under concurrency: a mailbox never goes over `limit`.
+   * Sets its first send day on the first reservation.
+   */
+  reserveMailboxSend(input: ReserveMailboxSendInput): Promise<MailboxReservation>
+  /** Gives a reserved send back (the email was not sent after all). */
+  releaseMailboxSend(input: { mailbox: string; day: string }): Promise<void>
+  /** Registered mailboxes (all, or those named) with their usage on `day`, by name. */
+  listMailboxes(input: { day: string; names?: string[] }): Promise<MailboxState[]>
+  /**
+   * Moves a mailbox to `to` if its status is one of `from` (with the alert, atomically).
+   * Returns it, or null when it was not in `from`. Throws `NotFoundError` when unknown.
+   */
+  transitionMailbox(input: MailboxTransitionInput): Promise<MailboxState | null>
+  /** Per-mailbox counters, lifetime and since `sinceDay` (UTC, inclusive). */
+  getMailboxCounters(input: { names: string[]; sinceDay: string }): Promise<MailboxCounters[]>
 
   // ── delivery events ──────────────────────────────────────────────────────────
   /**

@@ -155,10 +155,16 @@ export function memoryEmailMethods(state: MemoryStoreState): EmailMethods {
         if (input.next) insertEmail(lead, input.next, input.sentAt)
       }
       addCounts(email.campaignId, utcDayKey(input.sentAt), { sent: 1 })
+      if (input.mailbox) {
+        email.mailbox = input.mailbox
+        if (lead && lead.mailbox === null) lead.mailbox = input.mailbox
+        state.addMailboxCounts(input.mailbox, utcDayKey(input.sentAt), { sent: 1 })
+      }
       return publicEmail(email)
     },
     async recordEmailFailed(input) {
       const email = requireClaimedEmail(input.emailId, input.workerId, { orInDoubt: true })
+      if (input.mailbox !== undefined) email.mailbox = input.mailbox
       email.lastError = input.error
       email.claimedBy = null
       email.claimExpiresAt = null

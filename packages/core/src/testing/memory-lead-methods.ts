@@ -37,6 +37,7 @@ export function memoryLeadMethods(state: MemoryStoreState): LeadMethods {
           lastSentAt: null,
           replyDeadlineAt: null,
           threadSubject: null,
+          mailbox: null,
           createdAt: input.now,
           updatedAt: input.now,
         }

@@ -4,6 +4,7 @@ import type { Campaign } from '../domain/campaign.js'
 import type { DeliveryEvent, EmailFindingKind } from '../domain/delivery-event.js'
 import type { WorkerHeartbeat } from '../domain/heartbeat.js'
 import type { InboundMessage } from '../domain/inbound-message.js'
+import type { MailboxSettings, MailboxStatus } from '../domain/mailbox.js'
 import { openLeadStates, type Lead, type LeadState } from '../domain/lead.js'
 import { addMetricCounts, emptyMetricCounts, type MetricCounts } from '../domain/metrics.js'
 import type { OutboundEmail } from '../domain/outbound-email.js'
@@ -29,6 +30,18 @@ export interface StoredMessage extends InboundMessage {
   seq: number
   /** SHA-256 of the raw bytes, kept for messages without a Message-ID (deduplication per inbox). */
   contentHash: string | null
+}
+
+/** A pool mailbox as the memory store keeps it. */
+export interface StoredMailbox {
+  settings: MailboxSettings
+  status: MailboxStatus
+  statusReason: string | null
+  firstSendDay: string | null
+  lastSentAt: Date | null
+  updatedAt: Date
+  /** Sends reserved per UTC day. */
+  used: Map<string, number>
 }
 
 /** A lease row. */
@@ -70,6 +83,9 @@ export function createMemoryStoreState(clock: Clock) {
   const findings = new Map<string, Map<EmailFindingKind, boolean>>()
   /** Delivery events by `provider` NUL `id`. */
   const deliveryEvents = new Map<string, DeliveryEvent>()
+  const mailboxes = new Map<string, StoredMailbox>()
+  /** Per mailbox, per UTC day. */
+  const mailboxCounters = new Map<string, Map<string, MetricCounts>>()
   const workListeners = new Set<() => void>()
   let sequence = 0
 
@@ -102,6 +118,7 @@ export function createMemoryStoreState(clock: Clock) {
     idempotencyKey: draft.idempotencyKey,
     inReplyTo: draft.inReplyTo,
     references: [...draft.references],
+    mailbox: null,
     subject: null,
     attempts: 0,
     lastError: null,
@@ -163,6 +180,13 @@ export function createMemoryStoreState(clock: Clock) {
     byDay.set(day, addMetricCounts(byDay.get(day) ?? emptyMetricCounts(), counts))
   }
 
+  const addMailboxCounts = (mailbox: string | null, day: string, counts: Partial<MetricCounts> | undefined) => {
+    if (!mailbox || !counts) return
+    let byDay = mailboxCounters.get(mailbox)
+    if (!byDay) mailboxCounters.set(mailbox, (byDay = new Map()))
+    byDay.set(day, addMetricCounts(byDay.get(day) ?? emptyMetricCounts(), counts))
+  }
+
   const createAlertRows = (alert: NewAlert, channels: string[], now: Date): Alert => {
     const stored: Alert = { ...clone(alert), id: randomUUID(), createdAt: now }
     alerts.set(stored.id, stored)
@@ -214,7 +238,11 @@ export function createMemoryStoreState(clock: Clock) {
     if (!counted) return false
     const day = utcDayKey(now)
     addCounts(email.campaignId, day, finding.metrics)
-    if (finding.amends && known.get(finding.amends.kind) === true) addCounts(email.campaignId, day, finding.amends.metrics)
+    addMailboxCounts(email.mailbox, day, finding.metrics)
+    if (finding.amends && known.get(finding.amends.kind) === true) {
+      addCounts(email.campaignId, day, finding.amends.metrics)
+      addMailboxCounts(email.mailbox, day, finding.amends.metrics)
+    }
     return true
   }
 
@@ -256,6 +284,8 @@ export function createMemoryStoreState(clock: Clock) {
     leases,
     findings,
     deliveryEvents,
+    mailboxes,
+    mailboxCounters,
     workListeners,
     /** Where the next email claim starts in its list of campaigns (fair turns across calls). */
     claimRotation: 0,
@@ -269,6 +299,7 @@ export function createMemoryStoreState(clock: Clock) {
     releaseCapSlot,
     cancelQueuedEmails,
     addCounts,
+    addMailboxCounts,
     createAlertRows,
     applySuppression,
     applyFinding,

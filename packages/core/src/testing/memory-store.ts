@@ -8,6 +8,7 @@ import { memoryDeliveryMethods } from './memory-delivery-methods.js'
 import { memoryEmailMethods } from './memory-email-methods.js'
 import { memoryLeadMethods } from './memory-lead-methods.js'
 import { memoryLeaseMethods } from './memory-lease-methods.js'
+import { memoryMailboxMethods } from './memory-mailbox-methods.js'
 import { memoryMessageMethods } from './memory-message-methods.js'
 import { clone, createMemoryStoreState } from './memory-store-state.js'
 
@@ -50,6 +51,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...memoryEmailMethods(state),
     ...memoryMessageMethods(state),
     ...memoryDeliveryMethods(state),
+    ...memoryMailboxMethods(state),
     ...memoryAlertMethods(state),
     ...memoryLeaseMethods(state),
 

@@ -19,6 +19,7 @@ export function sampleCampaign(overrides: Partial<NewCampaign> = {}): NewCampaig
     rules: defaultCampaignRules,
     noReplyTimeoutDays: 14,
     nurtureCampaignId: null,
+    mailboxes: [],
     ...overrides,
   }
 }

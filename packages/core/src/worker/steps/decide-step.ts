@@ -10,6 +10,7 @@ const ruleCounter: Record<CampaignRuleMetric, keyof MetricCounts> = {
   complaintRate: 'complained',
   unsubscribeRate: 'unsubscribed',
   negativeRate: 'negative',
+  blockRate: 'blocked',
 }
 
 const ruleLabel: Record<CampaignRuleMetric, string> = {
@@ -17,6 +18,7 @@ const ruleLabel: Record<CampaignRuleMetric, string> = {
   complaintRate: 'complaint rate',
   unsubscribeRate: 'unsubscribe rate',
   negativeRate: 'negative reply rate',
+  blockRate: 'block rate',
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(value < 0.01 ? 2 : 1)}%`
