@@ -4,7 +4,7 @@ import { CamError, errorMessage } from '../errors/cam-error.js'
 import { ValidationError, type ValidationIssue } from '../errors/validation-error.js'
 import type { AlertChannelV1 } from '../ports/alert-channel-v1.js'
 import type { ClassifierV1 } from '../ports/classifier-v1.js'
-import type { InboxV1, InboxWatch } from '../ports/inbox-v1.js'
+import type { InboxV1 } from '../ports/inbox-v1.js'
 import type { LockV1 } from '../ports/lock-v1.js'
 import type { SenderV1 } from '../ports/sender-v1.js'
 import type { StoreV1 } from '../ports/store-v1.js'
@@ -12,6 +12,9 @@ import { systemClock, type Clock } from '../util/clock.js'
 import { silentLogger, type Logger } from '../util/logger.js'
 import type { CamHooks } from './cam-hooks.js'
 import { Leadership } from './leadership.js'
+import { InboxWatches } from './inbox-watches.js'
+import { PollLeaseBalancer, pollLeasePrefix } from './poll-lease-balancer.js'
+import type { WorkerHeartbeat } from '../domain/heartbeat.js'
 import { SafeEmitter, type CamEventSource, type CamListener } from './safe-emitter.js'
 import type { CycleReport, StepReport } from './cycle-report.js'
 import type { CycleState, WorkerStep } from './step.js'
@@ -179,6 +182,13 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
   }
 
   const leadership = new Leadership(lock, config.workerId, runtime, config.leaseTtlMs)
+  // Poll leases are spread across the live workers; IDLE watches follow the leases held.
+  const pollLeases = steps.flatMap((step) => (typeof step.leader === 'string' && step.leader.startsWith(pollLeasePrefix) ? [step.leader] : []))
+  const balancer = pollLeases.length > 0 ? new PollLeaseBalancer({ leadership, store, clock, workerId: config.workerId, leaseNames: pollLeases, config, runtime }) : null
+  const inboxWatches = new InboxWatches({ inboxes, onNewMail: () => wake(), workerId: config.workerId, runtime })
+  const polledInboxes = () => inboxes.filter((inbox) => leadership.holds(`${pollLeasePrefix}${inbox.name}`)).map((inbox) => inbox.name)
+  let watching = false
+  let lastHeartbeat: WorkerHeartbeat | null = null
   const startedAt = clock.now()
   let cycles = 0
   let running = false
@@ -195,6 +205,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
     const shared: CycleState = {}
     const reports: StepReport[] = []
     let lastError: string | null = null
+    let balanced = false
     emit('cycle:start', { cycle, startedAt: cycleStart })
     for (const step of steps) {
       if (stopController.signal.aborted) break
@@ -208,7 +219,10 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
         const lease = step.leader === true ? leaderLease : step.leader
         let leader = false
         try {
-          leader = await leadership.ensure(lease)
+          if (balancer?.manages(lease)) {
+            if (!balanced) balanced = await balancePollLeases()
+            leader = leadership.holds(lease) && (await leadership.ensure(lease))
+          } else leader = await leadership.ensure(lease)
         } catch (error) {
           lastError = `${step.name}: ${errorMessage(error)}`
           emit('step:error', { cycle, step: step.name, error })
@@ -216,7 +230,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
           continue
         }
         if (!leader) {
-          finish({ status: 'skipped', counts: {}, reason: `lease ${lease} is held by another worker` })
+          finish({ status: 'skipped', counts: {}, reason: balancer?.manages(lease) ? balancer.skipReason(lease) : `lease ${lease} is held by another worker` })
           continue
         }
       }
@@ -248,24 +262,49 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
         finish({ status: 'error', counts: {}, error: errorMessage(error), ...withNotes() })
       }
     }
+    if (watching) await inboxWatches.sync(polledInboxes())
+    await writeHeartbeat({
+      workerId: config.workerId,
+      host: hostname(),
+      pid: process.pid,
+      startedAt,
+      lastSeenAt: clock.now(),
+      cycles: cycle,
+      lastError,
+      leases: leadership.names,
+    })
+    const report: CycleReport = { cycle, startedAt: cycleStart, durationMs: Math.round((performance.now() - started) * 1000) / 1000, steps: reports }
+    emit('cycle:end', { cycle, report })
+    return report
+  }
+
+  async function writeHeartbeat(heartbeat: WorkerHeartbeat): Promise<void> {
     try {
-      await store.recordHeartbeat({
-        workerId: config.workerId,
-        host: hostname(),
-        pid: process.pid,
-        startedAt,
-        lastSeenAt: clock.now(),
-        cycles: cycle,
-        lastError,
-        leases: leadership.names,
-      })
+      await store.recordHeartbeat(heartbeat)
+      lastHeartbeat = heartbeat
     } catch (error) {
       logger.error('heartbeat failed', { error: errorMessage(error) })
       emit('worker:error', { workerId: config.workerId, error, during: 'heartbeat' })
     }
-    const report: CycleReport = { cycle, startedAt: cycleStart, durationMs: Math.round((performance.now() - started) * 1000) / 1000, steps: reports }
-    emit('cycle:end', { cycle, report })
-    return report
+  }
+
+  /** Spreads the poll leases (once per cycle, before the first poll step); watches follow. */
+  async function balancePollLeases(): Promise<true> {
+    try {
+      await balancer!.balance()
+    } catch (error) {
+      logger.error('poll lease balancing failed; keeping the poll leases held', { error: errorMessage(error) })
+      emit('worker:error', { workerId: config.workerId, error, during: 'poll lease balancing' })
+    }
+    // Not awaited: new watches connect while the poll steps fetch (the cycle waits for them at its end).
+    if (watching) void inboxWatches.sync(polledInboxes())
+    return true
+  }
+
+  /** Releases every lease; a polling worker then says so in a last heartbeat, so the others take its inboxes at once. */
+  async function releaseLeases(): Promise<void> {
+    await leadership.releaseAll()
+    if (balancer && lastHeartbeat) await writeHeartbeat({ ...lastHeartbeat, lastSeenAt: clock.now(), leases: leadership.names })
   }
 
   function runOnce(): Promise<CycleReport> {
@@ -301,16 +340,8 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
   }
 
   async function startLoop(): Promise<void> {
-    const watches: InboxWatch[] = []
-    for (const inbox of inboxes) {
-      if (!inbox.watch) continue
-      try {
-        watches.push(await inbox.watch({ onNewMail: wake, onError: (error) => logger.warn('inbox watch error', { inbox: inbox.name, error: errorMessage(error) }) }))
-      } catch (error) {
-        logger.warn('inbox watch unavailable; polling only', { inbox: inbox.name, error: errorMessage(error) })
-        emit('worker:error', { workerId: config.workerId, error, during: `watch ${inbox.name}` })
-      }
-    }
+    // Watches follow the poll leases: each cycle starts those of newly held inboxes and stops the others.
+    watching = true
     const unsubscribe = options.store.onWorkQueued?.(wake)
     const onSignal = () => void stop()
     if (config.stopOnSignals) {
@@ -328,7 +359,8 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
       process.off('SIGTERM', onSignal)
       process.off('SIGINT', onSignal)
       unsubscribe?.()
-      await Promise.all(watches.map((watch) => watch.stop().catch((error: unknown) => logger.warn('inbox watch stop failed', { error: errorMessage(error) }))))
+      watching = false
+      await inboxWatches.stopAll()
       // Free the inboxes' connections; adapters reconnect if the worker is started again.
       await Promise.all(
         inboxes.map(async (inbox) => {
@@ -339,7 +371,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
           }
         }),
       )
-      await leadership.releaseAll()
+      await releaseLeases()
       emit('worker:stopped', { workerId: config.workerId, cycles })
     }
   }
@@ -350,7 +382,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
     if (loop) await loop
     else {
       await inFlight?.catch(() => undefined)
-      await leadership.releaseAll()
+      await releaseLeases()
     }
     // Stopped: later runOnce() calls (or a new start()) run full cycles again.
     stopController = new AbortController()

@@ -21,6 +21,18 @@ export class Leadership {
     return [...this.held.keys()]
   }
 
+  /** True while this worker holds the lease `name` (as of its last acquire or renew). */
+  holds(name: string): boolean {
+    return this.held.has(name)
+  }
+
+  /** How many held leases have a name starting with `prefix`. */
+  countHeld(prefix: string): number {
+    let count = 0
+    for (const name of this.held.keys()) if (name.startsWith(prefix)) count++
+    return count
+  }
+
   /** True when this worker holds (or could just take) the lease `name`. */
   async ensure(name: string): Promise<boolean> {
     const lease = this.held.get(name)
@@ -40,6 +52,17 @@ export class Leadership {
     this.held.set(name, acquired)
     this.runtime.emit('lease:acquired', { name, token: acquired.token })
     return true
+  }
+
+  /**
+   * Gives the lease `name` up (when held) so another worker can take it at once. A failed
+   * release is logged: the lease then simply expires.
+   */
+  async release(name: string): Promise<void> {
+    const lease = this.held.get(name)
+    if (!lease) return
+    this.held.delete(name)
+    await this.lock.release(lease).catch((error: unknown) => this.runtime.logger.warn('lease release failed; it will expire', { lease: name, error: String(error) }))
   }
 
   /** Releases every held lease (on stop), ignoring failures: an unreleased lease simply expires. */
