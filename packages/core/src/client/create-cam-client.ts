@@ -29,6 +29,8 @@ import { zodIssues } from '../util/zod-issues.js'
 import { wrapPort } from '../ports/wrap-port.js'
 import { addLeadsToCampaign, type AddLeadsReport } from '../sequence/enroll-leads.js'
 import { recordDeliveryEvent } from './record-delivery-event.js'
+import { computeMailboxMetrics, type MailboxMetrics } from './mailbox-metrics.js'
+import type { MailboxState } from '../domain/mailbox.js'
 import {
   argumentIssues,
   campaignStatuses,
@@ -142,6 +144,17 @@ export interface CamClient {
   recordDeliveryEvent(event: DeliveryEventInput): Promise<DeliveryEventResult>
   /** Recorded delivery events of an email or a campaign, most recent first; `limit` 1 to 1000 (default 100). */
   listDeliveryEvents(filter: { emailId?: string; campaignId?: string; limit?: number }): Promise<DeliveryEvent[]>
+  /**
+   * The sending pool's mailboxes (as the workers registered them): state and why it is
+   * paused, sent today against today's limit (ramp-up applied), ramp day, counters and
+   * rates lifetime and over the last `windowDays` (1 to 365, default 7) — what their
+   * health rules see.
+   */
+  listMailboxes(options?: { windowDays?: number; names?: string[] }): Promise<MailboxMetrics[]>
+  /** Pauses a pool mailbox by hand: its new leads go to the other mailboxes, its threads wait. */
+  pauseMailbox(name: string, reason?: string): Promise<MailboxState>
+  /** Resumes a paused pool mailbox (after fixing its authentication, or once its reputation recovered). */
+  resumeMailbox(name: string): Promise<MailboxState>
 }
 
 function validateCampaign(input: unknown): NewCampaign {
@@ -213,6 +226,16 @@ const retryQuarantinedArguments = clientArguments('retryQuarantinedMessage', { m
 const listDeliveryEventsArguments = clientArguments('listDeliveryEvents', {
   filter: filterArgument({ emailId: idArgument.optional(), campaignId: idArgument.optional(), limit: limitArgument.optional() }),
 })
+const windowDaysArgument = z
+  .number({ error: 'expected an integer from 1 to 365' })
+  .int({ message: 'expected an integer from 1 to 365' })
+  .min(1, { message: 'expected an integer from 1 to 365' })
+  .max(365, { message: 'expected an integer from 1 to 365' })
+const listMailboxesArguments = clientArguments('listMailboxes', {
+  options: filterArgument({ windowDays: windowDaysArgument.optional(), names: z.array(idArgument, { error: 'expected an array of mailbox names' }).optional() }).optional(),
+})
+const pauseMailboxArguments = clientArguments('pauseMailbox', { name: idArgument, reason: textArgument(500).optional() })
+const resumeMailboxArguments = clientArguments('resumeMailbox', { name: idArgument })
 const clientOptionsSchema = z.object({
   store: z.custom<StoreV1>((value) => typeof value === 'object' && value !== null, { error: 'expected a Store adapter' }),
   clock: z.custom<Clock>((value) => typeof (value as Partial<Clock> | null)?.now === 'function', { error: 'expected a clock with a now() method' }).optional(),
@@ -403,6 +426,20 @@ export function createCamClient(options: CamClientOptions): CamClient {
     async listDeliveryEvents(filter) {
       const parsed = listDeliveryEventsArguments({ filter }).filter
       return store.listDeliveryEvents(Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== undefined)))
+    },
+    async listMailboxes(mailboxOptions) {
+      const parsed = listMailboxesArguments({ options: mailboxOptions }).options ?? {}
+      return computeMailboxMetrics(store, clock.now(), { windowDays: parsed.windowDays ?? 7, ...(parsed.names ? { names: parsed.names } : {}) })
+    },
+    async pauseMailbox(name, reason) {
+      const parsed = pauseMailboxArguments({ name, reason })
+      const moved = await store.transitionMailbox({ name: parsed.name, from: ['active', 'paused'], to: 'paused', reason: parsed.reason ?? 'paused by a human', now: clock.now() })
+      return moved!
+    },
+    async resumeMailbox(name) {
+      resumeMailboxArguments({ name })
+      const moved = await store.transitionMailbox({ name, from: ['paused', 'active'], to: 'active', reason: null, now: clock.now() })
+      return moved!
     },
     async listAlerts(filter) {
       const parsed = listAlertsArguments({ filter }).filter ?? {}

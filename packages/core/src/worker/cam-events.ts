@@ -33,6 +33,8 @@ export interface CamEventPayloads {
   'reply:classified': { messageId: string; campaignId: string | null; leadId: string | null; classification: ClassificationResult }
   'lead:transitioned': { leadId: string; campaignId: string; from: LeadState; to: LeadState; reason: string }
   'campaign:paused': { campaignId: string; reason: string; metric: CampaignRuleMetric; rate: number; lowerBound: number; threshold: number; sample: number }
+  /** A pool mailbox was paused alone (its health, or its authentication failed); the others go on. */
+  'mailbox:paused': { mailbox: string; reason: string }
   'metrics:computed': { metrics: CampaignMetrics[] }
   'alert:sent': { alertId: string; deliveryId: string; channel: string; attempts: number }
   'alert:failed': { alertId: string; deliveryId: string; channel: string; attempts: number; error: unknown; retryAt: Date }

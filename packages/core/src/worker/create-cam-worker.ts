@@ -29,6 +29,7 @@ import { resolveWorkerConfig, type WorkerConfig, type WorkerConfigInput } from '
 import type { WorkerRuntime } from './worker-runtime.js'
 import { wrapPort } from '../ports/wrap-port.js'
 import type { CamEventName } from './cam-events.js'
+import { parseMailboxes, type MailboxConfig } from './mailbox-pool.js'
 
 /** What a worker is composed of. */
 export interface CamWorkerOptions {
@@ -38,8 +39,15 @@ export interface CamWorkerOptions {
   lock?: LockV1 | undefined
   /** Mailbox(es) replies arrive in. Without one, the worker only sends. */
   inbox?: InboxV1 | InboxV1[] | undefined
-  /** Email provider. Without one, the worker does not send. */
+  /** Email provider. Without one (and without `mailboxes`), the worker does not send. */
   sender?: SenderV1 | undefined
+  /**
+   * A sending pool: mailboxes the team owns, each with its own sender (and inbox, polled
+   * like `inbox`), daily limit, ramp-up, gap and health. Campaigns send from them
+   * (`campaign.mailboxes`, or all): each new lead gets the mailbox with the most room, its
+   * follow-ups stay on it. Without a pool, campaigns send as `campaign.sender` through `sender`.
+   */
+  mailboxes?: MailboxConfig[] | undefined
   /** Defaults to the built-in rule classifier. */
   classifier?: ClassifierV1 | undefined
   /** Where human alerts go; each channel gets each alert exactly once. */
@@ -125,6 +133,12 @@ function validateOptions(options: CamWorkerOptions): ValidationIssue[] {
  */
 export function createCamWorker(options: CamWorkerOptions): CamWorker {
   const issues = validateOptions(options)
+  const pool = parseMailboxes(options?.mailboxes, issues)
+  const poolInboxNames = new Set((options?.inbox === undefined ? [] : Array.isArray(options.inbox) ? options.inbox : [options.inbox]).map((inbox) => inbox?.name))
+  pool.forEach((mailbox, index) => {
+    if (mailbox.inbox && poolInboxNames.has(mailbox.inbox.name)) issues.push({ path: `mailboxes.${index}.inbox.name`, message: `duplicate inbox name "${mailbox.inbox.name}"` })
+    if (mailbox.inbox) poolInboxNames.add(mailbox.inbox.name)
+  })
   let resolved: WorkerConfig | null = null
   try {
     resolved = resolveWorkerConfig(options?.config)
@@ -141,12 +155,14 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
   const emit: WorkerRuntime['emit'] = (event, payload) => emitter.emit(event, payload)
   const store = wrapPort(options.store, 'store', 'STORE_FAILED')
   const lock = wrapPort(options.lock ?? (options.store as unknown as LockV1), 'lock', 'LOCK_FAILED')
-  const inboxes = (options.inbox === undefined ? [] : Array.isArray(options.inbox) ? options.inbox : [options.inbox]).map((inbox) =>
-    wrapPort(inbox, `inbox ${inbox.name}`, 'INBOX_FAILED'),
-  )
+  const inboxes = [
+    ...(options.inbox === undefined ? [] : Array.isArray(options.inbox) ? options.inbox : [options.inbox]),
+    ...pool.flatMap((mailbox) => (mailbox.inbox ? [mailbox.inbox] : [])),
+  ].map((inbox) => wrapPort(inbox, `inbox ${inbox.name}`, 'INBOX_FAILED'))
   const runtime: WorkerRuntime = {
     inboxes,
     sender: options.sender ? wrapPort(options.sender, 'sender', 'SEND_RETRYABLE') : null,
+    pool,
     classifier: wrapPort(options.classifier ?? createRuleClassifier(), 'classifier', 'CLASSIFIER_FAILED'),
     alertChannels: (options.alerts ?? []).map((channel) => wrapPort(channel, `alert channel ${channel.name}`, 'ALERT_FAILED')),
     hooks: options.hooks ?? {},

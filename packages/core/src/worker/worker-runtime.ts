@@ -7,11 +7,14 @@ import type { CamEventName, CamEventPayloads } from './cam-events.js'
 import type { WorkerConfig } from './worker-config.js'
 import type { Logger } from '../util/logger.js'
 import { errorMessage } from '../errors/cam-error.js'
+import type { PoolMailbox } from './mailbox-pool.js'
 
 /** What the built-in steps are created with (adapters already wrapped). */
 export interface WorkerRuntime {
   inboxes: InboxV1[]
   sender: SenderV1 | null
+  /** The sending pool (empty: campaigns send as themselves through `sender`). */
+  pool: PoolMailbox[]
   classifier: ClassifierV1
   alertChannels: AlertChannelV1[]
   hooks: CamHooks

@@ -4,6 +4,8 @@ import { wilsonLowerBound } from '../../decide/rate-confidence.js'
 import { utcDayKeyDaysBefore } from '../../util/day-key.js'
 import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
+import { ensurePoolRegistered } from './mailbox-actions.js'
+import { checkMailboxHealth } from './mailbox-health.js'
 
 const ruleCounter: Record<CampaignRuleMetric, keyof MetricCounts> = {
   bounceRate: 'bounced',
@@ -27,14 +29,16 @@ const percent = (value: number) => `${(value * 100).toFixed(value < 0.01 ? 2 : 1
  * Step 6 — decide: for each active campaign and rule, pauses the campaign when the
  * rule's rate over its window is above the threshold with 95% confidence (Wilson
  * lower bound) and the window holds at least `minSample` sent emails. The pause and
- * its alert are one atomic store call, so a pause alerts exactly once.
+ * its alert are one atomic store call, so a pause alerts exactly once. With a sending
+ * pool, each mailbox is checked against its own health rules the same way and paused
+ * alone; a campaign left with no active mailbox is paused.
  */
 export function createDecideStep(runtime: WorkerRuntime): WorkerStep {
   return {
     name: 'decide',
     leader: true,
     async run(context) {
-      const counts = { evaluated: 0, paused: 0 }
+      const counts = { evaluated: 0, paused: 0, mailboxesPaused: 0 }
       const campaigns: Campaign[] = await context.store.listCampaigns({ statuses: ['active'] })
       const byWindow = new Map<number, Campaign[]>()
       for (const campaign of campaigns) {
@@ -100,6 +104,11 @@ export function createDecideStep(runtime: WorkerRuntime): WorkerStep {
           }
         }
       }
+      // The sending pool: mailboxes paused alone on their own health; campaigns left without one.
+      await ensurePoolRegistered(runtime, context.store, context.clock.now())
+      const health = await checkMailboxHealth(runtime, context, campaigns.filter((campaign) => !paused.has(campaign.id)))
+      counts.mailboxesPaused += health.mailboxesPaused
+      counts.paused += health.campaignsPaused
       return counts
     },
   }

@@ -10,6 +10,8 @@ import type { StepCounts } from '../cycle-report.js'
 import type { StepContext } from '../step.js'
 import { runHook, type WorkerRuntime } from '../worker-runtime.js'
 import { composeEmail } from './compose-email.js'
+import type { MailboxPicker, PoolMailbox } from '../mailbox-pool.js'
+import { pauseMailbox, recordRefusal } from './mailbox-actions.js'
 import type { EmailClaimKeeper } from './email-claim-keeper.js'
 import { recordDurably } from './record-durably.js'
 
@@ -36,15 +38,26 @@ export interface WindowDeferral {
   emails: number
 }
 
+/** Emails put off because no mailbox of the pool could send them now, by reason. */
+export interface MailboxDeferral {
+  emails: number
+  retryAt: Date
+}
+
 /** Everything one email's send needs. */
 export interface SendEmailScope {
   runtime: WorkerRuntime
   context: StepContext
-  sender: SenderV1
+  /** The worker's single sender; null with a pool. */
+  sender: SenderV1 | null
+  /** Picks and reserves a pool mailbox per email; null without a pool. */
+  picker: MailboxPicker | null
   counts: SendCounts
   claims: EmailClaimKeeper
   /** By campaign id and timezone: what the window closed put off, for the step's report. */
   windowDeferrals: Map<string, WindowDeferral>
+  /** By reason: what no mailbox could send now, for the step's report. */
+  mailboxDeferrals: Map<string, MailboxDeferral>
 }
 
 /**
@@ -70,7 +83,7 @@ async function claimLost(scope: SendEmailScope, item: ClaimedEmail, error: unkno
  * worker took over is left to it; store outages throw (the step reports them).
  */
 export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail): Promise<{ pauseUntil?: Date }> {
-  const { runtime, context, sender, counts, claims } = scope
+  const { runtime, context, counts, claims } = scope
   const { email: outbound, lead, campaign } = item
   if (claims.lost(outbound.id)) {
     counts.lost++
@@ -93,14 +106,45 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
       return {}
     }
 
+    // With a pool: the thread's mailbox, or for a first touch the one with the most room.
+    let mailbox: PoolMailbox | null = null
+    let reservedDay: string | null = null
+    if (scope.picker) {
+      const choice = await scope.picker.choose(campaign, lead, now)
+      if (!choice.mailbox) {
+        await context.store.deferEmail({ emailId: outbound.id, workerId: context.workerId, now, scheduledAt: choice.retryAt })
+        counts.deferred++
+        const seen = scope.mailboxDeferrals.get(choice.reason)
+        if (seen) {
+          seen.emails++
+          if (choice.retryAt < seen.retryAt) seen.retryAt = choice.retryAt
+        } else scope.mailboxDeferrals.set(choice.reason, { emails: 1, retryAt: choice.retryAt })
+        runtime.emit('email:deferred', { emailId: outbound.id, campaignId: campaign.id, leadId: lead.id, scheduledAt: choice.retryAt, reason: choice.reason })
+        return {}
+      }
+      mailbox = choice.mailbox
+      reservedDay = choice.day
+    }
+    const sender = mailbox?.sender ?? scope.sender!
+    /** Gives the mailbox's reserved send back: nothing went out. */
+    const releaseReservation = async () => {
+      if (!mailbox || reservedDay === null) return
+      const day = reservedDay
+      reservedDay = null
+      await context.store.releaseMailboxSend({ mailbox: mailbox.name, day })
+    }
+    const sendScope = { ...scope, mailbox }
+
     let email: OutgoingEmail
     try {
       email = composeEmail(outbound, lead, campaign, runtime.config)
+      if (mailbox) email = { ...email, from: mailbox.from, ...(mailbox.from.replyTo ? { replyTo: mailbox.from.replyTo } : {}) }
     } catch (error) {
       // A template variable went missing (campaign edited after the lead was added) or a
       // template hit a render limit: a human must fix it.
       const permanent = ValidationError.isInstance(error)
-      await recordFailure(scope, item, error, permanent)
+      await releaseReservation()
+      await recordFailure(sendScope, item, error, permanent)
       return {}
     }
 
@@ -108,10 +152,12 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
       const hook = runtime.hooks.beforeSend
       const { value, failed } = await runHook(runtime, 'beforeSend', () => hook({ email, outbound, lead, campaign }), undefined)
       if (failed) {
-        await recordFailure(scope, item, new Error('beforeSend hook failed'), false)
+        await releaseReservation()
+        await recordFailure(sendScope, item, new Error('beforeSend hook failed'), false)
         return {}
       }
       if (value && 'veto' in value) {
+        await releaseReservation()
         counts.vetoed++
         runtime.emit('email:vetoed', { emailId: outbound.id, campaignId: campaign.id, leadId: lead.id, reason: value.veto })
         if (value.retryAt) {
@@ -135,11 +181,24 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
       result = await sender.send(email, { idempotencyKey: outbound.idempotencyKey })
     } catch (error) {
       const sendError = SendError.isInstance(error) ? error : SendError.retryable(errorMessage(error), { cause: error })
-      const retryAt = await recordFailure(scope, item, sendError, sendError.kind === 'permanent')
+      if (mailbox && sendError.scope === 'mailbox') {
+        // The mailbox itself failed (authentication): pause it alone; the email waits —
+        // a first touch for another mailbox, a follow-up for this one to be resumed.
+        await releaseReservation()
+        await pauseMailbox(runtime, context, mailbox.name, `${mailbox.from.email} could not send: ${errorMessage(sendError)}`)
+        const retryAt = new Date(context.clock.now().getTime() + runtime.config.sendRetryBaseMs)
+        await context.store.deferEmail({ emailId: outbound.id, workerId: context.workerId, now: context.clock.now(), scheduledAt: retryAt })
+        counts.deferred++
+        return {}
+      }
+      // A refused recipient reached the server (it counts against the mailbox's limit); anything else sent nothing.
+      if (!sendError.refusal) await releaseReservation()
+      const retryAt = await recordFailure(sendScope, item, sendError, sendError.kind === 'permanent')
+      if (sendError.refusal) await recordRefusal(runtime, context, item, sender.name, sendError.refusal)
       return sendError.kind === 'retryable' && sendError.retryAfterMs !== undefined && retryAt ? { pauseUntil: retryAt } : {}
     }
 
-    await recordSent(scope, item, email, result)
+    await recordSent(sendScope, item, email, result)
     return {}
   } catch (error) {
     if (await claimLost(scope, item, error)) return {}
@@ -149,7 +208,10 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
   }
 }
 
-async function recordSent(scope: SendEmailScope, item: ClaimedEmail, email: OutgoingEmail, result: Awaited<ReturnType<SenderV1['send']>>): Promise<void> {
+/** A scope with the pool mailbox the email goes out from (null without a pool). */
+type MailboxScope = SendEmailScope & { mailbox: PoolMailbox | null }
+
+async function recordSent(scope: MailboxScope, item: ClaimedEmail, email: OutgoingEmail, result: Awaited<ReturnType<SenderV1['send']>>): Promise<void> {
   const { runtime, context, counts } = scope
   const { email: outbound, lead, campaign } = item
   const sentAt = context.clock.now()
@@ -158,7 +220,17 @@ async function recordSent(scope: SendEmailScope, item: ClaimedEmail, email: Outg
   const providerId = result.providerId ?? null
   await recordDurably(
     () =>
-      context.store.recordEmailSent({ emailId: outbound.id, workerId: context.workerId, sentAt, subject: email.subject, providerId, providerMessageId, lead: progress, next }),
+      context.store.recordEmailSent({
+        emailId: outbound.id,
+        workerId: context.workerId,
+        sentAt,
+        subject: email.subject,
+        providerId,
+        providerMessageId,
+        ...(scope.mailbox ? { mailbox: scope.mailbox.name } : {}),
+        lead: progress,
+        next,
+      }),
     async () => {
       const stored = await context.store.getEmail(outbound.id)
       return stored?.status === 'sent' && stored.sentAt?.getTime() === sentAt.getTime()
@@ -180,7 +252,7 @@ async function recordSent(scope: SendEmailScope, item: ClaimedEmail, email: Outg
 }
 
 /** Records a failed attempt: a retry with backoff, or a permanent failure after the last attempt. Returns the retry time. */
-async function recordFailure(scope: SendEmailScope, item: ClaimedEmail, error: unknown, permanent: boolean): Promise<Date | null> {
+async function recordFailure(scope: MailboxScope, item: ClaimedEmail, error: unknown, permanent: boolean): Promise<Date | null> {
   const { runtime, context, counts } = scope
   const { email: outbound, lead, campaign } = item
   const now = context.clock.now()
@@ -193,7 +265,7 @@ async function recordFailure(scope: SendEmailScope, item: ClaimedEmail, error: u
   }
   const message = exhausted && !permanent ? `gave up after ${outbound.attempts} attempts: ${errorMessage(error)}` : errorMessage(error)
   await recordDurably(
-    () => context.store.recordEmailFailed({ emailId: outbound.id, workerId: context.workerId, now, error: message, retryAt }),
+    () => context.store.recordEmailFailed({ emailId: outbound.id, workerId: context.workerId, now, error: message, retryAt, ...(scope.mailbox ? { mailbox: scope.mailbox.name } : {}) }),
     async () => {
       const stored = await context.store.getEmail(outbound.id)
       return stored !== null && stored.lastError === message && stored.claimedBy === null && (stored.status === 'failed' || stored.status === 'queued')

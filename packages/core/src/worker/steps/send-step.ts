@@ -3,7 +3,9 @@ import type { ClaimDueEmailsResult, ClaimedEmail } from '../../ports/store-v1.js
 import { describeWindowOpening, localDayKey } from '../../schedule/send-window.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
 import type { StepContext, WorkerStep } from '../step.js'
+import { MailboxPicker } from '../mailbox-pool.js'
 import { keepEmailClaims } from './email-claim-keeper.js'
+import { ensurePoolRegistered } from './mailbox-actions.js'
 import { sendClaimedEmail, type SendCounts, type SendEmailScope } from './send-claimed-email.js'
 
 /**
@@ -19,12 +21,19 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
     async run(context) {
       const counts: SendCounts = { claimed: 0, sent: 0, failed: 0, retried: 0, deferred: 0, vetoed: 0, inDoubt: 0, cancelledSuppressed: 0, lost: 0 }
       const sender = runtime.sender
-      if (!sender) return counts
+      if (!sender && runtime.pool.length === 0) return counts
       const campaigns = await context.store.listCampaigns({ statuses: ['active'] })
       if (campaigns.length === 0) return counts
+      await ensurePoolRegistered(runtime, context.store, context.clock.now())
       const caps = campaigns.map((c) => ({ campaignId: c.id, day: localDayKey(context.now, c.schedule.timezone), dailyCap: c.dailyCap }))
       const claims = keepEmailClaims(runtime, context)
-      const scope: SendEmailScope = { runtime, context, sender, counts, claims, windowDeferrals: new Map() }
+      const picker = runtime.pool.length > 0 ? new MailboxPicker(context.store, runtime.pool) : null
+      const scope: SendEmailScope = { runtime, context, sender, picker, counts, claims, windowDeferrals: new Map(), mailboxDeferrals: new Map() }
+      // Claims say whether the senders can be retried safely: with a pool, only when every mailbox's can.
+      const senders = runtime.pool.length > 0 ? runtime.pool.map((mailbox) => mailbox.sender) : [sender!]
+      const senderIdempotent = senders.every((candidate) => candidate.idempotent)
+      const windows = senders.flatMap((candidate) => (candidate.idempotencyWindowMs !== undefined ? [candidate.idempotencyWindowMs] : []))
+      const senderIdempotencyWindowMs = windows.length > 0 ? Math.min(...windows) : undefined
       let pauseUntil: Date | null = null
       const claim = (limit: number) => {
         const claiming = context.store
@@ -33,8 +42,8 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
             workerId: context.workerId,
             limit,
             claimTtlMs: runtime.config.claimTtlMs,
-            senderIdempotent: sender.idempotent,
-            ...(sender.idempotencyWindowMs !== undefined ? { senderIdempotencyWindowMs: sender.idempotencyWindowMs } : {}),
+            senderIdempotent,
+            ...(senderIdempotencyWindowMs !== undefined ? { senderIdempotencyWindowMs } : {}),
             caps,
           })
           .then((batch) => {
@@ -99,6 +108,10 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
         for (const deferral of scope.windowDeferrals.values()) {
           const emails = deferral.emails === 1 ? '1 email' : `${deferral.emails} emails`
           context.note(`campaign "${deferral.campaignName}": ${emails} outside the send window until ${describeWindowOpening(deferral.opensAt, deferral.timezone, context.clock.now())}`)
+        }
+        for (const [reason, deferral] of scope.mailboxDeferrals) {
+          const emails = deferral.emails === 1 ? '1 email' : `${deferral.emails} emails`
+          context.note(`${emails} waiting for a mailbox (${reason}) until ${deferral.retryAt.toISOString()}`)
         }
       }
       return counts
