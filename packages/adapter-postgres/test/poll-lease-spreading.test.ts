@@ -6,7 +6,7 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverToMaildir } from '@cam/adapter-filesystem'
 import { createMigratedSchema, databaseUrl, testSchemaName } from './support/database.js'
-import { eventually, startWorker, stopWorker, type ChildWorker } from './support/worker-harness.js'
+import { eventually, startWorker, stopWorker, type ChildEvent, type ChildWorker } from './support/worker-harness.js'
 
 /**
  * Poll leases spread across worker processes on real PostgreSQL: 4 workers share a pool of
@@ -73,7 +73,7 @@ describe('poll leases across worker processes (PostgreSQL, Maildir inboxes)', ()
     return inboxCount
   }
 
-  const events = (name: string) => workers.flatMap((worker) => worker.events.filter((event) => event.event === name).map((event) => ({ ...event, worker: worker.id })))
+  const events = (name: string): Array<ChildEvent & { worker: string }> => workers.flatMap((worker) => worker.events.filter((event) => event.event === name).map((event) => ({ ...event, worker: worker.id })))
 
   it('4 workers hold 10 ± 1 poll leases each; a SIGKILLed worker’s inboxes are taken over; every message stored and processed once', { timeout: 420_000 }, async () => {
     let delivered = await deliverRound('before')
