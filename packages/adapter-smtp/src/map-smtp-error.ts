@@ -1,0 +1,214 @@
+import { SendError, type SendRefusal } from '@cam/core'
+import { errorMessage, toSingleLine } from '@cam/core/adapter-kit'
+import type { SmtpFailure } from './smtp-connection-pool.js'
+
+/** `providerCode` of the error thrown when the message may have been delivered (see {@link toSendError}). */
+export const inDoubtProviderCode = 'SMTP_IN_DOUBT'
+
+/** What {@link toSendError} needs besides the failure. */
+export interface SmtpErrorContext {
+  /** `user@host:port` (never a secret), for messages. */
+  account: string
+  /** The recipient, for messages. */
+  recipient: string
+  /** Wait after a 421 or 451 reply (ms). */
+  deferredRetryAfterMs: number
+}
+
+/** The parts of a nodemailer error the mapping reads. */
+interface NodemailerErrorFields {
+  code: string | undefined
+  command: string | undefined
+  response: string | undefined
+  responseCode: number | undefined
+}
+
+function fieldsOf(error: unknown): NodemailerErrorFields {
+  const record = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {}
+  return {
+    code: typeof record.code === 'string' ? record.code : undefined,
+    command: typeof record.command === 'string' ? record.command : undefined,
+    response: typeof record.response === 'string' && record.response.trim() !== '' ? record.response : undefined,
+    responseCode: typeof record.responseCode === 'number' && record.responseCode >= 200 && record.responseCode < 600 ? record.responseCode : undefined,
+  }
+}
+
+const enhancedStatusPattern = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/
+
+/** The enhanced status code (`5.1.1`) of a reply, when it has one. */
+export function enhancedStatusOf(reply: string): string | undefined {
+  const match = enhancedStatusPattern.exec(reply)
+  return match ? `${match[1]}.${match[2]}.${match[3]}` : undefined
+}
+
+/** The server's reply on one line without control characters, at most 500 characters (the remote server wrote it). */
+export function diagnosticOf(reply: string): string {
+  return toSingleLine(reply.replace(/\r?\n(\d{3})[ -]/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 500)
+}
+
+/**
+ * Replies about the sending mailbox rather than the email or its recipient: authentication
+ * (530, 534, 535, 538, 5.7.0 `Authentication required`, 5.7.8, 5.7.3, 5.7.9, 5.7.14, 5.7.57,
+ * 5.7.139), the mailbox not allowed to send as its From (5.7.60 `SendAsDenied`), sending quotas
+ * (5.4.5 `Daily user sending limit exceeded`), the account blocked for spam (5.1.8 `bad
+ * outbound sender`, 5.7.705/5.7.708/5.7.750), and relaying refused (the server does not take
+ * this mailbox's mail for other domains: a configuration problem, not the recipient's).
+ */
+const mailboxReplyCodes = new Set([530, 534, 535, 538])
+const mailboxEnhancedCodes = new Set(['5.7.0', '5.7.3', '5.7.8', '5.7.9', '5.7.14', '5.7.57', '5.7.60', '5.7.139', '5.7.705', '5.7.708', '5.7.750', '5.4.5', '5.1.8'])
+const mailboxWords =
+  /\b(?:authentication (?:required|unsuccessful|failed|credentials invalid)|bad outbound sender|SendAsDenied|not (?:allowed|permitted|authori[sz]ed) to send as|sending (?:limit|quota) exceeded|daily user sending|(?:user|account) (?:is )?not authenticated|relay(?:ing)? (?:access )?(?:denied|not permitted))\b/i
+/** Policy and reputation wording without an enhanced code. */
+const blockWords = /\b(?:spam|blocked|block ?list|blacklist|reputation|policy|rbl|dnsbl|spamhaus|spamcop|barracuda|dmarc|spf|dkim)\b/i
+
+function isMailboxReply(responseCode: number, enhanced: string | undefined, reply: string): boolean {
+  return mailboxReplyCodes.has(responseCode) || (enhanced !== undefined && mailboxEnhancedCodes.has(enhanced)) || mailboxWords.test(reply)
+}
+
+/**
+ * The recipient refusal a permanent reply stands for: `hard` for a bad address (5.1.x, 5.2.1
+ * mailbox disabled; without an enhanced code 550/551/553 unless the text speaks of policy),
+ * `block` for a policy or reputation rejection (5.7.x; 554; wording such as "spam" or "blocked").
+ * Other permanent replies (mailbox full, message too large, …) are no refusal.
+ */
+export function refusalTypeOf(responseCode: number, enhanced: string | undefined, reply: string): SendRefusal['type'] | undefined {
+  if (enhanced !== undefined) {
+    const [, subject, detail] = enhanced.split('.').map(Number)
+    if (subject === 1 || (subject === 2 && detail === 1)) return 'hard'
+    if (subject === 7) return 'block'
+    return undefined
+  }
+  if (responseCode === 554 || blockWords.test(reply)) return 'block'
+  if (responseCode === 550 || responseCode === 551 || responseCode === 553) return 'hard'
+  return undefined
+}
+
+/** Certificate problems (TLS handshake): retrying cannot fix them, a person must. */
+const certificatePattern = /certificate|self[- ]signed|unable to (?:verify|get)|CERT_|altname|hostname\/IP does not match|Hostname\/IP/i
+
+/**
+ * Maps a failed SMTP send to the Sender port's errors. The port asks a sender that is not
+ * idempotent to throw only when nothing was sent, so the stage the send reached decides first:
+ *
+ * - **aborted** by its signal before the message was complete → retryable (nothing sent).
+ * - **connect** (TCP, TLS, greeting, EHLO, STARTTLS): network failures and timeouts →
+ *   retryable; a rejected certificate, or STARTTLS required but not offered → permanent with
+ *   `scope: 'mailbox'` (the mailbox cannot send until someone fixes it); a 5xx greeting (the
+ *   server refuses this client) → permanent, `scope: 'mailbox'`; 4xx → retryable.
+ * - **auth**: the server refused the credentials (5xx, e.g. `535 5.7.8`) → permanent,
+ *   `scope: 'mailbox'` (after a refreshed OAuth2 token was refused too); `454` and dropped
+ *   connections → retryable; getting a token threw → that error when it is a `SendError`,
+ *   else retryable.
+ * - a **reply** to `MAIL FROM`, `RCPT TO`, `DATA` or the message: `421` and `451` → retryable
+ *   after `deferredRetryAfterMs`; other 4xx → retryable; 5xx about the sending mailbox
+ *   (authentication, quotas, send-as, blocked account; any 5xx to `MAIL FROM` except a size
+ *   refusal) → permanent, `scope: 'mailbox'`; a refused recipient → permanent with `field: 'to'`
+ *   and `refusal: { type: 'hard' | 'block', diagnosticCode }` (5.1.x hard, 5.7.x block); other
+ *   5xx → permanent.
+ * - **no reply** after the whole message was sent (the connection dropped or timed out
+ *   between the final `.` and the server's `250`) → the email **may have been delivered**.
+ *   A retry could deliver it twice, so it is reported as a permanent `SendError` with
+ *   `providerCode: 'SMTP_IN_DOUBT'`: CAM records the email as failed and never resends it.
+ * - no reply before that (dropped while the envelope or the message was being sent) →
+ *   retryable: a server discards a message whose final `.` it never received.
+ */
+export function toSendError(failure: SmtpFailure, context: SmtpErrorContext): SendError {
+  const { code, command, response, responseCode } = fieldsOf(failure.error)
+  const cause = failure.error
+  const where = `SMTP ${context.account}`
+  const reply = response === undefined ? undefined : diagnosticOf(response)
+  const enhanced = reply === undefined ? undefined : enhancedStatusOf(reply)
+  const providerCode = enhanced ?? (responseCode === undefined ? (code ?? 'SMTP_ERROR') : String(responseCode))
+  const said = reply === undefined ? errorMessage(failure.error) : reply
+
+  if (failure.aborted) return SendError.retryable(`${where}: the send was aborted before the message was sent`, { providerCode: 'aborted', cause })
+
+  if (failure.stage === 'auth') {
+    if (failure.tokenError !== undefined) {
+      if (SendError.isInstance(failure.tokenError)) return failure.tokenError
+      return SendError.retryable(`${where}: could not get an OAuth2 access token: ${errorMessage(failure.tokenError)}`, {
+        providerCode: 'access_token_unavailable',
+        cause: failure.tokenError,
+      })
+    }
+    if (responseCode !== undefined && responseCode < 500) {
+      return SendError.retryable(`${where}: the login failed for now (${said})`, { providerCode, cause })
+    }
+    if (responseCode === undefined && code !== 'EAUTH') {
+      return SendError.retryable(`${where}: the connection failed during the login (${said})`, { providerCode, cause })
+    }
+    const refreshed = failure.tokenRefreshed ? ' (a refreshed access token was refused too)' : ''
+    return SendError.permanent(`${where}: authentication failed${refreshed}: ${said}. Check the mailbox's password, app password or OAuth2 grant`, {
+      providerCode,
+      scope: 'mailbox',
+      cause,
+    })
+  }
+
+  if (failure.stage === 'connect') {
+    if (responseCode !== undefined) {
+      if (responseCode === 421 || responseCode === 451) {
+        return SendError.retryable(`${where}: the server is not taking mail now (${said})`, { providerCode, retryAfterMs: context.deferredRetryAfterMs, cause })
+      }
+      if (responseCode < 500) return SendError.retryable(`${where}: the server is not taking mail now (${said})`, { providerCode, cause })
+    }
+    if (code === 'ETLS' && certificatePattern.test(said)) {
+      return SendError.permanent(`${where}: the server's TLS certificate was rejected (${said}). Give its CA in tls.ca, or fix the server's certificate`, {
+        providerCode: 'tls_certificate_rejected',
+        scope: 'mailbox',
+        cause,
+      })
+    }
+    if (code === 'ETLS' && (responseCode !== undefined || command === 'STARTTLS' || /STARTTLS/i.test(said))) {
+      return SendError.permanent(`${where}: the server did not upgrade the connection with STARTTLS (${said}); refusing to send in clear. Use secure: true on port 465, or requireTls: false`, {
+        providerCode: 'starttls_unavailable',
+        scope: 'mailbox',
+        cause,
+      })
+    }
+    if (responseCode !== undefined) {
+      return SendError.permanent(`${where}: the server refused the connection (${said})`, { providerCode, scope: 'mailbox', cause })
+    }
+    return SendError.retryable(`${where}: could not connect (${said})`, { providerCode, cause })
+  }
+
+  if (responseCode !== undefined && reply !== undefined) {
+    if (responseCode < 500) {
+      const deferred = responseCode === 421 || responseCode === 451
+      return SendError.retryable(`${where}: the server deferred the email to ${context.recipient} (${reply})`, {
+        providerCode,
+        ...(deferred ? { retryAfterMs: context.deferredRetryAfterMs } : {}),
+        cause,
+      })
+    }
+    const sizeRefused = responseCode === 552 || enhanced === '5.3.4'
+    if (isMailboxReply(responseCode, enhanced, reply) || (command === 'MAIL FROM' && !sizeRefused)) {
+      return SendError.permanent(`${where}: the server refused to send from this mailbox (${reply})`, { providerCode, scope: 'mailbox', cause })
+    }
+    const atRecipient = command === 'RCPT TO'
+    const refusalType = atRecipient || command === 'DATA' ? refusalTypeOf(responseCode, enhanced, reply) : undefined
+    const refusal: SendRefusal | undefined = refusalType === undefined ? undefined : { type: refusalType, diagnosticCode: reply }
+    const what = atRecipient ? `refused the recipient ${context.recipient}` : `refused the email to ${context.recipient}`
+    return SendError.permanent(`${where}: the server ${what} (${reply})`, {
+      providerCode,
+      ...(atRecipient || refusalType === 'hard' ? { field: 'to' } : {}),
+      ...(refusal === undefined ? {} : { refusal }),
+      cause,
+    })
+  }
+
+  if (failure.stage === 'committed') {
+    return SendError.permanent(
+      `${where}: the whole email to ${context.recipient} was sent but the server's answer never came (${said}): it may have been delivered. ` +
+        'Not retried, so that it cannot arrive twice; check the recipient’s copy or the Sent folder',
+      { providerCode: inDoubtProviderCode, cause },
+    )
+  }
+  if (code === 'EMESSAGE') {
+    return SendError.permanent(`${where}: the email to ${context.recipient} was not sent: ${said}`, { providerCode, cause })
+  }
+  return SendError.retryable(`${where}: the connection failed before the email to ${context.recipient} was complete; nothing was delivered (${said})`, {
+    providerCode,
+    cause,
+  })
+}
