@@ -2,6 +2,7 @@ import type { StoreV1 } from '../../ports/store-v1.js'
 import { describeStoreCampaignTests } from './store-conformance-campaigns.js'
 import { describeStoreDeliveryEventTests } from './store-conformance-delivery-events.js'
 import { describeStoreEmailTests } from './store-conformance-emails.js'
+import { describeStoreMailboxTests } from './store-conformance-mailboxes.js'
 import { describeStoreMessageFailureTests } from './store-conformance-message-failures.js'
 import { describeStoreMessageTests } from './store-conformance-messages.js'
 import { describeStoreSendAttemptTests } from './store-conformance-send-attempts.js'
@@ -51,5 +52,6 @@ export function describeStoreConformance(api: ConformanceTestApi, options: Store
     describeStoreMessageTests(api, withStore)
     describeStoreMessageFailureTests(api, withStore)
     describeStoreDeliveryEventTests(api, withStore)
+    describeStoreMailboxTests(api, withStore)
   })
 }
