@@ -225,7 +225,7 @@ describe('poll leases spread across workers', () => {
       fetch: (cursor, options) => box.fetch(cursor, options),
       async watch(options): Promise<InboxWatch> {
         watchCalls.set(id, (watchCalls.get(id) ?? 0) + 1)
-        const inner = await box.watch(options)
+        const inner = await box.watch!(options)
         watched.get(id)!.add(box.name)
         return {
           async stop() {

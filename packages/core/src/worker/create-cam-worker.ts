@@ -278,7 +278,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
         finish({ status: 'error', counts: {}, error: errorMessage(error), ...withNotes() })
       }
     }
-    if (watching) await inboxWatches.sync(polledInboxes())
+    await inboxWatches.sync(polledInboxes(), { watch: watching })
     await writeHeartbeat({
       workerId: config.workerId,
       host: hostname(),
@@ -313,7 +313,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
       emit('worker:error', { workerId: config.workerId, error, during: 'poll lease balancing' })
     }
     // Not awaited: new watches connect while the poll steps fetch (the cycle waits for them at its end).
-    if (watching) void inboxWatches.sync(polledInboxes())
+    void inboxWatches.sync(polledInboxes(), { watch: watching })
     return true
   }
 
