@@ -75,7 +75,9 @@ function onConnection<T>(connection: SMTPConnection, operation: (done: (error: E
       else resolve(value as T)
     }
     const onError = (error: Error) => finish(error)
-    const onEnd = () => finish(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'CONN' }))
+    // nodemailer ends the connection before it calls back with the reply that ended it (a 421):
+    // the callback gets its turn first.
+    const onEnd = () => setImmediate(() => finish(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION', command: 'CONN' })))
     connection.once('error', onError)
     connection.once('end', onEnd)
     try {
