@@ -16,6 +16,7 @@ const patchColumns: Record<keyof NewCampaign, { column: string; json: boolean }>
   rules: { column: 'rules', json: true },
   noReplyTimeoutDays: { column: 'no_reply_timeout_days', json: false },
   nurtureCampaignId: { column: 'nurture_campaign_id', json: false },
+  mailboxes: { column: 'mailboxes', json: true },
 }
 
 /** Campaigns: create, read, patch, conditional status transitions (with their alert). */
@@ -25,8 +26,8 @@ export function campaignMethods(context: StoreContext, shared: SharedStatements)
     createCampaign(campaign, now) {
       return context.run('createCampaign', async () => {
         const { rows } = await db.query(
-          `INSERT INTO ${schema}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, nurture_campaign_id, created_at, updated_at)
-           VALUES ($1, $2, 'draft', $3::jsonb, $4::jsonb, $5::jsonb, $6, $7::jsonb, $8, $9, $10, $10)
+          `INSERT INTO ${schema}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, nurture_campaign_id, mailboxes, created_at, updated_at)
+           VALUES ($1, $2, 'draft', $3::jsonb, $4::jsonb, $5::jsonb, $6, $7::jsonb, $8, $9, $11::jsonb, $10, $10)
            RETURNING *`,
           [
             randomUUID(),
@@ -39,6 +40,8 @@ export function campaignMethods(context: StoreContext, shared: SharedStatements)
             campaign.noReplyTimeoutDays,
             campaign.nurtureCampaignId,
             now,
+            // A definition built without the schema's default (`mailboxes` is new) sends from every mailbox.
+            JSON.stringify(campaign.mailboxes ?? []),
           ],
         )
         return toCampaign(rows[0]!)

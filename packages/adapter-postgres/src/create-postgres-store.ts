@@ -8,6 +8,7 @@ import { deliveryMethods } from './delivery-methods.js'
 import { emailMethods } from './email-methods.js'
 import { leadMethods } from './lead-methods.js'
 import { leaseMethods } from './lease-methods.js'
+import { mailboxMethods } from './mailbox-methods.js'
 import { messageMethods } from './message-methods.js'
 import { checkSchemaVersion } from './migrate.js'
 import { loggerOption, openDatabase, postgresOptionsSchema, resolveConnectionOptions, type PostgresConnectionOptions } from './postgres-options.js'
@@ -107,6 +108,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     ...emailMethods(context, shared, { asyncCommitSendRecords: settings.asyncCommitSendRecords === true }),
     ...messageMethods(context, shared),
     ...deliveryMethods(context, shared),
+    ...mailboxMethods(context, shared),
     ...alertMethods(context),
     ...leaseMethods(context),
     onWorkQueued(listener) {

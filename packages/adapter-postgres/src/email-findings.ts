@@ -28,17 +28,21 @@ function sumCounts(a: Partial<MetricCounts>, b: Partial<MetricCounts> | undefine
 /**
  * Records a finding about an outbound email inside `tx` (see `EmailFinding` in
  * `@cam/core`): the first finding of its kind for the email moves its campaign's counters
- * (UTC day of `now`), unless the email already has a finding of one of `unlessKinds` (then
- * it is recorded as not counted); `amends.metrics` are added too when the email already
- * has a counted finding of `amends.kind`. A finding of a kind the email already has
+ * and those of the pool mailbox it was sent from, if any (UTC day of `now`), unless the
+ * email already has a finding of one of `unlessKinds` (then it is recorded as not
+ * counted); `amends.metrics` are added too when the email already has a counted finding
+ * of `amends.kind`. A finding of a kind the email already has
  * changes nothing. Returns whether the counters moved. Throws `NotFoundError` when the
  * email does not exist.
  */
 export async function applyEmailFinding(tx: SqlExecutor, schema: string, shared: SharedStatements, finding: EmailFinding, now: Date): Promise<boolean> {
   // The email's row lock serialises every report of this email (see lockEmails).
-  const email = await tx.query<{ campaign_id: string }>(`SELECT campaign_id FROM ${schema}.outbound_emails WHERE id = $1 FOR UPDATE`, [finding.emailId])
+  const email = await tx.query<{ campaign_id: string; mailbox: string | null }>(`SELECT campaign_id, mailbox FROM ${schema}.outbound_emails WHERE id = $1 FOR UPDATE`, [
+    finding.emailId,
+  ])
   const campaignId = email.rows[0]?.campaign_id
   if (campaignId === undefined) throw new NotFoundError(`outbound email ${finding.emailId} not found`)
+  const mailbox = email.rows[0]?.mailbox ?? null
   // `known` is what the email had before this finding (the CTE's snapshot does not see the insert).
   const { rows } = await tx.query<{ counted: boolean; amends: boolean }>(
     `WITH known AS (
@@ -58,5 +62,8 @@ export async function applyEmailFinding(tx: SqlExecutor, schema: string, shared:
   const counts = sumCounts(finding.metrics, row.amends ? finding.amends?.metrics : undefined)
   const counters = counterParams(campaignId, utcDay(now), counts)
   if (counters) await tx.query(shared.addCounters, counters)
+  // The pool mailbox it was sent from counts the same (its health decides whether it pauses).
+  const mailboxCounters = counterParams(mailbox, utcDay(now), counts)
+  if (mailboxCounters) await tx.query(shared.addMailboxCounters, mailboxCounters)
   return true
 }

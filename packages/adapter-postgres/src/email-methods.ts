@@ -29,22 +29,32 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
   const rotation: ClaimRotation = { offset: 0 }
 
   // One statement = one transaction and one round trip: the email, the lead's progress,
-  // the next step and the `sent` counter.
+  // the next step and the `sent` counters (the campaign's; the pool mailbox's when `$20`
+  // names one: the email records it, and so does the lead when it has none yet).
   const recordSentSql = `
     WITH e AS (
       UPDATE ${schema}.outbound_emails
       SET status = 'sent', sent_at = $3, subject = $4, provider_id = $5, provider_message_id = $6,
-          claimed_by = NULL, claim_expires_at = NULL, last_error = NULL, updated_at = $3
+          claimed_by = NULL, claim_expires_at = NULL, last_error = NULL, updated_at = $3,
+          mailbox = COALESCE($20::text, mailbox)
       -- in_doubt: set aside while this worker was sending it; it now knows the outcome.
       WHERE id = $1 AND status IN ('sending', 'in_doubt') AND claimed_by = $2
       RETURNING *
     ), l AS (
       UPDATE ${schema}.leads
       SET state = $7, next_step_index = $8, last_sent_at = $9, reply_deadline_at = $10, thread_subject = $11,
-          resume_at = NULL, state_reason = 'step ' || (e.step_index + 1) || ' sent', updated_at = $3
+          resume_at = NULL, state_reason = 'step ' || (e.step_index + 1) || ' sent', updated_at = $3,
+          mailbox = COALESCE(${schema}.leads.mailbox, $20::text)
       FROM e
       WHERE ${schema}.leads.id = e.lead_id AND ${schema}.leads.state IN ('queued', 'active', 'paused')
       RETURNING ${schema}.leads.id, ${schema}.leads.campaign_id
+    ), lm AS (
+      -- A lead that left its sequence meanwhile (it replied) still learns the mailbox its
+      -- thread is on. Disjoint from l: a row is in one state.
+      UPDATE ${schema}.leads SET mailbox = $20::text
+      FROM e
+      WHERE $20::text IS NOT NULL AND ${schema}.leads.id = e.lead_id AND ${schema}.leads.mailbox IS NULL
+        AND ${schema}.leads.state NOT IN ('queued', 'active', 'paused')
     ), n AS (
       INSERT INTO ${schema}.outbound_emails
         (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, idempotency_key, in_reply_to, thread_references, created_at, updated_at)
@@ -55,6 +65,10 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
       INSERT INTO ${schema}.campaign_counters AS c (campaign_id, day, sent)
       SELECT campaign_id, $19::date, 1 FROM e
       ON CONFLICT (campaign_id, day) DO UPDATE SET sent = c.sent + 1
+    ), mc AS (
+      INSERT INTO ${schema}.mailbox_counters AS c (mailbox, day, sent)
+      SELECT $20::text, $19::date, 1 FROM e WHERE $20::text IS NOT NULL
+      ON CONFLICT (mailbox, day) DO UPDATE SET sent = c.sent + 1
     )
     ${options.asyncCommitSendRecords ? `SELECT e.* FROM e, (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed` : 'SELECT * FROM e'}`
 
@@ -63,7 +77,9 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
       UPDATE ${schema}.outbound_emails
       SET last_error = $4, claimed_by = NULL, claim_expires_at = NULL, updated_at = $3,
           status = CASE WHEN $5::timestamptz IS NULL THEN 'failed' ELSE 'queued' END,
-          scheduled_at = COALESCE($5::timestamptz, scheduled_at)
+          scheduled_at = COALESCE($5::timestamptz, scheduled_at),
+          -- $7: whether the input names the mailbox that attempted it ($8, null: none).
+          mailbox = CASE WHEN $7::boolean THEN $8::text ELSE mailbox END
       WHERE id = $1 AND status IN ('sending', 'in_doubt') AND claimed_by = $2
       RETURNING *
     ), l AS (
@@ -150,6 +166,8 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
             next?.inReplyTo ?? null,
             next?.references ?? [],
             utcDay(input.sentAt),
+            // No mailbox (or an empty name): the worker's single sender.
+            input.mailbox || null,
           ]))
         } catch (error) {
           if (isUniqueViolation(error)) throw new ConflictError(`next outbound email ${next?.id} already exists`, { cause: error })
@@ -161,7 +179,16 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
     },
     recordEmailFailed(input) {
       return context.run('recordEmailFailed', async () => {
-        const { rows } = await db.query(recordFailedSql, [input.emailId, input.workerId, input.now, input.error, input.retryAt, utcDay(input.now)])
+        const { rows } = await db.query(recordFailedSql, [
+          input.emailId,
+          input.workerId,
+          input.now,
+          input.error,
+          input.retryAt,
+          utcDay(input.now),
+          input.mailbox !== undefined,
+          input.mailbox ?? null,
+        ])
         if (!rows[0]) return claimConflict(db, input.emailId, input.workerId)
         return toEmail(rows[0])
       })

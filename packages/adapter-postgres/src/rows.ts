@@ -7,6 +7,7 @@ import type {
   DeliveryEvent,
   InboundMessage,
   Lead,
+  MailboxState,
   OutboundEmail,
   Suppression,
   WorkerHeartbeat,
@@ -37,6 +38,8 @@ export function toCampaign(row: Row): Campaign {
     rules: json(row.rules),
     noReplyTimeoutDays: num(row.no_reply_timeout_days),
     nurtureCampaignId: text(row.nurture_campaign_id),
+    // Rows written before schema version 6 read as no mailboxes.
+    mailboxes: json<string[] | null | undefined>(row.mailboxes) ?? [],
     statusReason: text(row.status_reason),
     createdAt: requiredDate(row.created_at),
     updatedAt: requiredDate(row.updated_at),
@@ -61,6 +64,7 @@ export function toLead(row: Row): Lead {
     lastSentAt: date(row.last_sent_at),
     replyDeadlineAt: date(row.reply_deadline_at),
     threadSubject: text(row.thread_subject),
+    mailbox: text(row.mailbox),
     createdAt: requiredDate(row.created_at),
     updatedAt: requiredDate(row.updated_at),
   }
@@ -86,7 +90,31 @@ export function toEmail(row: Row): OutboundEmail {
     claimedBy: text(row.claimed_by),
     claimExpiresAt: date(row.claim_expires_at),
     sentAt: date(row.sent_at),
+    mailbox: text(row.mailbox),
     createdAt: requiredDate(row.created_at),
+    updatedAt: requiredDate(row.updated_at),
+  }
+}
+
+/**
+ * A `mailboxes` row joined with its `mailbox_daily_sends` count of the day asked about
+ * (`sent_on_day`, null: none). `first_send_day` is selected as text (`YYYY-MM-DD`): the
+ * drivers would turn a `date` into a local-time `Date`.
+ */
+export function toMailboxState(row: Row): MailboxState {
+  const rampStart = row.ramp_start
+  const rampIncrement = row.ramp_increment
+  return {
+    name: String(row.name),
+    address: String(row.address),
+    dailyLimit: num(row.daily_limit),
+    rampUp: rampStart === null || rampStart === undefined || rampIncrement === null || rampIncrement === undefined ? null : { start: num(rampStart), increment: num(rampIncrement) },
+    minGapMs: num(row.min_gap_ms),
+    status: row.status as MailboxState['status'],
+    statusReason: text(row.status_reason),
+    firstSendDay: text(row.first_send_day),
+    sentOnDay: row.sent_on_day === null || row.sent_on_day === undefined ? 0 : num(row.sent_on_day),
+    lastSentAt: date(row.last_sent_at),
     updatedAt: requiredDate(row.updated_at),
   }
 }

@@ -35,6 +35,8 @@ export interface SharedStatements {
   cancelQueuedEmails: string
   /** `$1` campaign id, `$2` UTC day, `$3…` one value per counter. */
   addCounters: string
+  /** `$1` mailbox name, `$2` UTC day, `$3…` one value per counter (parameters from `counterParams`). */
+  addMailboxCounters: string
   notify: string
 }
 
@@ -63,16 +65,21 @@ export function sharedStatements(schema: string, channel: string): SharedStateme
       VALUES ($1::text, $2::date, ${columns.map((_, i) => `$${i + 3}::int`).join(', ')})
       ON CONFLICT (campaign_id, day) DO UPDATE SET
       ${columns.map((c) => `${c} = ${schema}.campaign_counters.${c} + EXCLUDED.${c}`).join(',\n      ')}`,
+    addMailboxCounters: `
+      INSERT INTO ${schema}.mailbox_counters (mailbox, day, ${columns.join(', ')})
+      VALUES ($1::text, $2::date, ${columns.map((_, i) => `$${i + 3}::int`).join(', ')})
+      ON CONFLICT (mailbox, day) DO UPDATE SET
+      ${columns.map((c) => `${c} = ${schema}.mailbox_counters.${c} + EXCLUDED.${c}`).join(',\n      ')}`,
     notify: `SELECT pg_notify('${channel}', '')`,
   }
 }
 
-/** Parameters of `addCounters`, or null when nothing is to be added. */
-export function counterParams(campaignId: string | null, day: string, counts: Partial<MetricCounts> | undefined): unknown[] | null {
-  if (!campaignId || !counts) return null
+/** Parameters of `addCounters` (a campaign id) or `addMailboxCounters` (a mailbox name), or null when nothing is to be added. */
+export function counterParams(key: string | null, day: string, counts: Partial<MetricCounts> | undefined): unknown[] | null {
+  if (!key || !counts) return null
   const values = metricNames.map((name) => Math.trunc(counts[name] ?? 0))
   if (values.every((value) => value === 0)) return null
-  return [campaignId, day, ...values]
+  return [key, day, ...values]
 }
 
 /** Inserts an alert and one pending delivery per distinct channel. */

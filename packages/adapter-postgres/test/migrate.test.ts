@@ -20,6 +20,60 @@ afterAll(async () => {
   await pool.end()
 })
 
+type TableRows = Record<string, Record<string, unknown>[]>
+
+/** A store as version `version` left it: migrations 1…`version` applied and recorded the way migrate() does. */
+async function createSchemaAtVersion(schema: string, version: number): Promise<void> {
+  const q = `"${schema}"`
+  await pool.query(`CREATE SCHEMA ${q}`)
+  await pool.query(`CREATE TABLE ${q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, breaking boolean NOT NULL DEFAULT false, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
+  for (const migration of listMigrations().filter((m) => m.version <= version)) {
+    await pool.query(renderMigration(migration, schema))
+    await pool.query(`INSERT INTO ${q}.schema_migrations (version, name, breaking, checksum) VALUES ($1, $2, $3, $4)`, [migration.version, migration.name, migration.breaking, migration.checksum])
+  }
+}
+
+/** Every row of every table, as JSON, each table's rows in a stable order. */
+async function tableRows(schema: string): Promise<TableRows> {
+  const tables = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations' ORDER BY 1`, [schema])
+  const all: TableRows = {}
+  for (const { table_name: table } of tables.rows) {
+    const { rows } = await pool.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(t) AS row FROM "${schema}"."${table}" t`)
+    all[table] = sortRows(rows.map((r) => r.row))
+  }
+  return all
+}
+
+const sortRows = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0))
+
+/** What version 6 adds to rows written before it: the new columns with the value every old row gets. */
+const version6Columns: Record<string, Record<string, unknown>> = { campaigns: { mailboxes: [] }, leads: { mailbox: null }, outbound_emails: { mailbox: null } }
+/** The tables version 6 creates (empty after the upgrade). */
+const version6Tables = ['mailboxes', 'mailbox_daily_sends', 'mailbox_counters']
+
+/**
+ * `tables` as a version 5 schema holds them: checks that every row has version 6's new
+ * columns at their defaults and that its new tables are empty, then leaves them out.
+ */
+function withoutVersion6(tables: TableRows): TableRows {
+  const result: TableRows = {}
+  for (const [table, rows] of Object.entries(tables)) {
+    if (version6Tables.includes(table)) {
+      expect(rows, `${table} starts empty`).toEqual([])
+      continue
+    }
+    const added = version6Columns[table] ?? {}
+    result[table] = sortRows(
+      rows.map((row) => {
+        expect(Object.fromEntries(Object.keys(added).map((column) => [column, row[column]])), `${table}: new columns at their defaults`).toEqual(added)
+        return Object.fromEntries(Object.entries(row).filter(([column]) => !(column in added)))
+      }),
+    )
+  }
+  expect(Object.keys(tables)).toEqual(expect.arrayContaining(version6Tables))
+  return result
+}
+
 describe('migrate', () => {
   it('ships numbered migrations with the schema placeholder', () => {
     const migrations = listMigrations()
@@ -150,16 +204,10 @@ describe('migrate', () => {
     }
   })
 
-  it('upgrades a version 4 store holding data to version 5 without losing anything: old rows intact, old counter writes still work, delivery events on old emails', async () => {
+  it('upgrades a version 4 store holding data through version 5 without losing anything: old rows intact, old counter writes still work, delivery events on old emails', async () => {
     const schema = freshSchema('upgrade5')
     const q = `"${schema}"`
-    // A store as version 4 left it (migrations 1–4 applied and recorded the way migrate() does).
-    await pool.query(`CREATE SCHEMA ${q}`)
-    await pool.query(`CREATE TABLE ${q}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, breaking boolean NOT NULL DEFAULT false, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`)
-    for (const migration of listMigrations().filter((m) => m.version <= 4)) {
-      await pool.query(renderMigration(migration, schema))
-      await pool.query(`INSERT INTO ${q}.schema_migrations (version, name, breaking, checksum) VALUES ($1, $2, $3, $4)`, [migration.version, migration.name, migration.breaking, migration.checksum])
-    }
+    await createSchemaAtVersion(schema, 4)
     const now = new Date()
     const past = new Date(now.getTime() - 3_600_000)
     const day = past.toISOString().slice(0, 10)
@@ -196,21 +244,12 @@ describe('migrate', () => {
     await pool.query(`INSERT INTO ${q}.leases (name, holder, token, expires_at) VALUES ('poll:inbox', 'w1', 3, $1)`, [past])
     await pool.query(`INSERT INTO ${q}.worker_heartbeats (worker_id, host, pid, started_at, last_seen_at, cycles) VALUES ('w1', 'host', 42, $1, $1, 7)`, [past])
 
-    /** Every row of every table, as JSON, in a stable order. */
-    const snapshot = async () => {
-      const tables = await pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'schema_migrations' ORDER BY 1`, [schema])
-      const all: Record<string, Record<string, unknown>[]> = {}
-      for (const { table_name: table } of tables.rows) {
-        const { rows } = await pool.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(t) AS row FROM ${q}."${table}" t ORDER BY to_jsonb(t)::text`)
-        all[table] = rows.map((r) => r.row)
-      }
-      return all
-    }
-    const before = await snapshot()
+    const before = await tableRows(schema)
     expect(Object.entries(before).filter(([, rows]) => rows.length === 0)).toEqual([])
 
-    expect((await migrate({ pool, schema })).applied).toEqual([5])
-    const after = await snapshot()
+    // Up to the latest version; what version 6 adds is checked (defaults, empty tables) and left out below.
+    expect((await migrate({ pool, schema })).applied).toEqual(listMigrations().filter((m) => m.version > 4).map((m) => m.version))
+    const after = withoutVersion6(await tableRows(schema))
     // Nothing lost or changed: the old tables hold the same rows; the new counters start at 0; the new tables are empty.
     const newCounters = ['delivered', 'delayed', 'provider_suppressed']
     expect(after.campaign_counters!.map((row) => newCounters.map((column) => row[column]))).toEqual([[0, 0, 0]])
@@ -247,6 +286,111 @@ describe('migrate', () => {
     }
   })
 
+  it('upgrades a version 5 store holding data to version 6 without losing anything: campaigns get no mailboxes, leads and emails none, old writes still work, the pool works on old rows', async () => {
+    const schema = freshSchema('upgrade6')
+    const q = `"${schema}"`
+    await createSchemaAtVersion(schema, 5)
+    const now = new Date()
+    const past = new Date(now.getTime() - 3_600_000)
+    const day = past.toISOString().slice(0, 10)
+    await pool.query(
+      `INSERT INTO ${q}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, created_at, updated_at)
+       VALUES ('c1', 'Old', 'active', '{"email":"ana@sender.example"}', '[{"subject":"Hi","text":"Hi","delayDays":0},{"text":"Again","delayDays":3}]',
+               '{"timezone":"UTC","weekdays":[1,2,3,4,5,6,7],"startTime":"00:00","endTime":"24:00"}', 100, '[]', 14, $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.leads (id, campaign_id, email, email_normalized, state, next_step_index, last_sent_at, created_at, updated_at) VALUES
+         ('lee', 'c1', 'Lee@prospect.example', 'lee@prospect.example', 'active', 1, $1, $1, $1),
+         ('kim', 'c1', 'kim@prospect.example', 'kim@prospect.example', 'replied', 1, $1, $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.outbound_emails (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, provider_id, idempotency_key, subject, attempts, sent_at, cap_day, created_at, updated_at) VALUES
+         ('lee-1', 'c1', 'lee', 0, 'sent', $1, '<lee-1@x>', 're_lee_1', 'k-lee-1', 'Hi', 1, $1, $2, $1, $1),
+         ('lee-2', 'c1', 'lee', 1, 'queued', $1, '<lee-2@x>', NULL, 'k-lee-2', NULL, 0, NULL, NULL, $1, $1),
+         ('kim-1', 'c1', 'kim', 0, 'sent', $1, '<kim-1@x>', 're_kim_1', 'k-kim-1', 'Hi', 1, $1, $2, $1, $1)`,
+      [past, day],
+    )
+    await pool.query(`INSERT INTO ${q}.daily_sends (campaign_id, day, used) VALUES ('c1', $1, 2)`, [day])
+    await pool.query(`INSERT INTO ${q}.campaign_counters (campaign_id, day, sent, replied, positive, delivered) VALUES ('c1', $1, 2, 1, 1, 1)`, [day])
+    await pool.query(`INSERT INTO ${q}.email_findings (email_id, kind, counted, created_at) VALUES ('kim-1', 'delivered', true, $1)`, [past])
+    await pool.query(
+      `INSERT INTO ${q}.delivery_events (provider, event_id, email_id, campaign_id, lead_id, type, recipient, occurred_at, recorded_at)
+       VALUES ('resend', 'evt-0', 'kim-1', 'c1', 'kim', 'delivered', 'kim@prospect.example', $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.inbound_messages (id, inbox, source_key, message_id, raw, received_at, status, lead_id, campaign_id, outbound_email_id)
+       VALUES ('m1', 'inbox', 'INBOX:1:1', '<reply@prospect.example>', $1, $2, 'processed', 'kim', 'c1', 'kim-1')`,
+      [Buffer.from('From: kim@prospect.example\r\nSubject: Re: Hi\r\n\r\nYes please\r\n'), past],
+    )
+    await pool.query(`INSERT INTO ${q}.suppressions (email, reason, source, created_at) VALUES ('old@prospect.example', 'unsubscribe', 'link', $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.alerts (id, kind, title, campaign_id, lead_id, created_at) VALUES ('a1', 'reply', 'Kim said yes', 'c1', 'kim', $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.alert_deliveries (id, alert_id, channel, status, attempts, next_attempt_at) VALUES ('d1', 'a1', 'slack', 'pending', 0, $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.inbox_cursors (inbox, cursor) VALUES ('inbox', 'INBOX:1:1')`)
+    await pool.query(`INSERT INTO ${q}.leases (name, holder, token, expires_at) VALUES ('poll:inbox', 'w1', 3, $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.worker_heartbeats (worker_id, host, pid, started_at, last_seen_at, cycles) VALUES ('w1', 'host', 42, $1, $1, 7)`, [past])
+
+    const before = await tableRows(schema)
+    expect(Object.entries(before).filter(([, rows]) => rows.length === 0)).toEqual([])
+    expect((await migrate({ pool, schema })).applied).toEqual([6])
+    // Nothing lost or changed; the new columns hold their defaults ([] and null) and the new tables are empty.
+    expect(withoutVersion6(await tableRows(schema))).toEqual(before)
+
+    // Version 5 code keeps working: its inserts name only the columns it knows.
+    await pool.query(
+      `INSERT INTO ${q}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, nurture_campaign_id, created_at, updated_at)
+       SELECT 'c2', 'Written by version 5', 'draft', sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, NULL, $1, $1 FROM ${q}.campaigns WHERE id = 'c1'`,
+      [now],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.leads (id, campaign_id, email, email_normalized, first_name, last_name, company, variables, timezone, state, next_step_index, created_at, updated_at)
+       VALUES ('ada', 'c2', 'ada@prospect.example', 'ada@prospect.example', NULL, NULL, NULL, '{}', NULL, 'queued', 0, $1, $1)`,
+      [now],
+    )
+
+    const store = createPostgresStore({ pool, schema })
+    try {
+      expect((await store.getCampaign('c1'))?.mailboxes).toEqual([])
+      expect((await store.getCampaign('c2'))?.mailboxes).toEqual([])
+      expect((await store.getLead('lee'))?.mailbox).toBeNull()
+      expect((await store.getLead('ada'))?.mailbox).toBeNull()
+      expect((await store.getEmail('lee-1'))?.mailbox).toBeNull()
+
+      // The pool works with the old rows: an old lead's queued follow-up goes out from a mailbox.
+      await store.registerMailboxes({ mailboxes: [{ name: 'pool-a', address: 'ana@pool.example', dailyLimit: 30, rampUp: { start: 5, increment: 5 }, minGapMs: 0 }], now })
+      const today = now.toISOString().slice(0, 10)
+      expect(await store.reserveMailboxSend({ mailbox: 'pool-a', day: today, limit: 5, minGapMs: 0, now })).toEqual({ reserved: true })
+      const { claimed } = await store.claimDueEmails({ now, workerId: 'w', limit: 10, claimTtlMs: 60_000, senderIdempotent: true, caps: [{ campaignId: 'c1', day, dailyCap: 100 }] })
+      expect(claimed.map((c) => [c.email.id, c.lead.mailbox, c.campaign.mailboxes])).toEqual([['lee-2', null, []]])
+      const sent = await store.recordEmailSent({
+        emailId: 'lee-2',
+        workerId: 'w',
+        sentAt: now,
+        subject: 'Re: Hi',
+        providerId: 're_lee_2',
+        providerMessageId: null,
+        mailbox: 'pool-a',
+        lead: { state: 'completed', nextStepIndex: 2, lastSentAt: now, replyDeadlineAt: null, threadSubject: 'Hi' },
+        next: null,
+      })
+      expect(sent.mailbox).toBe('pool-a')
+      expect((await store.getLead('lee'))?.mailbox).toBe('pool-a')
+      // A bounce of the pool's email counts for the mailbox; one of an email sent before the upgrade does not.
+      const client = createCamClient({ store, clock: { now: () => now } })
+      await client.recordDeliveryEvent({ id: 'evt-1', provider: 'resend', type: 'bounced', email: { providerId: 're_lee_2' }, bounce: { type: 'hard' }, occurredAt: now })
+      await client.recordDeliveryEvent({ id: 'evt-2', provider: 'resend', type: 'bounced', email: { providerId: 're_kim_1' }, bounce: { type: 'hard' }, occurredAt: now })
+      const [mailboxCounters] = await store.getMailboxCounters({ names: ['pool-a'], sinceDay: today })
+      expect(mailboxCounters!.lifetime).toMatchObject({ sent: 1, bounced: 1, hardBounced: 1, delivered: 0 })
+      const [campaignCounters] = await store.getCampaignCounters({ campaignIds: ['c1'], sinceDay: day })
+      expect(campaignCounters!.lifetime).toMatchObject({ sent: 3, bounced: 2, hardBounced: 2, delivered: 0 })
+      expect((await store.listMailboxes({ day: today, names: ['pool-a'] })).map((m) => [m.name, m.status, m.sentOnDay, m.firstSendDay])).toEqual([['pool-a', 'active', 1, today]])
+    } finally {
+      await store.close()
+    }
+  })
+
   it('quotes the schema name everywhere', async () => {
     const schema = freshSchema('Odd "Name"; drop').slice(0, 63)
     await migrate({ pool, schema })
@@ -261,6 +405,7 @@ describe('migrate', () => {
         rules: [],
         noReplyTimeoutDays: 14,
         nurtureCampaignId: null,
+        mailboxes: [],
       },
       new Date(),
     )
