@@ -11,6 +11,7 @@ export { createMemoryAlertChannel, type MemoryAlertChannel, type DeliveredAlert 
 export { createMemoryInbox, type MemoryInbox } from './memory-inbox.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './memory-store.js'
 export { describeStoreConformance, type StoreConformanceOptions } from './conformance/store-conformance.js'
+export { describeMailboxPoolScenario, type MailboxPoolScenarioOptions, type MailboxPoolScenarioSize } from './conformance/store-conformance-mailbox-pool.js'
 export { describeLockConformance, type LockConformanceOptions } from './conformance/lock-conformance.js'
 export { sampleCampaign, sampleLead, sampleEmail, sampleAlert, sampleRawMessage } from './conformance/store-fixtures.js'
 export {

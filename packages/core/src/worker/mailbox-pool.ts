@@ -139,7 +139,7 @@ export type MailboxChoice = { mailbox: PoolMailbox; day: string } | { mailbox: n
  * workers; the states read once per run only order the candidates.
  */
 export class MailboxPicker {
-  private states: Map<string, MailboxState> | null = null
+  private states: Promise<Map<string, MailboxState>> | null = null
 
   constructor(
     private readonly store: StoreV1,
@@ -147,11 +147,9 @@ export class MailboxPicker {
     private readonly random: () => number = Math.random,
   ) {}
 
-  private async stateOf(day: string): Promise<Map<string, MailboxState>> {
-    if (!this.states) {
-      const states = await this.store.listMailboxes({ day, names: this.pool.map((mailbox) => mailbox.name) })
-      this.states = new Map(states.map((state) => [state.name, state]))
-    }
+  /** Read once per run and shared by every lane (one promise, so lanes choosing at once see one map). */
+  private stateOf(day: string): Promise<Map<string, MailboxState>> {
+    this.states ??= this.store.listMailboxes({ day, names: this.pool.map((mailbox) => mailbox.name) }).then((states) => new Map(states.map((state) => [state.name, state])))
     return this.states
   }
 
@@ -189,15 +187,17 @@ export class MailboxPicker {
       }
       const limit = mailboxLimitOn(mailbox.settings, state?.firstSendDay ?? null, day)
       const gap = mailbox.settings.minGapMs + Math.floor(this.random() * (mailbox.gapJitterMs + 1))
+      // Counted before the store answers, so that lanes choosing at the same time spread out.
+      if (state) state.sentOnDay++
       const reservation = await this.store.reserveMailboxSend({ mailbox: mailbox.name, day, limit, minGapMs: gap, now })
       if (reservation.reserved) {
         if (state) {
-          state.sentOnDay++
           state.firstSendDay ??= day
           state.lastSentAt = now
         }
         return { mailbox, day }
       }
+      if (state) state.sentOnDay--
       reasons.add(reservation.reason === 'limit' ? 'at its daily limit' : reservation.reason === 'gap' ? 'within its gap between sends' : reservation.reason)
       if (reservation.reason === 'paused' && state) state.status = 'paused'
       if (reservation.reason === 'gap' && reservation.availableAt) later(reservation.availableAt)
