@@ -135,3 +135,20 @@ describe('sending pool: failures of one mailbox or one recipient', () => {
     expect((caught as ValidationError).issues.map((issue) => issue.path)).toEqual(expect.arrayContaining(['mailboxes.0.from.email', 'mailboxes.0.dailyLimit', 'mailboxes.1.sender']))
   })
 })
+
+describe('a send whose answer was lost (SendError in_doubt)', () => {
+  it('is held in doubt for a human once its claim expires, never resent automatically', async () => {
+    const { clock, store, senders, client, campaign, worker } = await pool(1, 1)
+    senders[0]!.failNext(1, SendError.inDoubt('connection closed after DATA, before the reply'))
+    const report = await worker.runOnce()
+    expect(report.steps.find((step) => step.name === 'send')?.counts).toMatchObject({ inDoubt: 1, sent: 0 })
+    clock.advance(hour)
+    await worker.runOnce()
+    clock.advance(hour)
+    await worker.runOnce()
+    const inDoubt = await client.listInDoubtEmails(campaign.id)
+    expect(inDoubt).toHaveLength(1)
+    expect(senders[0]!.calls).toBe(1)
+    expect(await store.listEmails({ campaignId: campaign.id, statuses: ['sent'] })).toHaveLength(0)
+  })
+})

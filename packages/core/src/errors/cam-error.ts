@@ -39,6 +39,7 @@ export type CamErrorCode =
   | 'INBOX_AUTH_FAILED'
   | 'SEND_RETRYABLE'
   | 'SEND_PERMANENT'
+  | 'SEND_IN_DOUBT'
   | 'ALERT_FAILED'
   | 'CLASSIFIER_FAILED'
   | 'HOOK_FAILED'

@@ -4,8 +4,16 @@ const sendMarker = errorClassMarker('SendError')
 const alertDeliveryMarker = errorClassMarker('AlertDeliveryError')
 const inboxMarker = errorClassMarker('InboxError')
 
-/** How a failed send should be treated. */
-export type SendErrorKind = 'retryable' | 'permanent'
+/**
+ * How a failed send should be treated:
+ * - `retryable`: nothing was sent; try again later.
+ * - `permanent`: nothing was sent and retrying cannot help.
+ * - `in_doubt`: the connection broke after the message was handed over (e.g. SMTP after
+ *   the final `.` of DATA, before the server's answer): it may have gone out. A sender
+ *   that is not idempotent says so instead of `retryable`; CAM never resends such an
+ *   email by itself — it is held `in_doubt` for a human (`client.resolveInDoubtEmail`).
+ */
+export type SendErrorKind = 'retryable' | 'permanent' | 'in_doubt'
 
 /**
  * Who a failed send is about:
@@ -53,7 +61,7 @@ export class SendError extends CamError {
     message: string,
     options: { retryAfterMs?: number; providerCode?: string; field?: string; scope?: SendErrorScope; refusal?: SendRefusal; cause?: unknown } = {},
   ) {
-    super(kind === 'retryable' ? 'SEND_RETRYABLE' : 'SEND_PERMANENT', message, { cause: options.cause })
+    super(kind === 'retryable' ? 'SEND_RETRYABLE' : kind === 'permanent' ? 'SEND_PERMANENT' : 'SEND_IN_DOUBT', message, { cause: options.cause })
     markErrorClass(this, sendMarker)
     this.name = 'SendError'
     this.kind = kind
@@ -72,6 +80,11 @@ export class SendError extends CamError {
   /** Convenience: a retryable error. */
   static retryable(message: string, options: { retryAfterMs?: number; providerCode?: string; cause?: unknown } = {}): SendError {
     return new SendError('retryable', message, options)
+  }
+
+  /** Convenience: the email may have been sent (the answer was lost). */
+  static inDoubt(message: string, options: { providerCode?: string; cause?: unknown } = {}): SendError {
+    return new SendError('in_doubt', message, options)
   }
 
   /** Convenience: a permanent error. */

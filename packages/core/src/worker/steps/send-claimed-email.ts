@@ -181,6 +181,13 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
       result = await sender.send(email, { idempotencyKey: outbound.idempotencyKey })
     } catch (error) {
       const sendError = SendError.isInstance(error) ? error : SendError.retryable(errorMessage(error), { cause: error })
+      if (sendError.kind === 'in_doubt' && !sender.idempotent) {
+        // It may have gone out: never resent by CAM. The claim is left to expire; with the
+        // attempt recorded, the next claim holds the email in doubt for a human.
+        counts.inDoubt++
+        runtime.logger.warn('send outcome unknown (the answer was lost); the email will be held in doubt, not resent', { emailId: outbound.id, error: errorMessage(sendError) })
+        return {}
+      }
       if (mailbox && sendError.scope === 'mailbox') {
         // The mailbox itself failed (authentication): pause it alone; the email waits —
         // a first touch for another mailbox, a follow-up for this one to be resumed.
