@@ -48,7 +48,8 @@ async function readBody(request: IncomingMessage, limit = 16_384): Promise<strin
  * The host application's HTTP endpoints around an embedded CAM worker:
  *
  * - `GET /health` — 200 while the worker's heartbeat is fresh, else 503.
- * - `GET /metrics` and `GET /campaigns/:id/metrics` — campaign metrics as JSON.
+ * - `GET /metrics` and `GET /campaigns/:id/metrics` — campaign metrics (and the sending pool's
+ *   mailboxes: usage against today's limit, ramp day, rates, state) as JSON.
  * - `GET /unsubscribe?token=…` — a confirmation page; never unsubscribes (link
  *   scanners and mail clients prefetch GETs).
  * - `POST /unsubscribe?token=…` — RFC 8058 one-click unsubscribe (the body is
@@ -85,7 +86,9 @@ export function createHostServer(options: HostServerOptions): Server {
     if (request.method === 'GET' && url.pathname === '/metrics') {
       const campaigns = await client.listCampaigns()
       const metrics = await Promise.all(campaigns.map(async (c) => ({ name: c.name, status: c.status, ...(await client.getCampaignMetrics(c.id)) })))
-      return send(response, 200, 'json', { campaigns: metrics })
+      // The sending pool, when the worker has one: sent today vs today's limit, ramp day, rates, state.
+      const mailboxes = await client.listMailboxes()
+      return send(response, 200, 'json', { campaigns: metrics, mailboxes })
     }
     const metricsMatch = /^\/campaigns\/([\w-]{1,64})\/metrics$/.exec(url.pathname)
     if (request.method === 'GET' && metricsMatch) {

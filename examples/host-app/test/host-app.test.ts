@@ -100,6 +100,11 @@ describe('host-app example', () => {
     const metrics = (await (await fetch(`${baseUrl}/metrics`)).json()) as { campaigns: Array<{ name: string; lifetime: { counts: { sent: number } } }> }
     expect(metrics.campaigns.find((c) => c.name === 'Host app campaign')?.lifetime.counts.sent).toBe(1)
     expect((await fetch(`${baseUrl}/campaigns/00000000-0000-0000-0000-000000000000/metrics`)).status).toBe(404)
+    // A sending pool registered by a worker (here: straight in the store) shows up with its usage and limit.
+    const mailboxName = `pool-${randomUUID()}@sender.example`
+    await store.registerMailboxes({ mailboxes: [{ name: mailboxName, address: mailboxName, dailyLimit: 30, rampUp: { start: 5, increment: 3 }, minGapMs: 60_000 }], now: new Date() })
+    const withPool = (await (await fetch(`${baseUrl}/metrics`)).json()) as { mailboxes: Array<{ name: string; status: string; limitToday: number; sentOnDay: number; rampDay: number }> }
+    expect(withPool.mailboxes.find((mailbox) => mailbox.name === mailboxName)).toMatchObject({ status: 'active', limitToday: 5, sentOnDay: 0, rampDay: 0 })
   })
 
   it('GET shows a confirmation page and never unsubscribes; POST (RFC 8058 one-click) does', async () => {
