@@ -18,6 +18,8 @@ export interface SmtpErrorContext {
 /** The parts of a nodemailer error the mapping reads. */
 interface NodemailerErrorFields {
   code: string | undefined
+  /** The system or TLS error code nodemailer replaced by its own (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ECONNREFUSED`, …). */
+  originalCode: string | undefined
   command: string | undefined
   response: string | undefined
   responseCode: number | undefined
@@ -27,6 +29,7 @@ function fieldsOf(error: unknown): NodemailerErrorFields {
   const record = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {}
   return {
     code: typeof record.code === 'string' ? record.code : undefined,
+    originalCode: typeof record.originalCode === 'string' ? record.originalCode : undefined,
     command: typeof record.command === 'string' ? record.command : undefined,
     response: typeof record.response === 'string' && record.response.trim() !== '' ? record.response : undefined,
     responseCode: typeof record.responseCode === 'number' && record.responseCode >= 200 && record.responseCode < 600 ? record.responseCode : undefined,
@@ -84,7 +87,27 @@ export function refusalTypeOf(responseCode: number, enhanced: string | undefined
 }
 
 /** Certificate problems (TLS handshake): retrying cannot fix them, a person must. */
-const certificatePattern = /certificate|self[- ]signed|unable to (?:verify|get)|CERT_|altname|hostname\/IP does not match|Hostname\/IP/i
+const certificateErrorCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+])
+const certificatePattern = /certificate|self[- ]signed|unable to verify|altname/i
+
+function isCertificateFailure(fields: NodemailerErrorFields, said: string): boolean {
+  if (certificateErrorCodes.has(fields.code ?? '') || certificateErrorCodes.has(fields.originalCode ?? '')) return true
+  return (fields.code === 'ETLS' || fields.code === 'ESOCKET') && certificatePattern.test(said)
+}
 
 /**
  * Maps a failed SMTP send to the Sender port's errors. The port asks a sender that is not
@@ -113,7 +136,8 @@ const certificatePattern = /certificate|self[- ]signed|unable to (?:verify|get)|
  *   retryable: a server discards a message whose final `.` it never received.
  */
 export function toSendError(failure: SmtpFailure, context: SmtpErrorContext): SendError {
-  const { code, command, response, responseCode } = fieldsOf(failure.error)
+  const fields = fieldsOf(failure.error)
+  const { code, command, response, responseCode } = fields
   const cause = failure.error
   const where = `SMTP ${context.account}`
   const reply = response === undefined ? undefined : diagnosticOf(response)
@@ -152,7 +176,7 @@ export function toSendError(failure: SmtpFailure, context: SmtpErrorContext): Se
       }
       if (responseCode < 500) return SendError.retryable(`${where}: the server is not taking mail now (${said})`, { providerCode, cause })
     }
-    if (code === 'ETLS' && certificatePattern.test(said)) {
+    if (isCertificateFailure(fields, said)) {
       return SendError.permanent(`${where}: the server's TLS certificate was rejected (${said}). Give its CA in tls.ca, or fix the server's certificate`, {
         providerCode: 'tls_certificate_rejected',
         scope: 'mailbox',
