@@ -25,6 +25,10 @@ export interface DovecotOptions {
   password?: string
   /** Replaces the advertised capabilities after login (e.g. to hide IDLE). */
   capabilities?: string
+  /** More accounts (each with its own Maildir), e.g. a pool of 200 mailboxes for the benchmark. */
+  extraUsers?: Array<{ user: string; password: string }>
+  /** More `dovecot.conf` lines, appended last (e.g. higher process limits for hundreds of connections). */
+  extraConfig?: string[]
 }
 
 /** A running (or stopped) throwaway Dovecot. */
@@ -149,13 +153,18 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   const mailGid = isRoot ? lookupId('-g', 'nobody') : process.getgid!()
   const home = join(directory, 'home', user)
   const maildir = join(home, 'Maildir')
-  for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(maildir, sub), { recursive: true })
-  if (isRoot) {
-    for (const path of [join(directory, 'home'), home, maildir, ...['cur', 'new', 'tmp'].map((sub) => join(maildir, sub))]) {
-      chownSync(path, mailUid, mailGid)
+  const accounts = [{ user, password }, ...(options.extraUsers ?? [])]
+  for (const account of accounts) {
+    const accountHome = join(directory, 'home', account.user)
+    const accountMaildir = join(accountHome, 'Maildir')
+    for (const sub of ['cur', 'new', 'tmp']) mkdirSync(join(accountMaildir, sub), { recursive: true })
+    if (isRoot) {
+      for (const path of [join(directory, 'home'), accountHome, accountMaildir, ...['cur', 'new', 'tmp'].map((sub) => join(accountMaildir, sub))]) {
+        chownSync(path, mailUid, mailGid)
+      }
     }
   }
-  writeFileSync(join(directory, 'passwd'), `${user}:{PLAIN}${password}::::::\n`, { mode: 0o644 })
+  writeFileSync(join(directory, 'passwd'), accounts.map((account) => `${account.user}:{PLAIN}${account.password}::::::\n`).join(''), { mode: 0o644 })
 
   let port = await freePort()
   const configPath = join(directory, 'dovecot.conf')
@@ -208,6 +217,7 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
         '  }',
         ...(isRoot ? [] : ['  chroot =']),
         '}',
+        ...(options.extraConfig ?? []),
         '',
       ].join('\n'),
     )
