@@ -118,14 +118,16 @@ async function run(store: StoreV1, size: MailboxPoolScenarioSize): Promise<void>
     }
   }
   let pausedAt: Date | null = null
-  for (let elapsed = 0; elapsed < size.days * day; elapsed += hour) {
+  // A cycle every 3 simulated hours: 8 a day, each sending what came due.
+  const cycleMs = 3 * hour
+  for (let elapsed = 0; elapsed < size.days * day; elapsed += cycleMs) {
     await worker.runOnce()
     await reportBounces()
     if (pausedAt === null) {
       const [state] = await store.listMailboxes({ day: utcDayKey(clock.now()), names: [bouncing] })
       if (state?.status === 'paused') pausedAt = clock.now()
     }
-    clock.advance(hour)
+    clock.advance(cycleMs)
   }
   await worker.stop()
 
