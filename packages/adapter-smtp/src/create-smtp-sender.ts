@@ -14,6 +14,7 @@ import { resolveSmtpSenderOptions, type ResolvedSmtpSenderOptions, type SmtpSend
  * for a human instead of sending it again.
  */
 export interface SmtpSender extends SenderV1 {
+  /** Always false: SMTP has no idempotency key. */
   readonly idempotent: false
   /**
    * Closes the pooled connections that are idle (those in use close when their send ends).

@@ -74,6 +74,7 @@ export interface SentFolderImapOptions {
  * over their SMTP in Sent themselves: do not turn this on there, or the copy is doubled.
  */
 export interface SentFolderOptions {
+  /** The IMAP account of the mailbox. */
   imap: SentFolderImapOptions
   /** Folder name. Default `Sent`. */
   mailbox?: string | undefined
