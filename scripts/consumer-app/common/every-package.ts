@@ -13,6 +13,7 @@ import { createImapInbox } from '@cam/adapter-imap'
 import type { PostgresStore } from '@cam/adapter-postgres'
 import { createResendSender, createResendWebhookHandler } from '@cam/adapter-resend'
 import { createSlackAlerts } from '@cam/adapter-slack'
+import { createSmtpSender } from '@cam/adapter-smtp'
 import { CamError, ValidationError, createCamClient, createCamWorker, createConsoleLogger } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
 
@@ -64,6 +65,11 @@ export async function useEveryPackage(store: PostgresStore): Promise<void> {
     // Constructing the network adapters needs no server; bad options still name the field.
     createImapInbox({ host: '127.0.0.1', port: 1, secure: false, auth: { user: 'user', pass: 'password' } })
     createResendSender({ apiKey: 're_consumer_check' })
+    // The SMTP sender connects on its first send; its Sent-folder copy loads imapflow (an optional peer) on first use.
+    const smtp = createSmtpSender({ host: '127.0.0.1', port: 1, requireTls: false, auth: { user: 'ana@acme.example', pass: 'password' }, sentFolder: { imap: { host: '127.0.0.1', port: 1 } } })
+    check(smtp.idempotent === false && smtp.name === 'smtp:ana@acme.example@127.0.0.1', `the SMTP sender is not idempotent and named after its account, got ${smtp.name}`)
+    await smtp.close()
+    await expectCamError(() => createSmtpSender({ host: '', maxConnections: 0 }), 'maxConnections')
     // @slack/web-api is an optional peer dependency, not installed here.
     await expectCamError(
       () => createSlackAlerts({ token: 'xoxb-consumer-check', channel: '#sales' }),
