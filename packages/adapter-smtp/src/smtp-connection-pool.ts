@@ -116,6 +116,7 @@ export function createSmtpConnectionPool(settings: ResolvedSmtpSenderOptions): S
   const waiters: Array<() => void> = []
 
   const acquirePermit = async (signal: AbortSignal | undefined): Promise<void> => {
+    signal?.throwIfAborted()
     if (permitsInUse < settings.maxConnections) {
       permitsInUse++
       return

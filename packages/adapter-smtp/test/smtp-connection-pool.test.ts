@@ -95,3 +95,44 @@ describe('connection pool', () => {
     })
   }
 })
+
+describe('abort signal', () => {
+  it('a send waiting for a connection is given up when aborted, and never reaches the server', async () => {
+    const { server, sender } = await setUp({ maxConnections: 1 })
+    const held = server.holdNextAnswer()
+    const first = sender.send(sampleEmail({ to: { email: 'first@prospect.example' } }), { idempotencyKey: 'first' })
+    await held.arrived
+    const controller = new AbortController()
+    const second = sender.send(sampleEmail({ to: { email: 'second@prospect.example' } }), { idempotencyKey: 'second', signal: controller.signal })
+    controller.abort()
+    const error = await second.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    )
+    expect(error).toMatchObject({ name: 'SendError', kind: 'retryable', providerCode: 'aborted' })
+    // Aborted while queued for the connection (the message is built by then).
+    const later = new AbortController()
+    const queued = sender.send(sampleEmail({ to: { email: 'queued@prospect.example' } }), { idempotencyKey: 'queued', signal: later.signal })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    later.abort()
+    expect(await queued.then(() => undefined, (caught: unknown) => caught)).toMatchObject({ name: 'SendError', kind: 'retryable', providerCode: 'aborted' })
+    held.release()
+    await first
+    expect(server.messages.map((message) => message.rcptTo[0]!.address)).toEqual(['first@prospect.example'])
+    // The aborted send gave its turn back: the next one goes through.
+    await sender.send(sampleEmail({ to: { email: 'third@prospect.example' } }), { idempotencyKey: 'third' })
+    expect(server.messages).toHaveLength(2)
+  })
+
+  it('once the whole message is out, an abort waits for the answer instead of leaving the email in doubt', async () => {
+    const { server, sender } = await setUp()
+    const held = server.holdNextAnswer()
+    const controller = new AbortController()
+    const sending = sender.send(sampleEmail(), { idempotencyKey: 'key', signal: controller.signal })
+    await held.arrived
+    controller.abort()
+    held.release()
+    const result = await sending
+    expect(result.providerId).toBe(server.messages[0]!.queueId)
+  })
+})

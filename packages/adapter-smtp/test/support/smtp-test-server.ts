@@ -91,6 +91,11 @@ export interface SmtpTestServer {
   openConnections(): number
   /** The next matching step fails this way (queued: several can be set). */
   failNext(failure: ServerFailure): void
+  /**
+   * The next message is read whole but answered only once the returned function is called (a
+   * slow server between the final dot and its `250`). Resolves when that message has arrived.
+   */
+  holdNextAnswer(): { arrived: Promise<void>; release: () => void }
   /** Adds a valid XOAUTH2 token for `user`. */
   grantToken(user: string, token: string): void
   /** Makes a token invalid from now on (an expired access token). */
@@ -110,6 +115,7 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
   const unanswered: RecordedMessage[] = []
   const logins: SmtpTestServer['logins'] = []
   const failures: ServerFailure[] = []
+  const holds: Array<{ arrived: () => void; released: Promise<void> }> = []
   const tokens = new Map(Object.entries(options.tokens ?? {}).map(([user, list]) => [user, new Set(list)]))
   const sessions = new Map<string, SessionState>()
   let opened = 0
@@ -206,6 +212,15 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
           socketOf(session)?.destroy()
           return
         }
+        const hold = holds.shift()
+        if (hold) {
+          hold.arrived()
+          void hold.released.then(() => {
+            messages.push(record)
+            callback(null, `2.0.0 Ok: queued as ${queueId}`)
+          })
+          return
+        }
         if (failure === 'message-554') return callback(smtpError(554, '5.7.1 Message rejected as spam by content filter'))
         if (failure === 'message-451') return callback(smtpError(451, '4.3.0 Temporary problem, try again'))
         messages.push(record)
@@ -233,6 +248,14 @@ export async function startSmtpTestServer(options: SmtpTestServerOptions = {}): 
     openConnections: () => open,
     failNext(failure) {
       failures.push(failure)
+    },
+    holdNextAnswer() {
+      let arrived = () => {}
+      let release = () => {}
+      const arrival = new Promise<void>((resolve) => (arrived = resolve))
+      const released = new Promise<void>((resolve) => (release = resolve))
+      holds.push({ arrived, released })
+      return { arrived: arrival, release }
     },
     grantToken(user, token) {
       if (!tokens.has(user)) tokens.set(user, new Set())
