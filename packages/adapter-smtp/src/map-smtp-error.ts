@@ -46,21 +46,25 @@ export function enhancedStatusOf(reply: string): string | undefined {
 
 /** The server's reply on one line without control characters, at most 500 characters (the remote server wrote it). */
 export function diagnosticOf(reply: string): string {
-  return toSingleLine(reply.replace(/\r?\n(\d{3})[ -]/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 500)
+  // A multi-line reply ("550-5.1.1 …\n550 5.1.1 …") becomes one line led by its code.
+  const joined = reply.replace(/\r?\n\d{3}[ -](?:[245]\.\d{1,3}\.\d{1,3} )?/g, ' ').replace(/^(\d{3})-/, '$1 ')
+  return toSingleLine(joined).replace(/\s+/g, ' ').trim().slice(0, 500)
 }
 
 /**
  * Replies about the sending mailbox rather than the email or its recipient: authentication
- * (530, 534, 535, 538, 5.7.0 `Authentication required`, 5.7.8, 5.7.3, 5.7.9, 5.7.14, 5.7.57,
- * 5.7.139), the mailbox not allowed to send as its From (5.7.60 `SendAsDenied`), sending quotas
+ * (530, 534, 535, 538 — `530 5.7.0 Authentication required`, `535 5.7.8`, `535 5.7.3`,
+ * `534 5.7.9`, `534 5.7.14` — and 5.7.57, 5.7.139), the mailbox not allowed to send as its From (5.7.60 `SendAsDenied`), sending quotas
  * (5.4.5 `Daily user sending limit exceeded`), the account blocked for spam (5.1.8 `bad
  * outbound sender`, 5.7.705/5.7.708/5.7.750), and relaying refused (the server does not take
  * this mailbox's mail for other domains: a configuration problem, not the recipient's).
  */
 const mailboxReplyCodes = new Set([530, 534, 535, 538])
-const mailboxEnhancedCodes = new Set(['5.7.0', '5.7.3', '5.7.8', '5.7.9', '5.7.14', '5.7.57', '5.7.60', '5.7.139', '5.7.705', '5.7.708', '5.7.750', '5.4.5', '5.1.8'])
+// 5.7.0, 5.7.3, 5.7.8, 5.7.9 and 5.7.14 count only with a 530/534/535 reply: other servers use some
+// of them for policy rejections of the message (Yahoo's 554 5.7.9).
+const mailboxEnhancedCodes = new Set(['5.7.57', '5.7.60', '5.7.139', '5.7.705', '5.7.708', '5.7.750', '5.4.5', '5.1.8'])
 const mailboxWords =
-  /\b(?:authentication (?:required|unsuccessful|failed|credentials invalid)|bad outbound sender|SendAsDenied|not (?:allowed|permitted|authori[sz]ed) to send as|sending (?:limit|quota) exceeded|daily user sending|(?:user|account) (?:is )?not authenticated|relay(?:ing)? (?:access )?(?:denied|not permitted))\b/i
+  /\b(?:authentication (?:required|unsuccessful|failed|credentials invalid)|bad outbound sender|SendAsDenied|not (?:allowed|permitted|authori[sz]ed) to send as|permissions to send as|sending (?:limit|quota) exceeded|daily user sending|(?:user|account) (?:is )?not authenticated|relay(?:ing)? (?:access )?(?:denied|not permitted))/i
 /** Policy and reputation wording without an enhanced code. */
 const blockWords = /\b(?:spam|blocked|block ?list|blacklist|reputation|policy|rbl|dnsbl|spamhaus|spamcop|barracuda|dmarc|spf|dkim)\b/i
 
@@ -70,14 +74,17 @@ function isMailboxReply(responseCode: number, enhanced: string | undefined, repl
 
 /**
  * The recipient refusal a permanent reply stands for: `hard` for a bad address (5.1.x, 5.2.1
- * mailbox disabled; without an enhanced code 550/551/553 unless the text speaks of policy),
+ * mailbox disabled, 5.4.1 and 5.4.4; without an enhanced code 550/551/553 unless the text speaks
+ * of policy),
  * `block` for a policy or reputation rejection (5.7.x; 554; wording such as "spam" or "blocked").
  * Other permanent replies (mailbox full, message too large, …) are no refusal.
  */
 export function refusalTypeOf(responseCode: number, enhanced: string | undefined, reply: string): SendRefusal['type'] | undefined {
   if (enhanced !== undefined) {
     const [, subject, detail] = enhanced.split('.').map(Number)
-    if (subject === 1 || (subject === 2 && detail === 1)) return 'hard'
+    // As CAM's bounce classifier reads the same codes in a DSN: 5.4.1 (Microsoft 365: no such
+    // recipient) and 5.4.4 (no route to the domain) are bad addresses too.
+    if (subject === 1 || (subject === 2 && detail === 1) || (subject === 4 && (detail === 1 || detail === 4))) return 'hard'
     if (subject === 7) return 'block'
     return undefined
   }
