@@ -3,7 +3,7 @@ import { errorMessage, sanitizeForLog } from '@cam/core/adapter-kit'
 import type { SMTPEnvelope } from 'nodemailer/lib/smtp-connection'
 import { appendToSentFolder, sentFolderCredentials, type SentFolderCredentials } from './append-to-sent-folder.js'
 import { composeSmtpMessage } from './compose-smtp-message.js'
-import { inDoubtProviderCode, toSendError } from './map-smtp-error.js'
+import { toSendError } from './map-smtp-error.js'
 import { createSmtpConnectionPool } from './smtp-connection-pool.js'
 import { queueIdFromReply } from './smtp-queue-id.js'
 import { resolveSmtpSenderOptions, type ResolvedSmtpSenderOptions, type SmtpSenderOptions } from './smtp-sender-options.js'
@@ -59,7 +59,7 @@ function envelopeOf(settings: ResolvedSmtpSenderOptions, email: OutgoingEmail, e
  *   `scope: 'mailbox'` when the mailbox itself is refused (authentication, quota, send-as), and
  *   a `refusal` when the server refused the recipient (`5.1.x` hard, `5.7.x` block). A
  *   connection lost after the whole message was sent (the email may have been delivered) is
- *   permanent with `providerCode: 'SMTP_IN_DOUBT'`, never retryable.
+ *   `in_doubt` (`providerCode: 'SMTP_IN_DOUBT'`), never retryable: CAM holds the email for a human.
  * - Resolves to `{ providerId, messageId }`: the server's queue id from its `250` reply when it
  *   has a known form (else the Message-ID), and the Message-ID the email carries.
  *
@@ -113,7 +113,7 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender {
       if (!outcome.ok) {
         const error = toSendError(outcome.failure, { account, recipient: message.envelope.to, deferredRetryAfterMs: settings.deferredRetryAfterMs })
         const fields = { sender: settings.name, emailId: email.tags?.emailId, stage: outcome.failure.stage, kind: error.kind, scope: error.scope, providerCode: error.providerCode, error: sanitizeForLog(error.message, 500) }
-        if (error.providerCode === inDoubtProviderCode) logger.error('SMTP connection lost after the whole email was sent: it may have been delivered', fields)
+        if (error.kind === 'in_doubt') logger.error('SMTP connection lost after the whole email was sent: it may have been delivered', fields)
         else if (error.scope === 'mailbox') logger.error('the SMTP server refused this mailbox', fields)
         else logger.warn('SMTP send failed', fields)
         if (outcome.failure.stage === 'auth' && error.scope === 'mailbox' && error.kind === 'permanent' && settings.authFailurePauseMs > 0) {

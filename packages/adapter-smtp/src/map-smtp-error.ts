@@ -137,8 +137,8 @@ function isCertificateFailure(fields: NodemailerErrorFields, said: string): bool
  *   5xx → permanent.
  * - **no reply** after the whole message was sent (the connection dropped or timed out
  *   between the final `.` and the server's `250`) → the email **may have been delivered**.
- *   A retry could deliver it twice, so it is reported as a permanent `SendError` with
- *   `providerCode: 'SMTP_IN_DOUBT'`: CAM records the email as failed and never resends it.
+ *   A retry could deliver it twice, so it is an `in_doubt` `SendError` (code `SEND_IN_DOUBT`,
+ *   `providerCode: 'SMTP_IN_DOUBT'`): CAM never resends it and holds it `in_doubt` for a human.
  * - no reply before that (dropped while the envelope or the message was being sent) →
  *   retryable: a server discards a message whose final `.` it never received.
  */
@@ -229,7 +229,7 @@ export function toSendError(failure: SmtpFailure, context: SmtpErrorContext): Se
   }
 
   if (failure.stage === 'committed') {
-    return SendError.permanent(
+    return SendError.inDoubt(
       `${where}: the whole email to ${context.recipient} was sent but the server's answer never came (${said}): it may have been delivered. ` +
         'Not retried, so that it cannot arrive twice; check the recipient’s copy or the Sent folder',
       { providerCode: inDoubtProviderCode, cause },

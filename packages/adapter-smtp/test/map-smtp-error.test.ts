@@ -68,7 +68,7 @@ describe('toSendError on real-world replies', () => {
     expect(dropped('body', 'ESOCKET')).toMatchObject({ kind: 'retryable' })
     for (const code of ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET']) {
       const error = dropped('committed', code)
-      expect(error).toMatchObject({ kind: 'permanent', providerCode: inDoubtProviderCode, scope: 'email' })
+      expect(error).toMatchObject({ kind: 'in_doubt', code: 'SEND_IN_DOUBT', providerCode: inDoubtProviderCode, scope: 'email' })
       expect(error.refusal).toBeUndefined()
     }
   })

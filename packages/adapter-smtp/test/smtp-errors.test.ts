@@ -168,7 +168,8 @@ describe('connection failures and the in-doubt window', () => {
     server.failNext('drop-after-message')
     const email = sampleEmail()
     const error: SendError = await sendError(sender.send(email, { idempotencyKey: 'key' }))
-    expect(error.kind).toBe('permanent')
+    expect(error.kind).toBe('in_doubt')
+    expect(error.code).toBe('SEND_IN_DOUBT')
     expect(error.providerCode).toBe(inDoubtProviderCode)
     expect(error.message).toMatch(/may have been delivered/)
     // The server did get the whole message: a retry could have delivered it twice.

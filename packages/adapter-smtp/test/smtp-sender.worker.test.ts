@@ -14,7 +14,7 @@ afterEach(async () => {
 })
 
 describe('SMTP sender under the worker', () => {
-  it('sends each lead once; an email that may have been delivered is never sent again', async () => {
+  it('sends each lead once; an email that may have been delivered is held in doubt, never sent again', async () => {
     const clock = createManualClock(new Date('2026-01-05T09:00:00Z')) // Monday 10:00 in Berlin
     const store = createMemoryStore({ clock })
     const server: SmtpTestServer = await startSmtpTestServer({ passwords: { 'ana@acme.example': 'app password' } })
@@ -56,8 +56,7 @@ describe('SMTP sender under the worker', () => {
     const dropped = server.unanswered[0]!.rcptTo[0]!.address
     assert.equal(byLead.get(accepted)?.status, 'sent')
     assert.equal(byLead.get(accepted)?.providerId, server.messages[0]!.queueId, 'the queue id is recorded as the provider id')
-    assert.equal(byLead.get(dropped)?.status, 'failed', 'the email in doubt is not retried')
-    assert.match(byLead.get(dropped)?.lastError ?? '', /may have been delivered/)
+    assert.equal(byLead.get(dropped)?.status, 'in_doubt', 'the email that may have gone out is held for a human, not retried')
     assert.equal(byLead.get('unknown.sam@prospect.example')?.status, 'failed')
     assert.match(byLead.get('unknown.sam@prospect.example')?.lastError ?? '', /550 5\.1\.1/)
   })
