@@ -9,7 +9,7 @@
 #     (PGBOUNCER_BIN): the tests start throwaway servers of their own with them.
 #
 # As root with apt, missing Debian packages are installed (postgresql, dovecot-imapd,
-# pgbouncer); otherwise nothing is installed and the line names what is missing.
+# pgbouncer, openssl); otherwise nothing is installed and the line names what is missing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -70,6 +70,11 @@ fi
 if ! have_pgbouncer; then
   if $can_install; then bash packages/adapter-postgres/scripts/ensure-pgbouncer.sh; have_pgbouncer || problems+=("PgBouncer (installing pgbouncer failed)")
   else packages+=(pgbouncer); problems+=("PgBouncer"); fi
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+  # The SMTP adapter's TLS tests make a self-signed certificate with it.
+  if $can_install; then apt-get update -qq && apt-get install -y -qq openssl >/dev/null; command -v openssl >/dev/null 2>&1 || problems+=("OpenSSL (installing openssl failed)")
+  else packages+=(openssl); problems+=("OpenSSL"); fi
 fi
 
 # --- the PostgreSQL server at DATABASE_URL -----------------------------------------------------
