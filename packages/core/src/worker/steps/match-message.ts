@@ -6,7 +6,7 @@ import type { ParsedMessage } from '../../mime/parsed-message.js'
 import type { StoreV1 } from '../../ports/store-v1.js'
 
 /** How a message was tied to a lead. */
-export type MatchMethod = 'message-id' | 'bounce-recipient' | 'sender-address'
+export type MatchMethod = 'message-id' | 'envelope-id' | 'bounce-recipient' | 'sender-address'
 
 /** Result of matching an inbound message to one of our leads. */
 export interface MessageMatch {
@@ -20,8 +20,10 @@ export interface MessageMatch {
 
 /**
  * Finds the lead a message is about: first by our Message-ID in `In-Reply-To`,
- * `References` or the returned message of a bounce/complaint; then, for bounces and
- * complaints, by the failed recipient; then by the sender address (case-insensitive).
+ * `References` or the returned message of a bounce/complaint; then, for a delivery status
+ * report, by its `Original-Envelope-Id` (the email id a sender that requests DSNs, such as
+ * the SMTP sender, passes as ENVID); then, for bounces and complaints, by the failed
+ * recipient; then by the sender address (case-insensitive).
  */
 export async function matchMessage(store: StoreV1, message: ParsedMessage): Promise<MessageMatch> {
   const ids = [message.inReplyTo, ...[...message.references].reverse(), message.originalMessageId].filter(
@@ -34,6 +36,14 @@ export async function matchMessage(store: StoreV1, message: ParsedMessage): Prom
       const lead = await store.getLead(outbound.leadId)
       if (lead) return { lead, campaign: await store.getCampaign(lead.campaignId), outbound, method: 'message-id', reason: null }
     }
+  }
+
+  // RFC 3461: a report of a message sent with ENVID=<our email id> carries it back.
+  const envelopeId = message.deliveryStatus?.fields['original-envelope-id']?.trim()
+  if (envelopeId) {
+    const outbound = await store.getEmail(envelopeId)
+    const lead = outbound ? await store.getLead(outbound.leadId) : null
+    if (outbound && lead) return { lead, campaign: await store.getCampaign(lead.campaignId), outbound, method: 'envelope-id', reason: null }
   }
 
   const recipients = [
