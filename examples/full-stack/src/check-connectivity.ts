@@ -1,18 +1,14 @@
 import { ImapFlow } from 'imapflow'
 import pg from 'pg'
 import { latestMigrationVersion } from '@cam/adapter-postgres'
+import { checkPoolMailbox, describeMailboxPool } from './check-mailbox-pool.js'
 import { publicWebhookUrl, resendWebhookPath } from './create-webhook-server.js'
 import { describeFailure } from './describe-failure.js'
 import type { FullStackConfig } from './full-stack-config.js'
+import type { ServiceCheck } from './service-check.js'
 import { describeWebhookSecretProblem } from './webhook-secret.js'
 
-/** The outcome of checking one service. */
-export interface ServiceCheck {
-  service: string
-  ok: boolean
-  /** What was found (never a secret). */
-  detail: string
-}
+export type { ServiceCheck } from './service-check.js'
 
 const quote = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`
 
@@ -25,28 +21,32 @@ function hostOf(url: string): string {
   }
 }
 
-async function checkPostgres(config: FullStackConfig): Promise<ServiceCheck> {
+/** The PostgreSQL check, and whether CAM's schema is there and up to date (the pool can then be read). */
+async function checkPostgres(config: FullStackConfig): Promise<ServiceCheck & { schemaUpToDate: boolean }> {
   const client = new pg.Client({ connectionString: config.database.url, connectionTimeoutMillis: 5_000 })
   try {
     await client.connect()
     const version = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'
     const table = await client.query<{ exists: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS exists`, [`${quote(config.database.schema)}.schema_migrations`])
     let schemaState = `schema "${config.database.schema}" not migrated yet (the worker migrates it on start)`
+    let schemaUpToDate = false
     if (table.rows[0]?.exists) {
       const applied = (await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quote(config.database.schema)}.schema_migrations`)).rows[0]?.version ?? 0
       const needed = latestMigrationVersion()
-      schemaState = applied >= needed ? `schema "${config.database.schema}" at version ${applied} (up to date)` : `schema "${config.database.schema}" at version ${applied}, ${needed - applied} migration(s) pending`
+      schemaUpToDate = applied >= needed
+      schemaState = schemaUpToDate ? `schema "${config.database.schema}" at version ${applied} (up to date)` : `schema "${config.database.schema}" at version ${applied}, ${needed - applied} migration(s) pending`
     }
-    return { service: 'PostgreSQL', ok: true, detail: `server ${version}; ${schemaState}` }
+    return { service: 'PostgreSQL', ok: true, detail: `server ${version}; ${schemaState}`, schemaUpToDate }
   } catch (error) {
-    return { service: 'PostgreSQL', ok: false, detail: describeFailure(error) }
+    return { service: 'PostgreSQL', ok: false, detail: describeFailure(error), schemaUpToDate: false }
   } finally {
     await client.end().catch(() => undefined)
   }
 }
 
-async function checkImap(config: FullStackConfig): Promise<ServiceCheck> {
+async function checkImap(config: FullStackConfig): Promise<ServiceCheck | null> {
   const { imap } = config
+  if (!imap) return null
   const client = new ImapFlow({
     host: imap.host,
     port: imap.port,
@@ -73,11 +73,13 @@ async function checkImap(config: FullStackConfig): Promise<ServiceCheck> {
   }
 }
 
-async function checkResend(config: FullStackConfig): Promise<ServiceCheck> {
-  const base = (config.resend.baseUrl ?? 'https://api.resend.com').replace(/\/$/, '')
+async function checkResend(config: FullStackConfig): Promise<ServiceCheck | null> {
+  const { resend } = config
+  if (!resend) return null
+  const base = (resend.baseUrl ?? 'https://api.resend.com').replace(/\/$/, '')
   try {
     // Read-only: lists the domains; nothing is sent.
-    const response = await fetch(`${base}/domains`, { headers: { authorization: `Bearer ${config.resend.apiKey}` }, signal: AbortSignal.timeout(10_000) })
+    const response = await fetch(`${base}/domains`, { headers: { authorization: `Bearer ${resend.apiKey}` }, signal: AbortSignal.timeout(10_000) })
     const body = (await response.json().catch(() => ({}))) as { data?: Array<{ name: string; status: string }>; name?: string; message?: string }
     if (!response.ok) {
       const answer = `HTTP ${response.status}${body.name ? ` ${body.name}` : ''}${body.message ? `: ${body.message}` : ''}`
@@ -145,10 +147,29 @@ function checkWebhook(config: FullStackConfig): ServiceCheck {
   }
 }
 
-/** Checks every configured service without sending or changing anything. */
+/**
+ * Checks every configured service without sending or changing anything: PostgreSQL, the
+ * shared IMAP inbox, Resend, Slack, each mailbox of the sending pool (SMTP and IMAP logins),
+ * then — when the store is reachable and migrated — the pool as the store sees it.
+ */
 export async function checkConnectivity(config: FullStackConfig): Promise<ServiceCheck[]> {
-  const checks = await Promise.all([checkPostgres(config), checkImap(config), checkResend(config), checkSlack(config)])
-  const results = checks.filter((check): check is ServiceCheck => check !== null)
+  const pool = config.pool
+  const [postgres, ...checks] = await Promise.all([
+    checkPostgres(config),
+    checkImap(config),
+    checkResend(config),
+    checkSlack(config),
+    ...(pool ? pool.mailboxes.map((mailbox) => checkPoolMailbox(mailbox)) : []),
+  ])
+  const { schemaUpToDate, ...postgresCheck } = postgres
+  const results = [postgresCheck, ...checks.filter((check): check is ServiceCheck => check !== null)]
+  if (pool && postgres.ok) {
+    results.push(
+      schemaUpToDate
+        ? await describeMailboxPool(pool, config.database)
+        : { service: 'Sending pool', ok: true, detail: `${pool.mailboxes.length} mailbox(es) configured; the store's pool is shown once the schema is migrated (the worker migrates it on start)` },
+    )
+  }
   results.push(checkWebhook(config))
   if (config.alertEmails) results.push({ service: 'Alert emails', ok: true, detail: `from ${config.alertEmails.from} to ${config.alertEmails.to.join(', ')} (via Resend)` })
   if (!config.slack.webhookUrl && !config.slack.token && !config.alertEmails) {

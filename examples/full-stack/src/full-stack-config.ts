@@ -1,11 +1,16 @@
 import { ValidationError, env, loadConfigFromEnv, type Environment, type WorkerConfigInput } from '@cam/core'
+import { mailboxListVariable, readMailboxPoolConfig, type MailboxPoolConfig, type ReadMailboxPoolOptions } from './mailbox-pool-config.js'
 
 /** Everything the full stack reads from the environment. */
 export interface FullStackConfig {
   worker: WorkerConfigInput
   database: { url: string; schema: string }
-  imap: { host: string; port: number; secure: boolean; user: string; password?: string; accessToken?: string; mailboxes: string[] }
-  resend: { apiKey: string; baseUrl?: string }
+  /** The shared IMAP inbox (`IMAP_*`); optional with a sending pool, whose mailboxes have their own. */
+  imap: { host: string; port: number; secure: boolean; user: string; password?: string; accessToken?: string; mailboxes: string[] } | null
+  /** Resend (`RESEND_API_KEY`): the sender without a pool; with one, only for alert emails. */
+  resend: { apiKey: string; baseUrl?: string } | null
+  /** The sending pool (`CAM_MAILBOXES` and `CAM_MAILBOX_<ID>_*`); null: send through Resend. */
+  pool: MailboxPoolConfig | null
   slack: { webhookUrl?: string; token?: string; channel?: string; apiUrl?: string }
   alertEmails: { from: string; to: string[] } | null
   appUrl?: string
@@ -24,14 +29,14 @@ const email = (value: string) => {
 export const fullStackVariables = {
   DATABASE_URL: env.url({ protocols: ['postgres:', 'postgresql:'], secret: true, description: 'PostgreSQL connection string' }),
   CAM_DB_SCHEMA: env.string({ default: 'cam', description: 'schema holding CAM tables' }),
-  IMAP_HOST: env.string({ description: 'IMAP server, e.g. imap.gmail.com' }),
+  IMAP_HOST: env.optional(env.string({ description: 'IMAP server, e.g. imap.gmail.com' })),
   IMAP_PORT: env.integer({ min: 1, max: 65_535, default: 993 }),
   IMAP_SECURE: env.boolean({ default: true, description: 'implicit TLS (993)' }),
-  IMAP_USER: env.string({ description: 'mailbox login, usually the address' }),
+  IMAP_USER: env.optional(env.string({ description: 'mailbox login, usually the address' })),
   IMAP_PASSWORD: env.optional(env.string({ secret: true, description: 'password or app password' })),
   IMAP_ACCESS_TOKEN: env.optional(env.string({ secret: true, description: 'OAuth2 access token (instead of a password)' })),
   IMAP_MAILBOXES: env.list({ default: ['INBOX'], description: 'comma-separated mailboxes to read' }),
-  RESEND_API_KEY: env.string({ secret: true, description: 'Resend API key (re_…)' }),
+  RESEND_API_KEY: env.optional(env.string({ secret: true, description: 'Resend API key (re_…)' })),
   RESEND_BASE_URL: env.optional(env.url({ description: 'Resend API base URL (tests)' })),
   SLACK_WEBHOOK_URL: env.optional(env.url({ secret: true, description: 'Slack incoming webhook' })),
   SLACK_BOT_TOKEN: env.optional(env.string({ secret: true, description: 'Slack bot token (instead of a webhook)' })),
@@ -47,10 +52,11 @@ export const fullStackVariables = {
 }
 
 /**
- * Reads and validates the whole configuration. Every missing or malformed variable is
- * listed in **one** `ValidationError`; secret values are never echoed.
+ * Reads and validates the whole configuration — the sending pool's variables included. Every
+ * missing or malformed variable is listed in **one** `ValidationError`; secret values are
+ * never echoed.
  */
-export function loadFullStackConfig(environment: Environment): FullStackConfig {
+export function loadFullStackConfig(environment: Environment, options: ReadMailboxPoolOptions = {}): FullStackConfig {
   let loaded: ReturnType<typeof loadConfigFromEnv<typeof fullStackVariables>> | null = null
   const issues: Array<{ path: string; message: string }> = []
   try {
@@ -59,8 +65,26 @@ export function loadFullStackConfig(environment: Environment): FullStackConfig {
     if (!ValidationError.isInstance(error)) throw error
     issues.push(...error.issues)
   }
+  const poolRead = readMailboxPoolConfig(environment, options)
+  issues.push(...poolRead.issues)
   const given = (name: string) => (environment[name] ?? '').trim() !== ''
-  if (!given('IMAP_PASSWORD') && !given('IMAP_ACCESS_TOKEN')) issues.push({ path: 'IMAP_PASSWORD', message: 'is required (or IMAP_ACCESS_TOKEN for OAuth2)' })
+  // With a pool (even one with problems), the pool sends and its mailboxes have their own
+  // inboxes: Resend and the shared IMAP inbox become optional.
+  const poolWanted = given(mailboxListVariable)
+  const orPool = ` — or set up a sending pool with ${mailboxListVariable}`
+  if (!poolWanted && !given('RESEND_API_KEY')) issues.push({ path: 'RESEND_API_KEY', message: `is required (Resend API key, re_…)${orPool}` })
+  if (given('CAM_ALERT_EMAILS') && !given('RESEND_API_KEY')) issues.push({ path: 'RESEND_API_KEY', message: 'is required with CAM_ALERT_EMAILS (alert emails go through Resend)' })
+  const imapGiven = ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD', 'IMAP_ACCESS_TOKEN'].filter(given)
+  if (!poolWanted || imapGiven.length > 0) {
+    const why = poolWanted ? ` with ${imapGiven.join(' and ')} (the shared inbox)` : ''
+    if (!given('IMAP_HOST')) issues.push({ path: 'IMAP_HOST', message: `is required${why} (IMAP server, e.g. imap.gmail.com)${poolWanted ? '' : orPool}` })
+    if (!given('IMAP_USER')) issues.push({ path: 'IMAP_USER', message: `is required${why} (mailbox login, usually the address)` })
+    if (!given('IMAP_PASSWORD') && !given('IMAP_ACCESS_TOKEN')) issues.push({ path: 'IMAP_PASSWORD', message: `is required${why} (or IMAP_ACCESS_TOKEN for OAuth2)` })
+  }
+  // The shared inbox and a pool mailbox's inbox may not be the same account (each inbox is read once).
+  const sharedAccount = given('IMAP_HOST') && given('IMAP_USER') ? `${environment.IMAP_USER!.trim().toLowerCase()}@${environment.IMAP_HOST!.trim().toLowerCase()}` : null
+  const twin = sharedAccount && poolRead.pool?.mailboxes.find((mailbox) => mailbox.imap && `${mailbox.imap.auth.user.toLowerCase()}@${mailbox.imap.host.toLowerCase()}` === sharedAccount)
+  if (twin) issues.push({ path: 'IMAP_HOST', message: `IMAP_USER on IMAP_HOST is the inbox of ${twin.variablePrefix}IMAP_URL too: each inbox is read once; remove one` })
   if (given('SLACK_BOT_TOKEN') !== given('SLACK_CHANNEL')) issues.push({ path: given('SLACK_BOT_TOKEN') ? 'SLACK_CHANNEL' : 'SLACK_BOT_TOKEN', message: 'is required with the other Slack Web API variable' })
   if (given('SLACK_WEBHOOK_URL') && given('SLACK_BOT_TOKEN')) issues.push({ path: 'SLACK_BOT_TOKEN', message: 'set either SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN + SLACK_CHANNEL, not both' })
   if (given('CAM_ALERT_EMAILS') && !given('CAM_ALERT_FROM')) issues.push({ path: 'CAM_ALERT_FROM', message: 'is required with CAM_ALERT_EMAILS' })
@@ -69,16 +93,20 @@ export function loadFullStackConfig(environment: Environment): FullStackConfig {
   return {
     worker: loaded.worker,
     database: { url: e.DATABASE_URL, schema: e.CAM_DB_SCHEMA },
-    imap: {
-      host: e.IMAP_HOST,
-      port: e.IMAP_PORT,
-      secure: e.IMAP_SECURE,
-      user: e.IMAP_USER,
-      mailboxes: e.IMAP_MAILBOXES,
-      ...(e.IMAP_PASSWORD ? { password: e.IMAP_PASSWORD } : {}),
-      ...(e.IMAP_ACCESS_TOKEN ? { accessToken: e.IMAP_ACCESS_TOKEN } : {}),
-    },
-    resend: { apiKey: e.RESEND_API_KEY, ...(e.RESEND_BASE_URL ? { baseUrl: e.RESEND_BASE_URL } : {}) },
+    imap:
+      e.IMAP_HOST && e.IMAP_USER
+        ? {
+            host: e.IMAP_HOST,
+            port: e.IMAP_PORT,
+            secure: e.IMAP_SECURE,
+            user: e.IMAP_USER,
+            mailboxes: e.IMAP_MAILBOXES,
+            ...(e.IMAP_PASSWORD ? { password: e.IMAP_PASSWORD } : {}),
+            ...(e.IMAP_ACCESS_TOKEN ? { accessToken: e.IMAP_ACCESS_TOKEN } : {}),
+          }
+        : null,
+    resend: e.RESEND_API_KEY ? { apiKey: e.RESEND_API_KEY, ...(e.RESEND_BASE_URL ? { baseUrl: e.RESEND_BASE_URL } : {}) } : null,
+    pool: poolRead.pool,
     slack: {
       ...(e.SLACK_WEBHOOK_URL ? { webhookUrl: e.SLACK_WEBHOOK_URL } : {}),
       ...(e.SLACK_BOT_TOKEN ? { token: e.SLACK_BOT_TOKEN } : {}),

@@ -1,6 +1,7 @@
 /**
  * The full production stack, configured only from environment variables:
- * PostgreSQL + IMAP + Resend + Slack (and optional alert emails).
+ * PostgreSQL + IMAP + Resend + Slack (and optional alert emails) — or, with CAM_MAILBOXES,
+ * a sending pool of SMTP/IMAP mailboxes instead of Resend.
  *
  *   pnpm --filter @cam/example-full-stack check   # verify every service, send nothing
  *   pnpm --filter @cam/example-full-stack start   # run the worker until SIGTERM
@@ -33,7 +34,10 @@ try {
 
 if (values.check) {
   const results = await checkConnectivity(config)
-  for (const result of results) console.log(`${result.ok ? '✓' : '✗'} ${result.service.padEnd(14)} ${result.detail}`)
+  for (const result of results) {
+    console.log(`${result.ok ? '✓' : '✗'} ${result.service.padEnd(14)} ${result.detail}`)
+    for (const line of result.lines ?? []) console.log(`    ${line}`)
+  }
   const failed = results.filter((r) => !r.ok).length
   console.log(failed === 0 ? '\nEverything is reachable. Nothing was sent.' : `\n${failed} problem(s). Nothing was sent.`)
   process.exit(failed === 0 ? 0 : 1)
@@ -47,9 +51,10 @@ if (secretProblem) {
 
 const logger = createConsoleLogger({ level: 'info' })
 await migrate({ connectionString: config.database.url, schema: config.database.schema, logger })
-const { store, inbox, sender, alerts } = createStack(config, logger)
-const worker = createCamWorker({ store, inbox, sender, alerts, logger, config: config.worker })
+const { store, inbox, sender, mailboxes, alerts } = createStack(config, logger)
+const worker = createCamWorker({ store, inbox, sender, mailboxes, alerts, logger, config: config.worker })
 worker.on('email:sent', (e) => logger.info('email sent', { emailId: e.emailId, step: e.stepIndex }))
+worker.on('mailbox:paused', (e) => logger.warn('mailbox paused', { mailbox: e.mailbox, reason: e.reason }))
 worker.on('reply:classified', (e) => logger.info('reply classified', { messageId: e.messageId, category: e.classification.category }))
 worker.on('step:error', (e) => logger.warn('step failed', { step: e.step, error: errorMessage(e.error) }))
 let webhookServer: Server | undefined
@@ -71,7 +76,11 @@ if (config.webhook) {
   const listening = typeof address === 'object' && address ? address.port : port
   logger.info('Resend webhook endpoint listening', { url: `http://${host}:${listening}${resendWebhookPath}`, pointResendAt: publicWebhookUrl(config.webhook) })
 }
-logger.info('worker started', { workerId: worker.workerId, alerts: alerts.map((a) => a.name) })
+logger.info('worker started', {
+  workerId: worker.workerId,
+  sending: mailboxes ? { pool: mailboxes.map((mailbox) => mailbox.name) } : 'resend',
+  alerts: alerts.map((a) => a.name),
+})
 await worker.start() // until SIGTERM/SIGINT
 await new Promise<void>((resolve) => (webhookServer ? webhookServer.close(() => resolve()) : resolve()))
 await store.close?.()
