@@ -152,3 +152,21 @@ describe('a send whose answer was lost (SendError in_doubt)', () => {
     expect(await store.listEmails({ campaignId: campaign.id, statuses: ['sent'] })).toHaveLength(0)
   })
 })
+
+describe('worker stop', () => {
+  it('closes the single sender and every pool mailbox sender', async () => {
+    const closed: string[] = []
+    const closable = (name: string) => Object.assign(createMemorySender({ name }), { close: async () => void closed.push(name) })
+    const store = createMemoryStore()
+    const worker = createCamWorker({
+      store,
+      sender: closable('single'),
+      mailboxes: [{ name: 'a@acme.example', from: { email: 'a@acme.example' }, sender: closable('pool-a') }],
+      config: { workerId: 'w', stopOnSignals: false },
+    })
+    const running = worker.start()
+    await worker.stop()
+    await running
+    expect(closed.sort()).toEqual(['pool-a', 'single'])
+  })
+})

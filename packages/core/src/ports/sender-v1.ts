@@ -69,4 +69,6 @@ export interface SenderV1 {
    */
   readonly idempotencyWindowMs?: number
   send(email: OutgoingEmail, options: SendOptions): Promise<SendResult>
+  /** Frees connections (e.g. an SMTP pool's idle ones); the worker calls it on stop. A later send reconnects. */
+  close?(): Promise<void>
 }

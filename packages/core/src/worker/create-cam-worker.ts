@@ -377,13 +377,23 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
       unsubscribe?.()
       watching = false
       await inboxWatches.stopAll()
-      // Free the inboxes' connections; adapters reconnect if the worker is started again.
+      // Free the inboxes' and senders' connections; adapters reconnect if the worker is started again.
       await Promise.all(
         inboxes.map(async (inbox) => {
           try {
             await inbox.close?.()
           } catch (error) {
             logger.warn('inbox close failed', { inbox: inbox.name, error: errorMessage(error) })
+          }
+        }),
+      )
+      const senders = [...(runtime.sender ? [runtime.sender] : []), ...runtime.pool.map((mailbox) => mailbox.sender)]
+      await Promise.all(
+        senders.map(async (sender) => {
+          try {
+            await sender.close?.()
+          } catch (error) {
+            logger.warn('sender close failed', { sender: sender.name, error: errorMessage(error) })
           }
         }),
       )
