@@ -133,8 +133,10 @@ async function checkSlack(config: FullStackConfig): Promise<ServiceCheck | null>
  * The Resend webhook endpoint: the secret's format (never the secret) and where to point the
  * webhook. Nothing is contacted: Resend calls this process, not the other way round.
  */
-function checkWebhook(config: FullStackConfig): ServiceCheck {
+function checkWebhook(config: FullStackConfig): ServiceCheck | null {
   const { webhook } = config
+  // A pool sends over SMTP: bounce reports and complaints come back into each mailbox (IMAP).
+  if (!webhook && config.pool) return null
   if (!webhook) {
     return { service: 'Resend webhook', ok: true, detail: `off: set RESEND_WEBHOOK_SECRET to record Resend's bounces and complaints (POST ${resendWebhookPath})` }
   }
@@ -170,7 +172,8 @@ export async function checkConnectivity(config: FullStackConfig): Promise<Servic
         : { service: 'Sending pool', ok: true, detail: `${pool.mailboxes.length} mailbox(es) configured; the store's pool is shown once the schema is migrated (the worker migrates it on start)` },
     )
   }
-  results.push(checkWebhook(config))
+  const webhook = checkWebhook(config)
+  if (webhook) results.push(webhook)
   if (config.alertEmails) results.push({ service: 'Alert emails', ok: true, detail: `from ${config.alertEmails.from} to ${config.alertEmails.to.join(', ')} (via Resend)` })
   if (!config.slack.webhookUrl && !config.slack.token && !config.alertEmails) {
     results.push({ service: 'Alerts', ok: false, detail: 'no alert channel configured: set SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN + SLACK_CHANNEL, or CAM_ALERT_EMAILS' })
