@@ -13,11 +13,13 @@
  *    postgres://postgres@127.0.0.1:5432/test; a throwaway schema): poll leases per worker once
  *    spread, then one is SIGKILLed — time until the three others poll every mailbox.
  *
+ * A baseline child (the same modules loaded, nothing connected) shows what each variant adds.
+ *
  * Environment: BENCH_POOL_MAILBOXES (200), BENCH_POOL_REPLIES (100), BENCH_POOL_IDLE_SECONDS (30).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -47,7 +49,7 @@ type ChildMessage =
   | { type: 'idle'; rssMb: number; retainedMb: number; cpuPercent: number; seconds: number }
   | { type: 'received'; messageId: string; at: number }
 
-type Variant = 'cam' | 'bare'
+type Variant = 'cam' | 'bare' | 'baseline'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits
@@ -94,6 +96,12 @@ function answerIdleMeasurement(idleSeconds: number): void {
       })
     })()
   })
+}
+
+/** Variant `baseline`: the same modules loaded, nothing connected — what the other two add is above it. */
+function runBaselineChild(idleSeconds: number): void {
+  answerIdleMeasurement(idleSeconds)
+  send({ type: 'ready', connectSeconds: 0 })
 }
 
 /** Variant `cam`: one worker, every mailbox an inbox of it. */
@@ -165,8 +173,11 @@ interface MeasuredChild {
   next<T extends ChildMessage['type']>(type: T, timeoutMs: number): Promise<Extract<ChildMessage, { type: T }>>
 }
 
-function spawnMeasured(args: string[]): MeasuredChild {
-  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+/** The pool travels in the environment (not the command line, which `ps` shows to everyone). */
+const poolEnvironment = (pool: Pool) => ({ ...process.env, CAM_BENCH_POOL: JSON.stringify(pool) })
+
+function spawnMeasured(args: string[], pool: Pool): MeasuredChild {
+  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: poolEnvironment(pool) })
   const received = new Map<string, number>()
   const inbox: ChildMessage[] = []
   child.on('message', (message: ChildMessage) => {
@@ -213,14 +224,15 @@ function createAppender(server: DovecotServer) {
 }
 
 async function measureVariant(variant: Variant, server: DovecotServer, pool: Pool, replies: number, idleSeconds: number) {
-  const child = spawnMeasured(['--child', variant, JSON.stringify(pool), String(idleSeconds)])
+  const child = spawnMeasured(['--child', variant, String(idleSeconds)], pool)
   try {
     const ready = await child.next('ready', 600_000)
-    console.log(`  ${variant}: ${pool.accounts.length} mailboxes connected and watched in ${ready.connectSeconds} s`)
+    if (variant !== 'baseline') console.log(`  ${variant}: ${pool.accounts.length} mailboxes connected and watched in ${ready.connectSeconds} s`)
     await sleep(2000)
     child.process.send({ type: 'measure' })
     const idle = await child.next('idle', idleSeconds * 1000 + 60_000)
     console.log(`  ${variant}: RSS ${idle.rssMb} MiB (heap + external ${idle.retainedMb} MiB), CPU at idle ${idle.cpuPercent} % of a core over ${idle.seconds} s`)
+    if (replies === 0) return { ...idle, connectSeconds: ready.connectSeconds, samples: 0, p50: 0, p99: 0 }
     const appender = createAppender(server)
     const pick = random(42)
     const latencies: number[] = []
@@ -252,7 +264,7 @@ async function measureFourWorkers(pool: Pool) {
   await migrate({ connectionString: databaseUrl, schema })
   const store = createPostgresStore({ connectionString: databaseUrl, schema })
   const ids = ['bench-w1', 'bench-w2', 'bench-w3', 'bench-w4']
-  const workers = ids.map((id) => spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--pool-worker', id, schema, databaseUrl, JSON.stringify(pool)], { stdio: ['ignore', 'inherit', 'inherit'] }))
+  const workers = ids.map((id) => spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--pool-worker', id, schema, databaseUrl], { stdio: ['ignore', 'inherit', 'inherit'], env: poolEnvironment(pool) }))
   const total = pool.accounts.length
   /** Poll leases each worker listed in its last heartbeat. */
   const leases = async (among: string[]) => {
@@ -291,19 +303,52 @@ async function measureFourWorkers(pool: Pool) {
   }
 }
 
+const inotifyInstancesPath = '/proc/sys/fs/inotify/max_user_instances'
+
+/**
+ * Each IDLE session of Dovecot watches its Maildir with an inotify instance of its own, and
+ * every session runs as one user here: past `max_user_instances` (often 128) Dovecot falls
+ * back to checking the mailbox every `mailbox_idle_check_interval` (30 s). A server meant to
+ * hold hundreds of IDLE sessions raises the limit; so does the benchmark, when it may.
+ * Returns the Dovecot settings to add when it cannot (check every second instead).
+ */
+function ensureInotifyInstances(needed: number): { note: string; extraConfig: string[] } {
+  let current = 0
+  try {
+    current = Number(readFileSync(inotifyInstancesPath, 'utf8').trim())
+  } catch {
+    return { note: 'inotify limits unknown', extraConfig: [] }
+  }
+  if (current >= needed) return { note: `fs.inotify.max_user_instances = ${current}`, extraConfig: [] }
+  try {
+    writeFileSync(inotifyInstancesPath, String(needed))
+    return { note: `fs.inotify.max_user_instances raised from ${current} to ${needed} (one per IDLE session)`, extraConfig: [] }
+  } catch {
+    return {
+      note: `fs.inotify.max_user_instances = ${current} < ${needed} and cannot be raised: Dovecot checks mailboxes beyond it every second (latencies include up to 1 s)`,
+      extraConfig: ['mailbox_idle_check_interval = 1 secs'],
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const mailboxes = Number(process.env.BENCH_POOL_MAILBOXES ?? 200)
   const replies = Number(process.env.BENCH_POOL_REPLIES ?? 100)
   const idleSeconds = Number(process.env.BENCH_POOL_IDLE_SECONDS ?? 30)
   const accounts: Account[] = Array.from({ length: mailboxes }, (_, index) => ({ user: `box${String(index).padStart(3, '0')}`, password: randomBytes(9).toString('base64url') }))
+  // Every session may IDLE (fetch connections too, between polls): two per mailbox per process, with room to spare.
+  const inotify = ensureInotifyInstances(Math.max(1024, mailboxes * 4 + 256))
+  console.log(inotify.note)
   const server = await startDovecot({
     extraUsers: accounts,
     // Hundreds of connections: one imap process each (Dovecot's default limit is 100 per service).
-    extraConfig: ['default_process_limit = 2000', 'default_client_limit = 10000', 'default_vsz_limit = 1G'],
+    extraConfig: ['default_process_limit = 2000', 'default_client_limit = 10000', 'default_vsz_limit = 1G', ...inotify.extraConfig],
   })
   try {
     const pool: Pool = { port: server.port, accounts }
     console.log(`pool: ${mailboxes} mailboxes (one account each) on Dovecot at 127.0.0.1:${server.port}`)
+    console.log('0. baseline: the same modules loaded, nothing connected')
+    const baseline = await measureVariant('baseline', server, pool, 0, idleSeconds)
     console.log('1. one CAM worker polls and watches every mailbox')
     const cam = await measureVariant('cam', server, pool, replies, idleSeconds)
     console.log('2. bare imapflow: one client per mailbox in IDLE, fetch on EXISTS')
@@ -318,8 +363,10 @@ async function main(): Promise<void> {
       node: process.version,
       dovecot: execFileSync('/usr/sbin/dovecot', ['--version'], { encoding: 'utf8' }).trim(),
     }
+    const perMailboxKb = (rssMb: number) => round(((rssMb - baseline.rssMb) * 1024) / mailboxes)
     const ratios = {
       rss: round(cam.rssMb / bare.rssMb, 2),
+      rssAboveBaseline: round((cam.rssMb - baseline.rssMb) / (bare.rssMb - baseline.rssMb), 2),
       retained: round(cam.retainedMb / bare.retainedMb, 2),
       p50: round(cam.p50 / bare.p50, 2),
       p99: round(cam.p99 / bare.p99, 2),
@@ -332,23 +379,27 @@ async function main(): Promise<void> {
     console.log(`| one CAM worker | ${cam.rssMb} | ${cam.retainedMb} | ${cam.cpuPercent} % | ${cam.p50} ms | ${cam.p99} ms |`)
     console.log(`| ${mailboxes} bare ImapFlow clients | ${bare.rssMb} | ${bare.retainedMb} | ${bare.cpuPercent} % | ${bare.p50} ms | ${bare.p99} ms |`)
     console.log(`| CAM / bare | ${ratios.rss}× | ${ratios.retained}× | | ${ratios.p50}× | ${ratios.p99}× |`)
+    console.log(`| baseline (modules loaded, nothing connected) | ${baseline.rssMb} | ${baseline.retainedMb} | ${baseline.cpuPercent} % | | |`)
+    console.log('')
+    console.log(`RSS above the baseline: CAM ${perMailboxKb(cam.rssMb)} KiB per mailbox (a fetch and an IDLE connection each), bare ${perMailboxKb(bare.rssMb)} KiB per mailbox (one connection each): ${ratios.rssAboveBaseline}×`)
     console.log('')
     console.log(`four workers: ${JSON.stringify(four.spreadCounts)} poll leases; after a SIGKILL the others poll all ${mailboxes} within ${four.rebalanceSeconds} s: ${JSON.stringify(four.afterKillCounts)}`)
     const resultsDirectory = join(here, '..', 'bench-results')
     mkdirSync(resultsDirectory, { recursive: true })
-    writeFileSync(join(resultsDirectory, 'pool-bench.json'), `${JSON.stringify({ machine, mailboxes, replies, idleSeconds, cam, bare, ratios, four }, null, 2)}\n`)
+    writeFileSync(join(resultsDirectory, 'pool-bench.json'), `${JSON.stringify({ machine, inotify: inotify.note, mailboxes, replies, idleSeconds, baseline, cam, bare, ratios, four }, null, 2)}\n`)
   } finally {
     await server.dispose()
   }
 }
 
 if (process.argv[2] === '--child') {
-  const pool = JSON.parse(process.argv[4]!) as Pool
-  const idleSeconds = Number(process.argv[5])
+  const pool = JSON.parse(process.env.CAM_BENCH_POOL!) as Pool
+  const idleSeconds = Number(process.argv[4])
   if (process.argv[3] === 'cam') await runCamChild(pool, idleSeconds)
-  else await runBareChild(pool, idleSeconds)
+  else if (process.argv[3] === 'bare') await runBareChild(pool, idleSeconds)
+  else runBaselineChild(idleSeconds)
 } else if (process.argv[2] === '--pool-worker') {
-  await runPoolWorker(process.argv[3]!, process.argv[4]!, process.argv[5]!, JSON.parse(process.argv[6]!) as Pool)
+  await runPoolWorker(process.argv[3]!, process.argv[4]!, process.argv[5]!, JSON.parse(process.env.CAM_BENCH_POOL!) as Pool)
 } else {
   await main()
   process.exit(0)
