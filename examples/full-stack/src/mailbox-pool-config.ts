@@ -90,7 +90,7 @@ export const mailboxVariables = {
   SMTP_URL: { secret: true, description: 'smtps://[user@]host[:465] (implicit TLS) or smtp://[user@]host[:587] (STARTTLS); user defaults to the address (required)' },
   SMTP_PASSWORD: { secret: true, description: 'SMTP password or app password' },
   SMTP_ACCESS_TOKEN: { secret: true, description: 'OAuth2 access token (XOAUTH2)' },
-  IMAP_URL: { secret: true, description: 'imaps://[user@]host[:993] or imap://[user@]host[:143] (STARTTLS): where replies arrive' },
+  IMAP_URL: { secret: true, description: 'imaps://[user@]host[:993] or imap://[user@]host[:143] (STARTTLS): where replies arrive; user defaults to the SMTP user' },
   IMAP_PASSWORD: { secret: true, description: 'IMAP password (default: the SMTP credentials)' },
   IMAP_ACCESS_TOKEN: { secret: true, description: 'IMAP OAuth2 access token (default: the SMTP credentials)' },
   IMAP_FOLDERS: { secret: false, description: 'comma-separated IMAP folders to read (default INBOX)' },
@@ -399,7 +399,8 @@ function readMailbox(
     }
   } else {
     const imapServer = parseServerUrl('imap', name('IMAP_URL'), imapUrl, reportAndFail)
-    const imapUser = imapServer?.user ?? address
+    // The same login as SMTP unless the URL names another (a send-as alias reads the account's mailbox).
+    const imapUser = imapServer?.user ?? smtpUser
     let imapAuth: MailboxAuth | null = null
     if (has('IMAP_PASSWORD') && has('IMAP_ACCESS_TOKEN')) fail('IMAP_ACCESS_TOKEN', `set either ${name('IMAP_PASSWORD')} or ${name('IMAP_ACCESS_TOKEN')}, not both`)
     else if (imapUser === undefined) imapAuth = null

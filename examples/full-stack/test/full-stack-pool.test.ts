@@ -51,6 +51,8 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
   let starttlsSmtp: SmtpTestServer
   /** Implicit TLS: Ben (OAuth2 tokens from his refresh token). */
   let implicitSmtp: SmtpTestServer
+  /** No TLS at all: a password must never be sent to it. */
+  let plainSmtp: SmtpTestServer
   let tokens: OAuthTokenServer
   let slack: SlackApiServer
   let store: PostgresStore
@@ -63,7 +65,7 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
     const keyFile = join(directory, 'key.pem')
     writeFileSync(caFile, certificate.cert, { mode: 0o644 })
     writeFileSync(keyFile, certificate.key, { mode: 0o600 })
-    ;[dovecot, starttlsSmtp, implicitSmtp, tokens, slack] = await Promise.all([
+    ;[dovecot, starttlsSmtp, implicitSmtp, plainSmtp, tokens, slack] = await Promise.all([
       startDovecot({
         user: ana,
         password: anaPassword,
@@ -73,6 +75,7 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
       }),
       startSmtpTestServer({ tls: certificate, passwords: { [ana]: anaPassword }, tokens: { [carl]: [carlAccessToken] } }),
       startSmtpTestServer({ secure: true, tls: certificate, tokens: { [ben]: [benAccessToken] } }),
+      startSmtpTestServer({ passwords: { 'fay@cam-test.example': 'fay-password' } }),
       startOAuthTokenServer({ clientId: 'cam-test-client', clientSecret, grants: { [benRefreshToken]: [benAccessToken] } }),
       startSlackApiServer(),
     ])
@@ -113,7 +116,7 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
     const pool = new pg.Pool({ connectionString: databaseUrl })
     await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
     await pool.end()
-    await Promise.all([dovecot?.dispose(), starttlsSmtp?.close(), implicitSmtp?.close(), tokens?.close(), slack?.close()])
+    await Promise.all([dovecot?.dispose(), starttlsSmtp?.close(), implicitSmtp?.close(), plainSmtp?.close(), tokens?.close(), slack?.close()])
     if (directory) rmSync(directory, { recursive: true, force: true })
   })
 
@@ -147,7 +150,7 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
     for (const value of secrets()) expect(result.stdout + result.stderr).not.toContain(value)
   })
 
-  it('--check names each mailbox problem: a refused login, a revoked refresh token, TLS, DNS, no TLS on the port', async () => {
+  it('--check names each mailbox problem: a refused login, a revoked refresh token, TLS, DNS, no TLS on the port, no STARTTLS', async () => {
     const wrongPassword = secret('wrong-pw')
     const revokedRefreshToken = secret('revoked-refresh')
     const danPassword = secret('dan-pw')
@@ -155,7 +158,7 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
     const result = await runMain(
       {
         ...withoutCarlCa,
-        CAM_MAILBOXES: 'ana,ben,carl,dan,eve',
+        CAM_MAILBOXES: 'ana,ben,carl,dan,eve,fay',
         CAM_MAILBOX_ANA_SMTP_PASSWORD: wrongPassword, // the IMAP login reuses it
         CAM_MAILBOX_BEN_OAUTH_REFRESH_TOKEN: revokedRefreshToken,
         CAM_MAILBOX_DAN_ADDRESS: 'dan@cam-test.example',
@@ -165,6 +168,9 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
         CAM_MAILBOX_EVE_SMTP_URL: `smtps://127.0.0.1:${starttlsSmtp.port}`, // implicit TLS to a STARTTLS port
         CAM_MAILBOX_EVE_SMTP_PASSWORD: danPassword,
         CAM_MAILBOX_EVE_TLS_CA_FILE: caFile,
+        CAM_MAILBOX_FAY_ADDRESS: 'fay@cam-test.example',
+        CAM_MAILBOX_FAY_SMTP_URL: `smtp://127.0.0.1:${plainSmtp.port}`, // STARTTLS required, not offered
+        CAM_MAILBOX_FAY_SMTP_PASSWORD: 'fay-password',
       },
       '--check',
     )
@@ -181,7 +187,13 @@ describe('full-stack example with a sending pool (SMTP + IMAP mailboxes from the
     expect(result.stdout).toMatch(new RegExp(`✗ Mailbox carl\\s+${carl}: SMTP ${smtp}: TLS: self-signed certificate \\(DEPTH_ZERO_SELF_SIGNED_CERT\\); no IMAP`))
     expect(result.stdout).toMatch(/✗ Mailbox dan\s+dan@cam-test\.example: SMTP smtp\.cam-test\.invalid:465: DNS: cannot resolve smtp\.cam-test\.invalid \((ENOTFOUND|EAI_AGAIN)\)/)
     expect(result.stdout).toMatch(new RegExp(`✗ Mailbox eve\\s+eve@cam-test\\.example: SMTP ${smtp}: TLS: wrong version number \\(ERR_SSL_WRONG_VERSION_NUMBER\\) — the server does not speak TLS on this port`))
-    expect(result.stdout).toContain('5 problem(s). Nothing was sent.')
+    expect(result.stdout).toMatch(
+      new RegExp(
+        `✗ Mailbox fay\\s+fay@cam-test\\.example: SMTP 127\\.0\\.0\\.1:${plainSmtp.port}: TLS: STARTTLS failed \\(the server answered 500 Error: command not recognized\\) — the connection was not encrypted, so no password was sent`,
+      ),
+    )
+    expect(plainSmtp.logins).toEqual([]) // indeed
+    expect(result.stdout).toContain('6 problem(s). Nothing was sent.')
     for (const value of [...secrets(), wrongPassword, revokedRefreshToken, danPassword]) expect(result.stdout + result.stderr).not.toContain(value)
   })
 

@@ -90,7 +90,8 @@ describe('the sending pool from the environment', () => {
     expect([ben?.dailyLimit, ben?.rampUp]).toEqual([40, { start: 10, increment: 5 }])
     // A login other than the address, percent-encoded in the URL; STARTTLS on a custom port.
     expect(ops?.smtp).toEqual({ host: 'mail.acme.io', port: 2587, secure: false, auth: { kind: 'password', user: 'outreach@mail.acme.io', password: 'ops-smtp-secret' } })
-    expect(ops?.imap).toEqual({ host: 'mail.acme.io', port: 143, secure: false, auth: { kind: 'password', user: 'hello@mail.acme.io', password: 'ops-imap-secret' }, folders: ['INBOX', 'Bounces'] })
+    // IMAP logs in as the SMTP user unless its URL names another.
+    expect(ops?.imap).toEqual({ host: 'mail.acme.io', port: 143, secure: false, auth: { kind: 'password', user: 'outreach@mail.acme.io', password: 'ops-imap-secret' }, folders: ['INBOX', 'Bounces'] })
     expect(ops?.replyTo).toBe('team@acme.io')
     expect(ops?.tlsCa?.file).toBe(caFile)
     expect(ops?.tlsCa?.pem).toContain('-----BEGIN CERTIFICATE-----')
