@@ -14,7 +14,7 @@ const notPem = join(directory, 'not-a-certificate.txt')
 writeFileSync(notPem, 'hello')
 afterAll(() => rmSync(directory, { recursive: true, force: true }))
 
-/** Two Google Workspace mailboxes with OAuth2 access tokens and one plain SMTP host — the README's block. */
+/** The README's block: two Google Workspace mailboxes with OAuth2 access tokens and one mailbox on a plain SMTP host. */
 const readmePool = {
   CAM_MAILBOXES: 'ana,ben,ops',
   CAM_MAILBOX_ANA_ADDRESS: 'ana@acme.io',
@@ -23,26 +23,19 @@ const readmePool = {
   CAM_MAILBOX_ANA_SMTP_ACCESS_TOKEN: 'ya29.ana-token-secret',
   CAM_MAILBOX_ANA_IMAP_URL: 'imaps://imap.gmail.com',
   CAM_MAILBOX_BEN_ADDRESS: 'ben@acme.io',
-  CAM_MAILBOX_BEN_SMTP_URL: 'smtp://smtp.gmail.com',
-  CAM_MAILBOX_BEN_OAUTH_TOKEN_URL: 'https://oauth2.googleapis.com/token',
-  CAM_MAILBOX_BEN_OAUTH_CLIENT_ID: '1234.apps.googleusercontent.com',
-  CAM_MAILBOX_BEN_OAUTH_CLIENT_SECRET: 'GOCSPX-ben-client-secret',
-  CAM_MAILBOX_BEN_OAUTH_REFRESH_TOKEN: '1//ben-refresh-secret',
+  CAM_MAILBOX_BEN_NAME: 'Ben Okafor',
+  CAM_MAILBOX_BEN_SMTP_URL: 'smtp://smtp.gmail.com:587',
+  CAM_MAILBOX_BEN_SMTP_ACCESS_TOKEN: 'ya29.ben-token-secret',
   CAM_MAILBOX_BEN_IMAP_URL: 'imaps://imap.gmail.com:993',
   CAM_MAILBOX_BEN_DAILY_LIMIT: '40',
-  CAM_MAILBOX_BEN_RAMP: '10 + 5',
-  CAM_MAILBOX_OPS_ADDRESS: 'hello@mail.acme.io',
+  CAM_MAILBOX_OPS_ADDRESS: 'hello@outreach-acme.io',
   CAM_MAILBOX_OPS_REPLY_TO: 'team@acme.io',
-  CAM_MAILBOX_OPS_SMTP_URL: 'smtp://outreach%40mail.acme.io@mail.acme.io:2587',
+  CAM_MAILBOX_OPS_SMTP_URL: 'smtp://mail.outreach-acme.io:587',
   CAM_MAILBOX_OPS_SMTP_PASSWORD: 'ops-smtp-secret',
-  CAM_MAILBOX_OPS_IMAP_URL: 'imap://mail.acme.io',
-  CAM_MAILBOX_OPS_IMAP_PASSWORD: 'ops-imap-secret',
-  CAM_MAILBOX_OPS_IMAP_FOLDERS: 'INBOX, Bounces',
-  CAM_MAILBOX_OPS_TLS_CA_FILE: caFile,
-  CAM_MAILBOX_OPS_DAILY_LIMIT: '200',
-  CAM_MAILBOX_OPS_RAMP: 'off',
-  CAM_MAILBOX_OPS_MIN_GAP_SECONDS: '0',
-  CAM_MAILBOX_OPS_GAP_JITTER_SECONDS: '15',
+  CAM_MAILBOX_OPS_IMAP_URL: 'imaps://mail.outreach-acme.io',
+  CAM_MAILBOX_OPS_DAILY_LIMIT: '50',
+  CAM_MAILBOX_OPS_RAMP: '10+5',
+  CAM_MAILBOX_OPS_MIN_GAP_SECONDS: '120',
 }
 
 /** Every problem of a configuration, as `variable: message` lines. */
@@ -61,7 +54,7 @@ describe('the sending pool from the environment', () => {
     expect(readMailboxPoolConfig({ DATABASE_URL: 'postgres://x', CAM_MAILBOXES: '  ' })).toEqual({ pool: null, issues: [] })
   })
 
-  it('reads the README block: OAuth2 access token, refresh token and password mailboxes, defaults applied', () => {
+  it('reads the README block: OAuth2 access tokens and a password, the IMAP login reusing the SMTP one, defaults applied', () => {
     const pool = loadMailboxPoolConfig(readmePool)
     expect(pool?.mailboxes.map((mailbox) => mailbox.id)).toEqual(['ana', 'ben', 'ops'])
     const [ana, ben, ops] = pool!.mailboxes
@@ -79,20 +72,61 @@ describe('the sending pool from the environment', () => {
       rampUp: { start: 5, increment: 3 },
       minGapMs: 60_000,
     })
-    expect(ben?.smtp).toEqual({ host: 'smtp.gmail.com', port: 587, secure: false, auth: { kind: 'oauth-refresh', user: 'ben@acme.io' } })
+    expect(ben?.smtp).toEqual({ host: 'smtp.gmail.com', port: 587, secure: false, auth: { kind: 'access-token', user: 'ben@acme.io', accessToken: 'ya29.ben-token-secret' } })
+    expect([ben?.displayName, ben?.dailyLimit, ben?.rampUp]).toEqual(['Ben Okafor', 40, { start: 5, increment: 3 }])
+    expect(ops).toMatchObject({
+      address: 'hello@outreach-acme.io',
+      replyTo: 'team@acme.io',
+      smtp: { host: 'mail.outreach-acme.io', port: 587, secure: false, auth: { kind: 'password', user: 'hello@outreach-acme.io', password: 'ops-smtp-secret' } },
+      imap: { host: 'mail.outreach-acme.io', port: 993, secure: true, auth: { kind: 'password', user: 'hello@outreach-acme.io', password: 'ops-smtp-secret' } },
+      dailyLimit: 50,
+      rampUp: { start: 10, increment: 5 },
+      minGapMs: 120_000,
+    })
+  })
+
+  it("reads the README's refresh-token mailbox: SMTP and IMAP log in with the tokens it obtains", () => {
+    const pool = loadMailboxPoolConfig({
+      CAM_MAILBOXES: 'ben',
+      CAM_MAILBOX_BEN_ADDRESS: 'ben@acme.io',
+      CAM_MAILBOX_BEN_SMTP_URL: 'smtps://smtp.gmail.com',
+      CAM_MAILBOX_BEN_IMAP_URL: 'imaps://imap.gmail.com',
+      CAM_MAILBOX_BEN_OAUTH_TOKEN_URL: 'https://oauth2.googleapis.com/token',
+      CAM_MAILBOX_BEN_OAUTH_CLIENT_ID: '1234567890-abc.apps.googleusercontent.com',
+      CAM_MAILBOX_BEN_OAUTH_CLIENT_SECRET: 'GOCSPX-ben-client-secret',
+      CAM_MAILBOX_BEN_OAUTH_REFRESH_TOKEN: '1//ben-refresh-secret',
+    })
+    const [ben] = pool!.mailboxes
+    expect(ben?.smtp.auth).toEqual({ kind: 'oauth-refresh', user: 'ben@acme.io' })
     expect(ben?.imap?.auth).toEqual({ kind: 'oauth-refresh', user: 'ben@acme.io' })
     expect(ben?.oauth).toEqual({
       tokenUrl: 'https://oauth2.googleapis.com/token',
-      clientId: '1234.apps.googleusercontent.com',
+      clientId: '1234567890-abc.apps.googleusercontent.com',
       clientSecret: 'GOCSPX-ben-client-secret',
       refreshToken: '1//ben-refresh-secret',
     })
-    expect([ben?.dailyLimit, ben?.rampUp]).toEqual([40, { start: 10, increment: 5 }])
+  })
+
+  it('reads a host with its own login, CA, folders and limits', () => {
+    const pool = loadMailboxPoolConfig({
+      CAM_MAILBOXES: 'ops',
+      CAM_MAILBOX_OPS_ADDRESS: 'hello@mail.acme.io',
+      CAM_MAILBOX_OPS_SMTP_URL: 'smtp://outreach%40mail.acme.io@mail.acme.io:2587',
+      CAM_MAILBOX_OPS_SMTP_PASSWORD: 'ops-smtp-secret',
+      CAM_MAILBOX_OPS_IMAP_URL: 'imap://mail.acme.io',
+      CAM_MAILBOX_OPS_IMAP_PASSWORD: 'ops-imap-secret',
+      CAM_MAILBOX_OPS_IMAP_FOLDERS: 'INBOX, Bounces',
+      CAM_MAILBOX_OPS_TLS_CA_FILE: caFile,
+      CAM_MAILBOX_OPS_DAILY_LIMIT: '200',
+      CAM_MAILBOX_OPS_RAMP: 'off',
+      CAM_MAILBOX_OPS_MIN_GAP_SECONDS: '0',
+      CAM_MAILBOX_OPS_GAP_JITTER_SECONDS: '15',
+    })
+    const [ops] = pool!.mailboxes
     // A login other than the address, percent-encoded in the URL; STARTTLS on a custom port.
     expect(ops?.smtp).toEqual({ host: 'mail.acme.io', port: 2587, secure: false, auth: { kind: 'password', user: 'outreach@mail.acme.io', password: 'ops-smtp-secret' } })
-    // IMAP logs in as the SMTP user unless its URL names another.
+    // IMAP logs in as the SMTP user unless its URL names another, with its own password here.
     expect(ops?.imap).toEqual({ host: 'mail.acme.io', port: 143, secure: false, auth: { kind: 'password', user: 'outreach@mail.acme.io', password: 'ops-imap-secret' }, folders: ['INBOX', 'Bounces'] })
-    expect(ops?.replyTo).toBe('team@acme.io')
     expect(ops?.tlsCa?.file).toBe(caFile)
     expect(ops?.tlsCa?.pem).toContain('-----BEGIN CERTIFICATE-----')
     expect([ops?.dailyLimit, ops?.rampUp, ops?.minGapMs, ops?.gapJitterMs]).toEqual([200, null, 0, 15_000])
