@@ -1,5 +1,5 @@
 import { ValidationError, env, loadConfigFromEnv, type Environment, type WorkerConfigInput } from '@cam/core'
-import { mailboxListVariable, readMailboxPoolConfig, type MailboxPoolConfig, type ReadMailboxPoolOptions } from './mailbox-pool-config.js'
+import { mailboxListVariable, readMailboxPoolConfig, type MailboxPoolConfig } from './mailbox-pool-config.js'
 
 /** Everything the full stack reads from the environment. */
 export interface FullStackConfig {
@@ -56,7 +56,7 @@ export const fullStackVariables = {
  * missing or malformed variable is listed in **one** `ValidationError`; secret values are
  * never echoed.
  */
-export function loadFullStackConfig(environment: Environment, options: ReadMailboxPoolOptions = {}): FullStackConfig {
+export function loadFullStackConfig(environment: Environment): FullStackConfig {
   let loaded: ReturnType<typeof loadConfigFromEnv<typeof fullStackVariables>> | null = null
   const issues: Array<{ path: string; message: string }> = []
   try {
@@ -65,7 +65,7 @@ export function loadFullStackConfig(environment: Environment, options: ReadMailb
     if (!ValidationError.isInstance(error)) throw error
     issues.push(...error.issues)
   }
-  const poolRead = readMailboxPoolConfig(environment, options)
+  const poolRead = readMailboxPoolConfig(environment)
   issues.push(...poolRead.issues)
   const given = (name: string) => (environment[name] ?? '').trim() !== ''
   // With a pool (even one with problems), the pool sends and its mailboxes have their own

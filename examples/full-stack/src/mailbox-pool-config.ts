@@ -212,20 +212,14 @@ function readCaFile(file: string, readFile: (path: string) => string): { pem?: s
   return { pem }
 }
 
-/** Options of {@link readMailboxPoolConfig}. */
-export interface ReadMailboxPoolOptions {
-  /** Reads `…_TLS_CA_FILE` (default: `fs.readFileSync(path, 'utf8')`). */
-  readFile?: (path: string) => string
-}
-
 /**
  * Reads the sending pool from the environment. Returns `pool: null` when `CAM_MAILBOXES` is
  * not set and no `CAM_MAILBOX_*` variable is either. Collects **every** problem — each naming
  * its variable, never a secret's value (nor any URL's: one may hold a password) — instead of
  * stopping at the first, so they can be reported together with the rest of the configuration.
  */
-export function readMailboxPoolConfig(environment: Environment, options: ReadMailboxPoolOptions = {}): { pool: MailboxPoolConfig | null; issues: ValidationIssue[] } {
-  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'))
+export function readMailboxPoolConfig(environment: Environment): { pool: MailboxPoolConfig | null; issues: ValidationIssue[] } {
+  const readFile = (path: string) => readFileSync(path, 'utf8')
   const issues: ValidationIssue[] = []
   const reported = new Set<string>()
   const report = (path: string, message: string) => {
@@ -477,8 +471,8 @@ function readMailbox(
  * @throws ValidationError (code `CONFIG_INVALID`) listing every problem, each naming its
  * variable; secret values are never echoed.
  */
-export function loadMailboxPoolConfig(environment: Environment, options: ReadMailboxPoolOptions = {}): MailboxPoolConfig | null {
-  const { pool, issues } = readMailboxPoolConfig(environment, options)
+export function loadMailboxPoolConfig(environment: Environment): MailboxPoolConfig | null {
+  const { pool, issues } = readMailboxPoolConfig(environment)
   if (issues.length > 0) throw new ValidationError('environment', issues, { code: 'CONFIG_INVALID' })
   return pool
 }
