@@ -47,7 +47,7 @@ export function teamsCard(alert: Alert, link: string | null): Record<string, unk
     '@type': 'MessageCard',
     '@context': 'https://schema.org/extensions',
     summary: escapeCardText(cut(alert.title, 200)),
-    themeColor: alert.kind === 'campaign_paused' ? 'D83B01' : '0076D7',
+    themeColor: alert.kind === 'campaign_paused' || alert.kind === 'mailbox_paused' ? 'D83B01' : '0076D7',
     title: escapeCardText(cut(alert.title, 300)),
     sections: [{ facts, ...(alert.excerpt ? { text: escapeCardText(cut(alert.excerpt, excerptLimit)) } : {}) }],
     ...(link ? { potentialAction: [{ '@type': 'OpenUri', name: 'Open in the app', targets: [{ os: 'default', uri: link }] }] } : {}),

@@ -54,6 +54,7 @@ export interface AlertEmail {
 const headings: Record<Alert['kind'], string> = {
   reply: 'New reply',
   campaign_paused: 'Campaign paused',
+  mailbox_paused: 'Mailbox paused',
   email_in_doubt: 'Email needs a human check',
 }
 

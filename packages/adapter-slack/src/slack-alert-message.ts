@@ -43,6 +43,7 @@ const mrkdwn = (text: string): SlackTextObject => ({ type: 'mrkdwn', text, verba
 
 function heading(alert: Alert): string {
   if (alert.kind === 'campaign_paused') return 'Campaign paused'
+  if (alert.kind === 'mailbox_paused') return 'Mailbox paused'
   if (alert.kind === 'email_in_doubt') return 'Email needs a human check'
   return alert.category ? `New ${alert.category.replace(/_/g, ' ')} reply` : 'New reply'
 }
