@@ -170,3 +170,16 @@ describe('worker stop', () => {
     expect(closed.sort()).toEqual(['pool-a', 'single'])
   })
 })
+
+describe('a retryable failure with a retry time in a pool', () => {
+  it('holds back only that email, not the other mailboxes’ sends', async () => {
+    const { store, senders, campaign, worker } = await pool(2, 30)
+    // box0's first send is greylisted for 5 minutes (a 451 with a retry hint).
+    senders[0]!.failNext(1, SendError.retryable('451 4.7.1 greylisted, try again later', { retryAfterMs: 300_000 }))
+    await worker.runOnce()
+    const sent = await store.listEmails({ campaignId: campaign.id, statuses: ['sent'] })
+    expect(sent).toHaveLength(29)
+    const queued = await store.listEmails({ campaignId: campaign.id, statuses: ['queued'] })
+    expect(queued.filter((email) => email.stepIndex === 0)).toHaveLength(1)
+  })
+})

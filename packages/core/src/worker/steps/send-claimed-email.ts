@@ -202,7 +202,9 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
       if (!sendError.refusal) await releaseReservation()
       const retryAt = await recordFailure(sendScope, item, sendError, sendError.kind === 'permanent')
       if (sendError.refusal) await recordRefusal(runtime, context, item, sender.name, sendError.refusal)
-      return sendError.kind === 'retryable' && sendError.retryAfterMs !== undefined && retryAt ? { pauseUntil: retryAt } : {}
+      // A provider's "slow down" pauses the step for the worker's single sender; in a pool it
+      // concerns one mailbox (or one greylisting recipient), so only this email waits.
+      return !mailbox && sendError.kind === 'retryable' && sendError.retryAfterMs !== undefined && retryAt ? { pauseUntil: retryAt } : {}
     }
 
     await recordSent(sendScope, item, email, result)
