@@ -19,7 +19,7 @@ import { ImapFlow } from 'imapflow'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSmtpSender, type SmtpSender } from '../src/index.js'
-import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
+import { startDovecot, type DovecotServer } from '../../adapter-imap/test/support/dovecot-server.js'
 import { readMaildir } from './support/maildir.js'
 import { startReceivingMta, type ReceivingMta } from './support/receiving-mta.js'
 

@@ -1,8 +1,8 @@
 import { ImapFlow } from 'imapflow'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSmtpSender, type SmtpSender, type SmtpSenderOptions } from '../src/index.js'
-import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
-import { createRecordingLogger } from './support/recording-logger.js'
+import { startDovecot, type DovecotServer } from '../../adapter-imap/test/support/dovecot-server.js'
+import { createRecordingLogger } from '../../adapter-imap/test/support/recording-logger.js'
 import { sampleEmail } from './support/sample-email.js'
 import { startSmtpTestServer, type SmtpTestServer, type SmtpTestServerOptions } from './support/smtp-test-server.js'
 
