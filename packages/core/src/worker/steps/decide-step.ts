@@ -1,29 +1,10 @@
-import type { Campaign, CampaignRule, CampaignRuleMetric } from '../../domain/campaign.js'
-import type { MetricCounts } from '../../domain/metrics.js'
-import { wilsonLowerBound } from '../../decide/rate-confidence.js'
+import type { Campaign, CampaignRule } from '../../domain/campaign.js'
 import { utcDayKeyDaysBefore } from '../../util/day-key.js'
 import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
 import { ensurePoolRegistered } from './mailbox-actions.js'
 import { checkMailboxHealth } from './mailbox-health.js'
-
-const ruleCounter: Record<CampaignRuleMetric, keyof MetricCounts> = {
-  bounceRate: 'bounced',
-  complaintRate: 'complained',
-  unsubscribeRate: 'unsubscribed',
-  negativeRate: 'negative',
-  blockRate: 'blocked',
-}
-
-const ruleLabel: Record<CampaignRuleMetric, string> = {
-  bounceRate: 'bounce rate',
-  complaintRate: 'complaint rate',
-  unsubscribeRate: 'unsubscribe rate',
-  negativeRate: 'negative reply rate',
-  blockRate: 'block rate',
-}
-
-const percent = (value: number) => `${(value * 100).toFixed(value < 0.01 ? 2 : 1)}%`
+import { pauseCampaign, ruleBreach } from './rate-rules.js'
 
 /**
  * Step 6 — decide: for each active campaign and rule, pauses the campaign when the
@@ -59,42 +40,10 @@ export function createDecideStep(runtime: WorkerRuntime): WorkerStep {
           if (!campaign || paused.has(campaign.id)) continue
           for (const rule of campaign.rules.filter((r: CampaignRule) => r.windowDays === windowDays)) {
             counts.evaluated++
-            const sample = counter.window.sent
-            if (sample < rule.minSample) continue
-            const events = counter.window[ruleCounter[rule.metric]]
-            const rate = events / sample
-            const lowerBound = wilsonLowerBound(events, sample)
-            if (lowerBound <= rule.threshold) continue
-            const reason = `${ruleLabel[rule.metric]} ${percent(rate)} over the last ${windowDays} days (${events} of ${sample} sent; 95% lower bound ${percent(lowerBound)}) is above the ${percent(rule.threshold)} threshold`
-            const channels = runtime.alertChannels.map((c) => c.name)
-            const result = await context.store.transitionCampaign({
-              campaignId: campaign.id,
-              from: ['active'],
-              to: 'paused',
-              reason,
-              now: context.now,
-              ...(runtime.config.alertsEnabled && channels.length > 0
-                ? {
-                    alert: {
-                      channels,
-                      alert: {
-                        kind: 'campaign_paused',
-                        title: `Campaign paused: ${campaign.name}`,
-                        campaignId: campaign.id,
-                        campaignName: campaign.name,
-                        leadId: null,
-                        leadEmail: null,
-                        leadName: null,
-                        category: null,
-                        subject: null,
-                        excerpt: null,
-                        reason,
-                        messageId: null,
-                      },
-                    },
-                  }
-                : {}),
-            })
+            const breach = ruleBreach(rule, counter.window)
+            if (!breach) continue
+            const { rate, lowerBound, sample, reason } = breach
+            const result = await pauseCampaign(runtime, context, campaign, reason)
             if (result) {
               counts.paused++
               paused.add(campaign.id)

@@ -3,6 +3,7 @@ import type { SendRefusal } from '../../errors/send-error.js'
 import type { ClaimedEmail, StoreV1 } from '../../ports/store-v1.js'
 import type { StepContext } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
+import { alertForChannels, systemAlert } from './rate-rules.js'
 
 const registered = new WeakSet<WorkerRuntime>()
 
@@ -19,35 +20,15 @@ export async function ensurePoolRegistered(runtime: WorkerRuntime, store: StoreV
  * it paused already and neither alerts nor reports again. Returns whether it paused it.
  */
 export async function pauseMailbox(runtime: WorkerRuntime, context: Pick<StepContext, 'store' | 'clock'>, name: string, reason: string): Promise<boolean> {
-  const channels = runtime.alertChannels.map((channel) => channel.name)
   const mailbox = runtime.pool.find((candidate) => candidate.name === name)
+  const alertReason = `${reason}. Its new leads go to the campaign's other mailboxes; its threads wait until it is resumed (client.resumeMailbox).`
   const moved = await context.store.transitionMailbox({
     name,
     from: ['active'],
     to: 'paused',
     reason,
     now: context.clock.now(),
-    ...(runtime.config.alertsEnabled && channels.length > 0
-      ? {
-          alert: {
-            channels,
-            alert: {
-              kind: 'mailbox_paused',
-              title: `Mailbox paused: ${mailbox?.from.email ?? name}`,
-              campaignId: null,
-              campaignName: null,
-              leadId: null,
-              leadEmail: null,
-              leadName: null,
-              category: null,
-              subject: null,
-              excerpt: null,
-              reason: `${reason}. Its new leads go to the campaign's other mailboxes; its threads wait until it is resumed (client.resumeMailbox).`,
-              messageId: null,
-            },
-          },
-        }
-      : {}),
+    ...alertForChannels(runtime, systemAlert('mailbox_paused', `Mailbox paused: ${mailbox?.from.email ?? name}`, alertReason)),
   })
   if (!moved) return false
   runtime.logger.warn('mailbox paused', { mailbox: name, reason })

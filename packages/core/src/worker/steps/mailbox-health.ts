@@ -1,21 +1,10 @@
-import type { Campaign, CampaignRuleMetric } from '../../domain/campaign.js'
-import type { MetricCounts } from '../../domain/metrics.js'
-import { wilsonLowerBound } from '../../decide/rate-confidence.js'
+import type { Campaign } from '../../domain/campaign.js'
 import { utcDayKey, utcDayKeyDaysBefore } from '../../util/day-key.js'
 import { campaignMailboxes } from '../mailbox-pool.js'
 import type { StepContext } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
 import { pauseMailbox } from './mailbox-actions.js'
-
-const ruleCounter: Record<CampaignRuleMetric, keyof MetricCounts> = {
-  bounceRate: 'bounced',
-  complaintRate: 'complained',
-  unsubscribeRate: 'unsubscribed',
-  negativeRate: 'negative',
-  blockRate: 'blocked',
-}
-
-const percent = (value: number) => `${(value * 100).toFixed(value < 0.01 ? 2 : 1)}%`
+import { pauseCampaign, ruleBreach } from './rate-rules.js'
 
 /**
  * The decide step's part for the sending pool: each active mailbox whose own bounce,
@@ -35,12 +24,9 @@ export async function checkMailboxHealth(runtime: WorkerRuntime, context: StepCo
       const state = states.get(counter.mailbox)
       if (!mailbox || state?.status !== 'active') continue
       for (const rule of mailbox.health.filter((candidate) => candidate.windowDays === windowDays)) {
-        const sample = counter.window.sent
-        if (sample < rule.minSample) continue
-        const events = counter.window[ruleCounter[rule.metric]]
-        const lowerBound = wilsonLowerBound(events, sample)
-        if (lowerBound <= rule.threshold) continue
-        const reason = `its ${rule.metric.replace('Rate', ' rate')} ${percent(events / sample)} over the last ${windowDays} days (${events} of ${sample} sent; 95% lower bound ${percent(lowerBound)}) is above the ${percent(rule.threshold)} threshold`
+        const breach = ruleBreach(rule, counter.window)
+        if (!breach) continue
+        const reason = `its ${breach.reason}`
         if (await pauseMailbox(runtime, context, mailbox.name, `${mailbox.from.email}: ${reason}`)) result.mailboxesPaused++
         state.status = 'paused'
         break
@@ -49,40 +35,11 @@ export async function checkMailboxHealth(runtime: WorkerRuntime, context: StepCo
   }
   // A campaign with no active mailbox left cannot send: pause it (once) so a human sees why.
   const active = new Set((await context.store.listMailboxes({ day: utcDayKey(context.now), names: runtime.pool.map((mailbox) => mailbox.name) })).filter((state) => state.status === 'active').map((state) => state.name))
-  const channels = runtime.alertChannels.map((channel) => channel.name)
   for (const campaign of campaigns) {
     const own = campaignMailboxes(runtime.pool, campaign)
     if (own.length === 0 || own.some((mailbox) => active.has(mailbox.name))) continue
     const reason = `no healthy mailbox left: ${own.map((mailbox) => mailbox.name).join(', ')} ${own.length === 1 ? 'is' : 'are'} paused`
-    const moved = await context.store.transitionCampaign({
-      campaignId: campaign.id,
-      from: ['active'],
-      to: 'paused',
-      reason,
-      now: context.now,
-      ...(runtime.config.alertsEnabled && channels.length > 0
-        ? {
-            alert: {
-              channels,
-              alert: {
-                kind: 'campaign_paused',
-                title: `Campaign paused: ${campaign.name}`,
-                campaignId: campaign.id,
-                campaignName: campaign.name,
-                leadId: null,
-                leadEmail: null,
-                leadName: null,
-                category: null,
-                subject: null,
-                excerpt: null,
-                reason,
-                messageId: null,
-              },
-            },
-          }
-        : {}),
-    })
-    if (moved) {
+    if (await pauseCampaign(runtime, context, campaign, reason)) {
       result.campaignsPaused++
       runtime.logger.warn('campaign paused: no healthy mailbox left', { campaignId: campaign.id })
     }
