@@ -29,6 +29,7 @@ export { systemErrorCode, isTransientNetworkError, transientNetworkErrorCodes } 
 export { errorMessage, errorClassMarker, markErrorClass, hasErrorClassMarker } from '../errors/cam-error.js'
 export { sanitizeText, toSingleLine, containsControlCharacter } from '../domain/plain-text.js'
 export { sanitizeForLog } from '../util/logger.js'
+export { checkOutgoingEmail, safeDisplayName } from './outgoing-email-checks.js'
 export { readMessageIdHeader, normalizeMessageId } from '../util/header-message-id.js'
 export { emptyMetricCounts, metricNames, metricRates } from '../domain/metrics.js'
 export { extractReturnDate } from '../classifier/extract-return-date.js'
