@@ -299,15 +299,14 @@ describe('createResendReconcileStep: failures and stops', () => {
     for (let index = 0; index < 5; index++) setLastEvent(`lead${index}@prospect.example`, 'delivered')
     clock.advance(2 * hour)
     const running = worker.runOnce()
-    // Stop once the first lookup reached Resend (the next ones wait for the rate limiter).
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (lookups().length > 0) {
-          clearInterval(timer)
-          resolve()
-        }
-      }, 5)
-    })
+    // Stop once the first answer was recorded (the next lookups wait for the rate limiter).
+    // Stopping when the request merely reached Resend could abort that lookup in flight and
+    // leave nothing asked on a slow machine.
+    for (;;) {
+      if ((await client.listDeliveryEvents({ campaignId: campaign.id })).length > 0) break
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    assert.ok(lookups().length < 5, 'the rate limiter still holds the other lookups back')
     await worker.stop()
     const report = (await running).steps.find((step) => step.name === 'resend-reconcile')
     assert.equal(report?.status, 'ok', report?.error)
