@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls'
 import { ValidationError, silentLogger, type Logger } from '@cam/core'
-import { describeValue, isLogger, maxTimerDelayMs, missingLoggerMethods, parseOptions } from '@cam/core/adapter-kit'
+import { describeValue, isLogger, maxTimerDelayMs, missingLoggerMethods, parseOptions, optionFields } from '@cam/core/adapter-kit'
 import { z } from 'zod'
 
 /** Password authentication (LOGIN / AUTH=PLAIN). Use an app password for Gmail and Microsoft 365. */
@@ -152,19 +152,7 @@ const nonEmptyString = () => {
   const message = (issue: Input) => `expected a non-empty string, got ${describeValue(issue.input)}`
   return z.string({ error: message }).refine((value) => value.trim() !== '', { error: message })
 }
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
-  const message = (issue: Input) => `expected an integer from ${min} to ${max}, got ${describeValue(issue.input)}`
-  return z.number({ error: message }).refine((value) => Number.isInteger(value) && value >= min && value <= max, { error: message })
-}
-/** A duration in milliseconds: an integer from `min` to 2³¹−1. */
-const duration = (min: number) => {
-  const message = (issue: Input) =>
-    typeof issue.input === 'number' && Number.isInteger(issue.input) && issue.input > maxTimerDelayMs
-      ? `expected at most ${maxTimerDelayMs} ms (about 24.8 days), got ${describeValue(issue.input)}`
-      : `expected an integer from ${min} to ${maxTimerDelayMs}, got ${describeValue(issue.input)}`
-  return z.number({ error: message }).refine((value) => Number.isInteger(value) && value >= min && value <= maxTimerDelayMs, { error: message })
-}
-const boolean = () => z.boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+const { integer, duration, boolean } = optionFields
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 const objectMessage = (issue: Input) => `expected an object, got ${describeValue(issue.input)}`
 

@@ -1,5 +1,5 @@
 import { ValidationError, silentLogger, systemClock, type Clock, type Logger } from '@cam/core'
-import { containsControlCharacter, describeValue, isLogger, maxTimerDelayMs, missingLoggerMethods, parseOptions } from '@cam/core/adapter-kit'
+import { containsControlCharacter, describeValue, isLogger, missingLoggerMethods, parseOptions, optionFields } from '@cam/core/adapter-kit'
 import { z } from 'zod'
 import { imapFlowInstallAdvice, isImapFlowInstalled } from './imapflow-loader.js'
 
@@ -202,19 +202,7 @@ const hostName = () => {
   const message = (issue: Input) => `expected a host name like smtp.example.com, got ${describeValue(issue.input)}`
   return z.string({ error: message }).refine((value) => value !== '' && !containsControlCharacter(value) && !/[\s/]/.test(value), { error: message })
 }
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => {
-  const message = (issue: Input) => `expected an integer from ${min} to ${max}, got ${describeValue(issue.input)}`
-  return z.number({ error: message }).refine((value) => Number.isInteger(value) && value >= min && value <= max, { error: message })
-}
-/** A duration in milliseconds: an integer from `min` to 2³¹−1 (the longest timer Node.js runs). */
-const duration = (min: number) => {
-  const message = (issue: Input) =>
-    typeof issue.input === 'number' && Number.isInteger(issue.input) && issue.input > maxTimerDelayMs
-      ? `expected at most ${maxTimerDelayMs} ms (about 24.8 days), got ${describeValue(issue.input)}`
-      : `expected an integer from ${min} to ${maxTimerDelayMs}, got ${describeValue(issue.input)}`
-  return z.number({ error: message }).refine((value) => Number.isInteger(value) && value >= min && value <= maxTimerDelayMs, { error: message })
-}
-const boolean = () => z.boolean({ error: (issue) => `expected true or false, got ${describeValue(issue.input)}` })
+const { integer, duration, boolean } = optionFields
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 const objectMessage = (issue: Input) => `expected an object, got ${describeValue(issue.input)}`
 

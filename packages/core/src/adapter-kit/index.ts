@@ -15,6 +15,7 @@ export { backoffDelay, type BackoffOptions, type BackoffJitter } from './backoff
 export { maxTimerDelayMs } from './max-timer-delay.js'
 export { parseRetryAfter } from './parse-retry-after.js'
 export { parseOptions, type ParseOptionsSettings } from './parse-options.js'
+export { optionFields } from './option-fields.js'
 export { describeValue } from './describe-value.js'
 export { isLogger, missingLoggerMethods } from './is-logger.js'
 export {
