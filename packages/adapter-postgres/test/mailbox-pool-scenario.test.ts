@@ -17,5 +17,6 @@ describe('postgres', () => {
     await store?.close()
     await dropSchema()
   })
+  // The scenario asserts inside (node:assert, as the conformance suites do): every limit, thread and spread it checks fails this test.
   describeMailboxPoolScenario({ describe, it }, { name: 'postgres', create: async () => store })
 })

@@ -34,7 +34,8 @@ export async function checkMailboxHealth(runtime: WorkerRuntime, context: StepCo
     }
   }
   // A campaign with no active mailbox left cannot send: pause it (once) so a human sees why.
-  const active = new Set((await context.store.listMailboxes({ day: utcDayKey(context.now), names: runtime.pool.map((mailbox) => mailbox.name) })).filter((state) => state.status === 'active').map((state) => state.name))
+  // The states read above, with the pauses of this run applied: no second read.
+  const active = new Set([...states.values()].filter((state) => state.status === 'active').map((state) => state.name))
   for (const campaign of campaigns) {
     const own = campaignMailboxes(runtime.pool, campaign)
     if (own.length === 0 || own.some((mailbox) => active.has(mailbox.name))) continue
