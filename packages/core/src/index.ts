@@ -33,6 +33,7 @@ export {
 export { parseRawMessage, type RawMessage } from './mime/parse-raw-message.js'
 export { createRuleClassifier, type RuleClassifierOptions } from './classifier/create-rule-classifier.js'
 export { composeClassifiers, type ComposeClassifiersOptions } from './classifier/compose-classifiers.js'
+export { defaultBounceActions, type BounceAction } from './policy/bounce-actions.js'
 export { builtInPhrases } from './classifier/detect-intent.js'
 export type { BuiltInLanguage, LanguagePhrases, RuleLanguage } from './classifier/phrases/language-phrases.js'
 export type { LanguageWords } from './classifier/phrases/language-words.js'

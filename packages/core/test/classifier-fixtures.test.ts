@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createRuleClassifier, parseRawMessage, replyCategories, type ReplyCategory } from '../src/index.js'
+import { bounceReasonTypes, bounceReasons, createRuleClassifier, parseRawMessage, replyCategories, type BounceReason, type ReplyCategory } from '../src/index.js'
 
 const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
 
@@ -10,6 +10,7 @@ interface ManifestEntry {
   file: string
   category: ReplyCategory
   bounceType?: 'hard' | 'soft' | 'block'
+  bounceReason?: BounceReason
   bounceRecipient?: string
   bounceStatus?: string
   originalMessageId?: string
@@ -87,7 +88,13 @@ describe.each([
     expect(result.classifier).toBe('rules')
     expect(result.reason.length).toBeGreaterThan(5)
     if (entry.bounceType) expect(result.bounce?.type, result.reason).toBe(entry.bounceType)
-    if (entry.category === 'bounce') expect(result.bounce).toBeDefined()
+    if (entry.bounceReason) expect(result.bounce?.reason, result.reason).toBe(entry.bounceReason)
+    if (entry.category === 'bounce') {
+      expect(result.bounce).toBeDefined()
+      // Every bounce has a reason from the taxonomy, and its type follows from it.
+      expect(bounceReasons).toContain(result.bounce?.reason)
+      if (result.bounce && result.bounce.delayed !== true && result.bounce.status?.startsWith('4') !== true) expect(result.bounce.type, result.reason).toBe(bounceReasonTypes[result.bounce.reason])
+    }
     else expect(result.bounce).toBeUndefined()
     if (entry.bounceRecipient) expect(result.bounce?.recipient?.toLowerCase()).toBe(entry.bounceRecipient.toLowerCase())
     if (entry.bounceStatus) expect(result.bounce?.status).toBe(entry.bounceStatus)

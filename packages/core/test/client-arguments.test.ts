@@ -163,7 +163,7 @@ describe('client argument validation: ids, options and other filters', () => {
   })
 
   it('createCamClient checks its options', () => {
-    expect(() => createCamClient(loose(null))).toThrow(/options: expected \{ store, clock\?, unsubscribeSecret\?, logger\? \}/)
+    expect(() => createCamClient(loose(null))).toThrow(/options: expected \{ store, clock\?, unsubscribeSecret\?, logger\?, bounceActions\? \}/)
     expect(() => createCamClient(loose({}))).toThrow(/store: expected a Store adapter/)
     try {
       createCamClient({ store: createMemoryStore(), clock: loose({}), unsubscribeSecret: 'short', logger: loose({ info: () => {} }) })

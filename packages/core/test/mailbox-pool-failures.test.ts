@@ -80,13 +80,14 @@ describe('sending pool: failures of one mailbox or one recipient', () => {
     expect(alerts.delivered.filter((delivery) => delivery.alert.kind === 'campaign_paused')).toHaveLength(1)
   })
 
-  it('a recipient refused at send time is a bounce of that lead at once: 5.1.1 suppresses, 5.7.1 counts as a block against the mailbox', async () => {
+  it('a recipient refused at send time is a bounce of that lead at once: 5.1.1 suppresses, a 5.7.1 policy refusal counts as a block against the mailbox, never against the prospect', async () => {
     const { store, senders, client, campaign, worker } = await pool(1, 2)
     senders[0]!.failNext(1, SendError.permanent('550 5.1.1 <lead0@prospect.example>: user unknown', { refusal: { type: 'hard', diagnosticCode: '550 5.1.1 <lead0@prospect.example>: user unknown' } }))
     senders[0]!.failNext(1, SendError.permanent('550 5.7.1 rejected by policy', { refusal: { type: 'block', diagnosticCode: '550 5.7.1 rejected by policy' } }))
     await worker.runOnce()
     const leads = await client.listLeads({ campaignId: campaign.id })
-    expect(leads.map((lead) => lead.state)).toEqual(['bounced', 'bounced'])
+    // The user-unknown lead is bounced; the policy refusal (action `retry`) leaves the lead as the send left it (failed, not bounced, not suppressed).
+    expect(leads.map((lead) => lead.state).sort()).toEqual(['bounced', 'failed'])
     const suppressions = await store.listSuppressions()
     expect(suppressions).toHaveLength(1)
     expect(suppressions[0]).toMatchObject({ reason: 'hard_bounce' })

@@ -1,4 +1,6 @@
-import type { BounceDetails, BounceType } from '../domain/classification.js'
+import type { BounceDetails, BounceReason, BounceType } from '../domain/classification.js'
+import { bounceReasonWordOrder, bounceTypeOf, reasonOfCode } from './bounce-reason.js'
+import { technicalBounceWords } from './technical-bounce-words.js'
 import type { DeliveryStatus, DeliveryStatusRecipient, ParsedMessage } from '../mime/parsed-message.js'
 import { isMailerDaemonAddress } from '../mime/automation-signals.js'
 import type { BounceWords } from './phrases/bounce-words.js'
@@ -26,16 +28,6 @@ export interface BounceVerdict {
   confidence: number
 }
 
-/** Protocol and product names in bounce notices: the same in every language. */
-const technicalWords: Required<Pick<BounceWords, 'failure' | 'hard' | 'block'>> = {
-  failure: ['qmail-send'],
-  hard: ['nxdomain'],
-  /** Block lists, filters and authentication schemes. */
-  block: ['\\brbl\\b', '\\bdnsbl\\b', 'spamhaus', 'spamcop', 'barracuda', 'sorbs', 'proofpoint', 'mimecast', 'dmarc', '\\bspf\\b', '\\bdkim\\b'],
-}
-/** Mail systems named the same in every language. */
-const technicalMailSystemNames = ['postmaster', 'mailer-daemon', 'microsoft outlook']
-
 /**
  * Bounce words of every language the classifier always reads notices in: the six reply
  * languages and Italian. A mail server writes in its own language, whatever the lead
@@ -52,26 +44,20 @@ export const builtInBounceWords: readonly BounceWords[] = [
   italianBounceWords,
 ]
 
-/** Bounce words of several languages, each family compiled into one case-insensitive expression (null when no language has words for it). */
+/** Bounce words of several languages, compiled into case-insensitive expressions (null when no language has words for a family). */
 export interface CompiledBounceWords {
-  /** Temporary conditions: retry later, mailbox full, rate limited. */
-  soft: RegExp | null
-  /** Wording that overrides "deferred"/"try later": the sender is refused for good. */
+  /** The wording of each reason, in {@link bounceReasonWordOrder}. */
+  reasons: readonly { reason: BounceReason; pattern: RegExp }[]
+  /** Wording that overrides a delay: the refusal is for good. */
   permanent: RegExp | null
-  /** The address does not exist or no longer accepts mail. */
-  hard: RegExp | null
-  /** The address may be fine; the message or sender was refused (spam, policy, reputation, authentication). */
-  block: RegExp | null
-  /** The remote server refused our sender (verification, authentication), not the lead's address: checked before `hard`, whose words may describe our own return path. */
-  senderRefused: RegExp | null
   /** Words in a non-standard bounce that say delivery failed. */
   failure: RegExp | null
+  /** Words of a success or relay report. */
+  success: RegExp | null
   /** Words in a delay warning: the server is still trying. */
   delay: RegExp | null
   /** A delay warning's subject. */
   delaySubject: RegExp | null
-  /** A permanent failure's last-resort wording. */
-  rejected: RegExp | null
   /** Display names of mail systems. */
   mailSystemName: RegExp
   /** Where a bounce notice ends and the returned copy of the message begins (a separator line, or a header block). */
@@ -84,9 +70,12 @@ function anyOf(sources: readonly string[], flags: string): RegExp | null {
   return sources.length === 0 ? null : new RegExp(sources.map((source) => `(?:${source})`).join('|'), flags)
 }
 
-/** Compiles the bounce words of several languages (once per classifier, never per message). */
+type BounceWordList = Exclude<keyof BounceWords, 'reasons'>
+
+/** Compiles the bounce words of several languages (once per classifier, never per message); the language-neutral technical words are always added. */
 export function compileBounceWords(languages: readonly BounceWords[]): CompiledBounceWords {
-  const all = (field: keyof BounceWords, technical: readonly string[] = []) => [...languages.flatMap((language) => language[field] ?? []), ...technical]
+  const tables = [...languages, technicalBounceWords]
+  const all = (field: BounceWordList) => tables.flatMap((language) => language[field] ?? [])
   const separators = all('returnedCopySeparators')
   const lines = all('returnedCopyLines')
   const markers = all('returnedCopyMarkers')
@@ -95,17 +84,18 @@ export function compileBounceWords(languages: readonly BounceWords[]): CompiledB
     ...(lines.length > 0 ? [`[-=*_ ]*(?:${lines.join('|')})[^\\n]*`] : []),
     '(?:received|return-path|dkim-signature|arc-seal|x-received):[^\\n]*',
   ]
+  const reasons = bounceReasonWordOrder.flatMap((reason) => {
+    const pattern = anyOf(tables.flatMap((language) => language.reasons?.[reason] ?? []), 'i')
+    return pattern === null ? [] : [{ reason, pattern }]
+  })
   return {
-    soft: anyOf(all('soft'), 'i'),
+    reasons,
     permanent: anyOf(all('permanent'), 'i'),
-    hard: anyOf(all('hard', technicalWords.hard), 'i'),
-    block: anyOf(all('block', technicalWords.block), 'i'),
-    senderRefused: anyOf(all('senderRefused'), 'i'),
-    failure: anyOf(all('failure', technicalWords.failure), 'i'),
+    failure: anyOf(all('failure'), 'i'),
+    success: anyOf(all('success'), 'i'),
     delay: anyOf(all('delay'), 'i'),
     delaySubject: anyOf(all('delaySubject'), 'i'),
-    rejected: anyOf(all('rejected'), 'i'),
-    mailSystemName: new RegExp(all('mailSystemNames', technicalMailSystemNames).join('|'), 'i'),
+    mailSystemName: new RegExp(all('mailSystemNames').join('|'), 'i'),
     returnedCopy: new RegExp(`^[ \\t]*(?:${copyStarts.join('|')})$`, 'im'),
     recipientSearchEnd: new RegExp(
       `^\\s*(?:${markers.length > 0 ? `-+ ?(?:${markers.join('|')})|` : ''}received:|return-path:|from: .*\\n(?:.*\\n){0,3}\\s*(?:to|subject):)`,
@@ -133,57 +123,82 @@ export function bounceWordsOf(phrases: readonly LanguagePhrases[]): CompiledBoun
 const enhancedStatusPattern = /(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)/
 const replyCodePattern = /(?<![\d.#-])([45][0-5]\d)(?=[ :-]|$)(?![ -]?\d{3})/m
 
+/** What a bounce report says, as read from its fields or its text. */
+export interface BounceReport {
+  /** Enhanced status code or reply code, when known. */
+  status: string | null
+  /** The remote server's answer (the DSN's Diagnostic-Code, or the notice's diagnostic line). */
+  diagnostic: string | null
+  /** The rest of the notice (its human-readable part), read when the diagnostic names no cause. */
+  notice: string
+  /** A delay warning: the server is still trying. */
+  delayed: boolean
+  /** A failure with a temporary status: the server gave up retrying. */
+  gaveUp?: boolean
+}
+
+/** Reasons whose wording says less than a decisive status code. */
+const genericWordingReasons: ReadonlySet<BounceReason> = new Set<BounceReason>(['network_error', 'system_error', 'syntax_error', 'policy_violation', 'undefined'])
+
+/** The server answered after the message's content was sent (a filter's verdict, not an address check). */
+const afterDataPattern = /\b(?:in reply to (?:end of )?data(?: command)?|after (?:end of )?data|after the data command|at end of data|end of data command)\b/i
+
 /**
- * Decides hard, soft or block from an enhanced status code, an SMTP reply code and the
- * server's diagnostic text:
- * 1. a 4.x.x / 4xx code (or a delay) is temporary → soft;
- * 2. mailbox full, rate limits, timeouts → soft;
- * 3. the server refused our sender ("sender verify failed", "bad outbound sender") → block;
- * 4. "user unknown", "no such user", "account disabled", "relay access denied" → hard;
- * 5. spam, block lists, policy, reputation, authentication (SPF/DKIM/DMARC) → block;
- * 6. by code: 5.1.x, 5.2.1, 5.4.1, 5.4.4, 5.5.x → hard; 5.7.x → block; 5.2.2, 5.2.3, 5.3.x,
- *    5.4.x, 5.6.x → soft; reply code 552 → soft, 554 → block, 550/551/553 → hard;
- * 7. any other permanent failure → hard.
+ * Decides why a message bounced and the bounce type that follows (see `BounceReason`):
+ * 1. a failure the sending server gave up on after retrying — status x.4.7, or "retry
+ *    timeout exceeded" wording — is `expired`;
+ * 2. the diagnostic's wording, tried reason by reason in {@link bounceReasonWordOrder}
+ *    (sender and message causes before mailbox causes), then the notice's wording;
+ * 3. the status code (RFC 3463 enhanced code, else the SMTP reply code): a decisive code
+ *    (5.1.1, 5.2.2, 5.7.26, …) wins over generic wording (network, system, policy), a
+ *    suggestive one (5.7.1, 550) only decides when the wording names nothing;
+ * 4. "user unknown" answered after the DATA command is a content `filtered` refusal;
+ * 5. nothing recognisable: `on_hold` for a delay, `undefined` for a failure.
+ *
+ * The type is the reason's (hard only for user unknown, host unknown, has moved, not
+ * accepted); a delay is always soft and a temporary failure never hard.
  */
-export function bounceTypeFor(
-  input: { status: string | null; diagnostic: string | null; delayed: boolean },
-  words: CompiledBounceWords = compiledBuiltIn,
-): { type: BounceType; why: string } {
-  const text = input.diagnostic ?? ''
-  const enhanced = input.status !== null ? enhancedStatusPattern.exec(input.status) : null
-  const statusClass = enhanced?.[1] ?? (input.status !== null && /^[45]\d\d$/.test(input.status) ? input.status[0] : null)
-  if (input.delayed || statusClass === '4') return { type: 'soft', why: 'temporary failure' }
-  if (matches(words.soft, text) && !matches(words.permanent, text)) return { type: 'soft', why: describeMatch(words.soft, text) }
-  if (matches(words.senderRefused, text)) return { type: 'block', why: describeMatch(words.senderRefused, text) }
-  if (matches(words.hard, text)) return { type: 'hard', why: describeMatch(words.hard, text) }
-  if (matches(words.block, text)) return { type: 'block', why: describeMatch(words.block, text) }
-  if (enhanced) {
-    const subject = Number(enhanced[2])
-    const detail = Number(enhanced[3])
-    if (subject === 1) return { type: 'hard', why: 'bad destination address' }
-    if (subject === 2) {
-      if (detail === 1) return { type: 'hard', why: 'mailbox disabled' }
-      return { type: 'soft', why: detail === 2 ? 'mailbox full' : 'mailbox temporarily unavailable' }
-    }
-    if (subject === 7) return { type: 'block', why: 'rejected by security policy' }
-    if (subject === 4 && (detail === 1 || detail === 4)) return { type: 'hard', why: 'recipient domain cannot be routed' }
-    if (subject === 5) return { type: 'hard', why: 'mailbox unavailable' }
-    if (subject === 3 || subject === 4 || subject === 6) return { type: 'soft', why: 'delivery problem on the receiving side' }
+export function bounceReasonFor(report: BounceReport, words: CompiledBounceWords = compiledBuiltIn): { reason: BounceReason; type: BounceType; why: string } {
+  const diagnostic = report.diagnostic ?? ''
+  const status = report.status ?? statusFromText(diagnostic)
+  const temporary = status !== null && status.startsWith('4')
+  const code = reasonOfCode(status)
+  const decide = (reason: BounceReason, why: string) => ({ reason, type: bounceTypeOf(reason, { delayed: report.delayed, temporary }), why })
+
+  if (!report.delayed) {
+    if (report.gaveUp === true) return decide('expired', `failed with the temporary status ${status ?? ''}: the server gave up retrying`)
+    if (code?.reason === 'expired') return decide('expired', `status ${status ?? ''}: delivery time expired`)
+    const expiredWords = findReason(words, diagnostic, 'expired') ?? findReason(words, report.notice, 'expired')
+    if (expiredWords !== null) return decide('expired', `gave up after retrying: ${expiredWords.why}`)
   }
-  const replyCode = input.status !== null && /^[45]\d\d$/.test(input.status) ? input.status : replyCodePattern.exec(text)?.[1]
-  if (replyCode === '552') return { type: 'soft', why: 'storage exceeded' }
-  if (replyCode === '554') return { type: 'block', why: 'transaction refused' }
-  if (matches(words.rejected, text)) return { type: 'hard', why: describeMatch(words.rejected, text) }
-  return { type: 'hard', why: 'permanent failure' }
+  const wording = findReason(words, diagnostic) ?? (code?.decisive === true ? null : findReason(words, report.notice))
+  let chosen: { reason: BounceReason; why: string }
+  if (wording !== null && !(code?.decisive === true && genericWordingReasons.has(wording.reason))) {
+    chosen = wording
+  } else if (code !== null) {
+    chosen = { reason: code.reason, why: `status ${status ?? ''}` }
+  } else {
+    chosen = { reason: report.delayed ? 'on_hold' : 'undefined', why: report.delayed ? 'still trying, no cause given' : 'no recognisable cause' }
+  }
+  if (chosen.reason === 'user_unknown' && !report.delayed && (afterDataPattern.test(diagnostic) || afterDataPattern.test(report.notice))) {
+    return decide('filtered', `${chosen.why}, answered after the message content was sent (a filter, not an unknown address)`)
+  }
+  return decide(chosen.reason, chosen.why)
+}
+
+/** The first reason (or only `only`) whose wording appears in the text; `expired` is only looked for on its own. */
+function findReason(words: CompiledBounceWords, text: string, only?: BounceReason): { reason: BounceReason; why: string } | null {
+  if (text === '') return null
+  for (const { reason, pattern } of words.reasons) {
+    if (only !== undefined ? reason !== only : reason === 'expired') continue
+    const match = pattern.exec(text)
+    if (match) return { reason, why: `'${match[0].toLowerCase().replace(/\s+/g, ' ')}'` }
+  }
+  return null
 }
 
 function matches(pattern: RegExp | null, text: string): boolean {
   return pattern !== null && pattern.test(text)
-}
-
-function describeMatch(pattern: RegExp | null, text: string): string {
-  const match = pattern?.exec(text)
-  return match ? `'${match[0].toLowerCase()}'` : ''
 }
 
 /** Enhanced status code (`5.1.1`) or SMTP reply code (`550`) found in diagnostic text. */
@@ -218,21 +233,20 @@ function worstRecipient(status: DeliveryStatus): DeliveryStatusRecipient | null 
 export function bounceFromDeliveryStatus(message: ParsedMessage, status: DeliveryStatus, words: CompiledBounceWords = compiledBuiltIn): BounceVerdict | null {
   const recipient = worstRecipient(status)
   if (recipient === null) return null
-  const delayed = recipient.action === 'delayed' || recipient.status?.startsWith('4') === true
+  const temporary = recipient.status?.startsWith('4') === true
+  // A failed recipient with a temporary status: the server gave up retrying (expired).
+  const gaveUp = recipient.action === 'failed' && temporary
+  const delayed = !gaveUp && (recipient.action === 'delayed' || temporary)
   const diagnostic = recipient.diagnosticCode
   const statusCode = recipient.status ?? (diagnostic !== null ? statusFromText(diagnostic) : null)
-  const { type, why } = bounceTypeFor(
-    {
-      status: statusCode,
-      diagnostic: [diagnostic, delayed ? null : message.text.slice(0, deliveryStatusTextRead)].filter(Boolean).join('\n'),
-      delayed,
-    },
+  const { reason, type, why } = bounceReasonFor(
+    { status: statusCode, diagnostic, notice: delayed ? '' : noticePart(message.text.slice(0, deliveryStatusTextRead), words), delayed, gaveUp },
     words,
   )
   const code = statusCode === null ? 'without a status code' : `status ${statusCode}`
   return {
-    bounce: { type, status: statusCode, diagnostic, recipient: recipient.finalRecipient ?? recipient.originalRecipient },
-    reason: `DSN ${recipient.action ?? 'failure'} ${code}: ${type} bounce${why ? ` (${why})` : ''}`,
+    bounce: { type, reason, status: statusCode, diagnostic, recipient: recipient.finalRecipient ?? recipient.originalRecipient, ...(delayed ? { delayed } : {}) },
+    reason: `DSN ${recipient.action ?? 'failure'} ${code}: ${type} bounce, ${reason.replace(/_/g, ' ')}${why ? ` (${why})` : ''}`,
     confidence: ruleConfidence.report,
   }
 }
@@ -252,17 +266,33 @@ export function bounceFromText(message: ParsedMessage, hasBounceSubject: boolean
   const delay = matches(words.delay, body) || matches(words.delaySubject, message.subject)
   const diagnosticLine = findDiagnosticLine(body)
   const statusCode = diagnosticLine !== null ? statusFromText(diagnosticLine) : statusFromText(body)
+  // A 2.x.x status is a success report ("250 2.0.0 Ok: queued"), never a bounce.
+  if (statusCode !== null && statusCode.startsWith('2') && !failure) return null
   const codeNextToAddress = fromSystem && diagnosticLine !== null && statusCode !== null && /@/.test(body)
   if (!failure && !delay && !(fromSystem && hasBounceSubject) && !codeNextToAddress) return null
-  const delayed = delay && !failure && !(statusCode !== null && statusCode.startsWith('5'))
-  const { type, why } = bounceTypeFor({ status: statusCode, diagnostic: diagnosticLine ?? body, delayed }, words)
+  const delayed = delay && !failure && !(statusCode !== null && statusCode.startsWith('5')) && !matches(words.permanent, body)
+  const { reason, type, why } = bounceReasonFor({ status: statusCode, diagnostic: diagnosticLine, notice: body, delayed }, words)
   const recipient = findRecipient(message, body, words)
   const sourceWords = fromSystem ? 'mail-system sender' : 'bounce subject'
   return {
-    bounce: { type, status: statusCode, diagnostic: diagnosticLine, recipient },
-    reason: `non-standard bounce (${sourceWords}${statusCode ? `, status ${statusCode}` : ''}): ${type} bounce${why ? ` (${why})` : ''}`,
+    bounce: { type, reason, status: statusCode, diagnostic: diagnosticLine, recipient, ...(delayed ? { delayed } : {}) },
+    reason: `non-standard bounce (${sourceWords}${statusCode ? `, status ${statusCode}` : ''}): ${type} bounce, ${reason.replace(/_/g, ' ')}${why ? ` (${why})` : ''}`,
     confidence: failure || delay ? ruleConfidence.bounceNotice : codeNextToAddress ? ruleConfidence.indirect : ruleConfidence.circumstantial,
   }
+}
+
+/**
+ * A report from a mail system that is not a failure: a success, relay or expansion
+ * notice (its wording, or a 2.x.x status), or anything else a mailer daemon sends. Such a
+ * message is never a person's reply.
+ */
+export function isMailSystemReport(message: ParsedMessage, words: CompiledBounceWords = compiledBuiltIn): boolean {
+  const fromDaemon = message.automation.fromMailerDaemon || isMailerDaemonAddress(message.from?.address)
+  const fromSystem = fromDaemon || words.mailSystemName.test(message.from?.name ?? '')
+  const head = `${message.subject}\n${noticePart(message.text.slice(0, noticeTextRead), words)}`
+  const success = matches(words.success, head) || /(?:^|[\s:;(])2\.\d{1,3}\.\d{1,3}(?![\d.])/.test(head)
+  if (success && (fromSystem || message.automation.nullReturnPath || message.automation.autoSubmitted !== null)) return true
+  return fromDaemon && (message.automation.autoSubmitted !== null || message.automation.nullReturnPath || /^(?:mailer-daemon|mail-daemon|mailerdaemon)@/i.test(message.from?.address ?? ''))
 }
 
 /** The notice part of a bounce body: everything before the returned copy of our message. */

@@ -1,8 +1,8 @@
 import type { ClassificationResult, ReplyCategory } from '../domain/classification.js'
-import { isBounceSubject, isComplaintSubject } from '../mime/automation-signals.js'
+import { isBounceSubject, isComplaintSubject, isReadReceipt } from '../mime/automation-signals.js'
 import type { ParsedMessage } from '../mime/parsed-message.js'
 import type { ClassificationContext, ClassifierV1 } from '../ports/classifier-v1.js'
-import { bounceFromDeliveryStatus, bounceFromText, bounceWordsOf } from './classify-bounce.js'
+import { bounceFromDeliveryStatus, bounceFromText, bounceWordsOf, isMailSystemReport } from './classify-bounce.js'
 import { compileLanguages } from './compile-languages.js'
 import { analyzeIntent, builtInPhrases, negationsOf, structuresOf, type IntentAnalysis, type PhraseHit } from './detect-intent.js'
 import { findReferralStructure, type ReferralParties } from './find-referral-structure.js'
@@ -106,11 +106,11 @@ function classifyByStructure(
   const automation = message.automation
   const contentType = headerText(message, 'content-type').toLowerCase()
 
-  // 1. Complaints (ARF).
+  // 1. Complaints (ARF, RFC 5965), whatever the report's parameters look like.
   if (message.feedbackReport !== null) {
     const type = message.feedbackReport.feedbackType ?? 'unspecified'
     if (type === 'not-spam') {
-      return result('auto_reply', ruleConfidence.structural, 'ARF feedback report of type not-spam (not a complaint)')
+      return result('auto_reply', ruleConfidence.structural, 'ARF feedback report of type not-spam (the recipient says it is not spam: not a complaint)')
     }
     return result('complaint', ruleConfidence.report, `ARF feedback report (Feedback-Type: ${type})`)
   }
@@ -118,20 +118,28 @@ function classifyByStructure(
     return result('complaint', ruleConfidence.structural, 'multipart/report of type feedback-report')
   }
 
-  // 2. Bounces.
+  // 2. Bounces, then every other report a mail system sends (success, relay, read receipts).
+  const words = bounceWordsOf(phrases)
   if (message.deliveryStatus !== null) {
-    const verdict = bounceFromDeliveryStatus(message, message.deliveryStatus, bounceWordsOf(phrases))
+    const verdict = bounceFromDeliveryStatus(message, message.deliveryStatus, words)
     if (verdict !== null) return result('bounce', verdict.confidence, verdict.reason, { bounce: verdict.bounce })
-    return result('auto_reply', ruleConfidence.structural, 'delivery status notification reporting successful delivery')
+    return result('auto_reply', ruleConfidence.structural, 'delivery status notification reporting successful delivery, relay or expansion')
   }
-  const bounceSubject = isBounceSubject(message.subject)
-  const textBounce = bounceFromText(message, bounceSubject, bounceWordsOf(phrases))
-  if (textBounce !== null) return result('bounce', textBounce.confidence, textBounce.reason, { bounce: textBounce.bounce })
-  if (/report-type\s*=\s*"?disposition-notification/.test(contentType)) {
+  const readReceipt = /report-type\s*=\s*"?disposition-notification/.test(contentType) || isReadReceipt(message.subject, message.text)
+  if (readReceipt) {
     return result('auto_reply', ruleConfidence.structural, 'read receipt (message disposition notification)')
   }
+  const bounceSubject = isBounceSubject(message.subject)
+  const textBounce = bounceFromText(message, bounceSubject, words)
+  if (textBounce !== null) return result('bounce', textBounce.confidence, textBounce.reason, { bounce: textBounce.bounce })
   if (complaintNotice(message)) {
-    return result('complaint', ruleConfidence.indirect, 'abuse report from a feedback loop (no ARF part)')
+    return result('complaint', ruleConfidence.indirect, 'abuse report from a feedback loop or forwarded with the original attached (no ARF part)')
+  }
+  if (/report-type\s*=\s*"?delivery-status/.test(contentType)) {
+    return result('auto_reply', ruleConfidence.structural, 'delivery status notification without a failed recipient')
+  }
+  if (isMailSystemReport(message, words)) {
+    return result('auto_reply', ruleConfidence.structural, 'report from a mail system that is not a delivery failure (success, relay or notice)')
   }
 
   // 3. Automatic replies.
@@ -362,9 +370,23 @@ function headerText(message: ParsedMessage, name: string): string {
   return Array.isArray(value) ? value.join(' ') : value
 }
 
-/** A feedback-loop notice without an ARF part ("Abuse report", "Spam complaint"). */
+/** Local parts of feedback-loop and abuse-desk senders (Microsoft JMRP writes from `staff@`). */
+const feedbackLoopSender = /^(?:abuse|fbl|feedback(?:loop)?|complaints?|scomp|arf|spam(?:report)?|report-?spam|junk|staff)[-_.@+]/
+
+/** Complaint wording in the first lines of a forwarded complaint. */
+const complaintWording = /\b(?:this is an? (?:e-?mail )?abuse report|(?:reported|marked|flagged) (?:the (?:following|attached) (?:message|e-?mail) |this (?:message|e-?mail) |it )?as (?:spam|junk|unsolicited)|spam complaint|complaint about (?:the )?(?:attached|following|this)|unsolicited (?:commercial )?e-?mail (?:was )?(?:received|reported))\b/i
+
+/**
+ * A complaint without an ARF part: a feedback loop's or abuse desk's notice ("Abuse
+ * report", JMRP's "complaint about message from …", AOL's "Client TOS Notification"), or
+ * a complaint forwarded as a plain message with our original attached.
+ */
 function complaintNotice(message: ParsedMessage): boolean {
   const from = message.from?.address.toLowerCase() ?? ''
-  const fromLoop = /^(?:abuse|fbl|feedback(?:loop)?|complaints?|scomp|arf)[-_.@]/.test(from)
-  return fromLoop && isComplaintSubject(message.subject)
+  const fromLoop = feedbackLoopSender.test(from)
+  const subject = isComplaintSubject(message.subject)
+  const wording = complaintWording.test(message.text.slice(0, 2000))
+  const original = message.originalMessageId !== null
+  if (fromLoop) return subject || (original && wording)
+  return original && subject && wording
 }

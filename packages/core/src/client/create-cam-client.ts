@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { bounceActionsSchema, type BounceAction } from '../policy/bounce-actions.js'
+import type { BounceReason } from '../domain/classification.js'
 import type { Alert } from '../domain/alert.js'
 import type { DeliveryEvent, DeliveryEventInput, DeliveryEventResult } from '../domain/delivery-event.js'
 import {
@@ -55,6 +57,12 @@ export interface CamClientOptions {
   unsubscribeSecret?: string | undefined
   /** Where the client logs (delivery events for unknown emails at debug). Default: silent. */
   logger?: Logger | undefined
+  /**
+   * What a provider-reported bounce (`recordDeliveryEvent`) does to its lead, per reason —
+   * the same table as the worker's `bounceActions`; give both the same value. Missing
+   * reasons take `defaultBounceActions`.
+   */
+  bounceActions?: Readonly<Partial<Record<BounceReason, BounceAction>>> | undefined
 }
 
 /** Result of an unsubscribe. */
@@ -241,6 +249,7 @@ const clientOptionsSchema = z.object({
   clock: z.custom<Clock>((value) => typeof (value as Partial<Clock> | null)?.now === 'function', { error: 'expected a clock with a now() method' }).optional(),
   unsubscribeSecret: z.string({ error: 'expected a string of at least 16 characters' }).min(16, { message: 'expected a string of at least 16 characters' }).optional(),
   logger: z.custom<Logger>((value) => ['debug', 'info', 'warn', 'error'].every((method) => typeof (value as Record<string, unknown> | null)?.[method] === 'function'), { error: 'expected a logger with debug, info, warn and error methods' }).optional(),
+  bounceActions: bounceActionsSchema.optional(),
 })
 
 /**
@@ -254,7 +263,7 @@ const clientOptionsSchema = z.object({
  * ```
  */
 export function createCamClient(options: CamClientOptions): CamClient {
-  if (typeof options !== 'object' || options === null) throw new ValidationError('client options', [{ path: 'options', message: 'expected { store, clock?, unsubscribeSecret?, logger? }' }])
+  if (typeof options !== 'object' || options === null) throw new ValidationError('client options', [{ path: 'options', message: 'expected { store, clock?, unsubscribeSecret?, logger?, bounceActions? }' }])
   const checkedOptions = clientOptionsSchema.safeParse(options)
   if (!checkedOptions.success) throw new ValidationError('client options', argumentIssues(checkedOptions.error))
   const store = wrapPort(options.store, 'store', 'STORE_FAILED')
@@ -421,7 +430,7 @@ export function createCamClient(options: CamClientOptions): CamClient {
       return store.resolveInDoubtEmail({ emailId, resolution: 'sent', now, lead: progress, next })
     },
     async recordDeliveryEvent(event) {
-      return recordDeliveryEvent(store, logger, event, clock.now())
+      return recordDeliveryEvent(store, logger, event, clock.now(), options.bounceActions)
     },
     async listDeliveryEvents(filter) {
       const parsed = listDeliveryEventsArguments({ filter }).filter

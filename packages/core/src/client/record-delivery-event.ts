@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import type { BounceAction } from '../policy/bounce-actions.js'
+import type { BounceReason } from '../domain/classification.js'
 import { deliveryEventTypes, type DeliveryBounce, type DeliveryEventInput, type DeliveryEventResult } from '../domain/delivery-event.js'
 import type { OutboundEmail } from '../domain/outbound-email.js'
 import { toSingleLine } from '../domain/plain-text.js'
@@ -75,7 +77,13 @@ async function findEmail(store: StoreV1, email: { providerId?: string | undefine
  * email CAM sent, decided by the delivery policy, stored with its effects in one store
  * call — idempotent by provider and event id.
  */
-export async function recordDeliveryEvent(store: StoreV1, logger: Logger, input: DeliveryEventInput, now: Date): Promise<DeliveryEventResult> {
+export async function recordDeliveryEvent(
+  store: StoreV1,
+  logger: Logger,
+  input: DeliveryEventInput,
+  now: Date,
+  bounceActions?: Readonly<Partial<Record<BounceReason, BounceAction>>>,
+): Promise<DeliveryEventResult> {
   const event = parseDeliveryEvent(input)
   const email = await findEmail(store, event.email)
   const unknown: DeliveryEventResult = { status: 'unknown_email', emailId: null, leadId: null, campaignId: null, counted: false, transition: null, suppressed: null }
@@ -92,7 +100,7 @@ export async function recordDeliveryEvent(store: StoreV1, logger: Logger, input:
   const bounce: DeliveryBounce | null = event.bounce ? { type: event.bounce.type, reason: event.bounce.reason ?? null, diagnosticCode: event.bounce.diagnosticCode ?? null } : null
   const reason = event.reason ?? null
   for (let attempt = 1; ; attempt++) {
-    const decision = decideDeliveryEvent({ type: event.type, bounce, reason, provider: event.provider, lead, campaign, now })
+    const decision = decideDeliveryEvent({ type: event.type, bounce, reason, provider: event.provider, lead, campaign, now, ...(bounceActions ? { bounceActions } : {}) })
     const record: RecordDeliveryEventInput = {
       event: {
         id: event.id,

@@ -80,11 +80,26 @@ export function isBounceSubject(subject: string): boolean {
   return bounceSubjectPattern.test(subject)
 }
 
-const complaintSubjectPattern = /\b(?:abuse report|spam (?:complaint|report)|complaint (?:about|regarding)|feedback loop|fbl report)\b/i
+const complaintSubjectPattern =
+  /\b(?:abuse (?:report|complaint|notification)|spam (?:complaint|report)|complaint (?:about|regarding|for)|feedback loop|fbl report|email feedback report|client tos notification|report(?:ed)? (?:as )?spam|scomp)\b/i
 
 /** True when a subject looks like a feedback-loop or abuse-desk complaint ("Abuse report: …", "Spam complaint"). */
 export function isComplaintSubject(subject: string): boolean {
   return complaintSubjectPattern.test(subject)
+}
+
+/**
+ * Subject prefixes of read receipts (message disposition notifications written as plain
+ * text by Outlook, Exchange and others, in their locales): "Read:", "Not read:",
+ * "Gelesen:", "Lu :", "Leído:", "Lido:", "Gelezen:", "Letto:".
+ */
+const readReceiptSubjectPattern = /^\s*(?:read|not read|read receipt|return receipt|gelesen|nicht gelesen|lesebest[aä]tigung|lu|non lu|le[ií]do|no le[ií]do|lido|n[aã]o lido|gelezen|niet gelezen|letto|non letto|confirmation de lecture)\s*:/i
+/** The body of a read receipt: an RFC 8098 `Disposition:` field, or Outlook's "was read on"/"was deleted without being read". */
+const readReceiptBodyPattern = /^\s*disposition:\s*(?:manual|automatic)-action|\bwas (?:read|deleted without being read) on\b|\bwurde (?:am .{1,40} )?gelesen\b|\ba [ée]t[ée] lu\b|\bfue le[ií]do\b|\bfoi lid[ao]\b|\bis gelezen\b|\b[èe] stato letto\b/im
+
+/** True when a message is a read receipt written as text (subject prefix and receipt wording). */
+export function isReadReceipt(subject: string, text: string): boolean {
+  return readReceiptSubjectPattern.test(subject) && readReceiptBodyPattern.test(text.slice(0, 2000))
 }
 
 /** True when a subject looks like an automatic reply ("Automatic reply:", "Abwesenheitsnotiz:", …). */

@@ -1,5 +1,8 @@
 import type { Campaign } from '../domain/campaign.js'
-import type { ClassificationResult } from '../domain/classification.js'
+import type { BounceReason, ClassificationResult } from '../domain/classification.js'
+import { bounceReasonFor, statusFromText } from '../classifier/classify-bounce.js'
+import { bounceTypeOf } from '../classifier/bounce-reason.js'
+import type { BounceAction } from './bounce-actions.js'
 import type { DeliveryBounce, DeliveryEventType } from '../domain/delivery-event.js'
 import type { Lead, LeadState } from '../domain/lead.js'
 import type { MetricCounts } from '../domain/metrics.js'
@@ -25,9 +28,7 @@ export interface DeliveryEventDecision {
  * |-------------|--------------|----------|-------------|-------------------------------------|
  * | delivered   | (unchanged)  |          |             | delivered (not after a bounce)      |
  * | delayed     | (unchanged)  | retried by the provider |  | delayed                          |
- * | bounced hard| bounced      | stops    | hard_bounce | bounced, hardBounced (delivered −1) |
- * | bounced block | bounced    | stops    |             | bounced, blocked (delivered −1)     |
- * | bounced soft| (unchanged)  |          |             | softBounced                         |
+ * | bounced     | by the bounce reason's action (`suppress`, `stop`, `retry`), as for a DSN | | | hard: bounced, hardBounced; block: bounced, blocked (delivered −1); soft: softBounced |
  * | complained  | unsubscribed | stops    | complaint   | complained                          |
  * | suppressed  | bounced      | stops    | hard_bounce | providerSuppressed                  |
  * | failed      | (unchanged)  |          |             | failed                              |
@@ -40,6 +41,8 @@ export function decideDeliveryEvent(input: {
   lead: Lead
   campaign: Campaign
   now: Date
+  /** Action per bounce reason (missing reasons take `defaultBounceActions`). */
+  bounceActions?: Readonly<Partial<Record<BounceReason, BounceAction>>>
 }): DeliveryEventDecision {
   const { type, lead, campaign, now } = input
   switch (type) {
@@ -59,7 +62,7 @@ export function decideDeliveryEvent(input: {
         campaign,
         now,
         // Bounces and complaints are never alerted (as over IMAP by default); no reply was read.
-        settings: { outOfOfficeDefaultDays: 0, alertCategories: [], minConfidence: 0 },
+        settings: { outOfOfficeDefaultDays: 0, alertCategories: [], minConfidence: 0, ...(input.bounceActions ? { bounceActions: input.bounceActions } : {}) },
       })
       const decision: DeliveryEventDecision = { finding: findingOf(type, classification, followUp.metrics), cancelPendingEmails: followUp.cancelPendingEmails }
       if (followUp.transition) decision.transition = { from: followUp.transition.from, to: followUp.transition.to, reason: followUp.transition.reason }
@@ -94,15 +97,22 @@ function findingClassification(input: { type: 'bounced' | 'complained' | 'suppre
       category: 'bounce',
       confidence: 1,
       reason: `${provider} did not send it: the address is on its suppression list${why}`,
-      bounce: { type: 'hard', status: null, diagnostic: input.reason, recipient: lead.emailNormalized },
+      // The provider refuses the address for good; why, it does not say.
+      bounce: { type: 'hard', reason: 'undefined', status: null, diagnostic: input.reason, recipient: lead.emailNormalized },
     }
   }
   const bounce = input.bounce ?? { type: 'hard', reason: null, diagnosticCode: null }
   const detail = [bounce.diagnosticCode, bounce.reason].filter(Boolean).join(' — ')
+  // The reason is read from the provider's diagnostic as from a DSN's; when it names no
+  // cause, the provider's own verdict (hard/soft/block) is kept with reason `undefined`.
+  const status = bounce.diagnosticCode !== null ? statusFromText(bounce.diagnosticCode) : null
+  const read = bounceReasonFor({ status, diagnostic: bounce.diagnosticCode, notice: bounce.reason ?? '', delayed: false })
+  const known = read.reason !== 'undefined'
+  const type = known ? bounceTypeOf(read.reason, { delayed: false, temporary: status?.startsWith('4') === true || bounce.type === 'soft' }) : bounce.type
   return {
     category: 'bounce',
     confidence: 1,
-    reason: `${provider} reported a ${bounce.type} bounce${detail ? `: ${detail}` : ''}`,
-    bounce: { type: bounce.type, status: null, diagnostic: bounce.diagnosticCode ?? bounce.reason, recipient: lead.emailNormalized },
+    reason: `${provider} reported a ${bounce.type} bounce${detail ? `: ${detail}` : ''}${known ? ` (${read.reason.replace(/_/g, ' ')}: ${type})` : ''}`,
+    bounce: { type, reason: read.reason, status, diagnostic: bounce.diagnosticCode ?? bounce.reason, recipient: lead.emailNormalized },
   }
 }

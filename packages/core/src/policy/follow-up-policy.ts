@@ -1,8 +1,9 @@
 import type { Campaign } from '../domain/campaign.js'
-import type { ClassificationResult, ReplyCategory } from '../domain/classification.js'
+import type { BounceReason, ClassificationResult, ReplyCategory } from '../domain/classification.js'
 import { openLeadStates, sendableLeadStates, type Lead, type LeadState } from '../domain/lead.js'
 import type { MetricCounts } from '../domain/metrics.js'
 import type { SuppressionReason } from '../domain/suppression.js'
+import { bounceActionFor, type BounceAction } from './bounce-actions.js'
 
 /** Lead states of someone still in (or just past) the sequence who has not answered yet. */
 const notYetReplied: readonly LeadState[] = [...openLeadStates, 'no_reply', 'failed']
@@ -12,6 +13,8 @@ export interface FollowUpPolicySettings {
   outOfOfficeDefaultDays: number
   alertCategories: readonly ReplyCategory[]
   minConfidence: number
+  /** Action per bounce reason (missing reasons take `defaultBounceActions`). */
+  bounceActions?: Readonly<Partial<Record<BounceReason, BounceAction>>>
 }
 
 /** What should happen to a lead after a classified message. */
@@ -43,9 +46,12 @@ const day = 86_400_000
  * | unsubscribe   | unsubscribed     | stops    | unsubscribe |                 |
  * | out_of_office | paused           | resumes after the return date (default +7 days) | | |
  * | auto_reply    | (unchanged)      |          |             |                 |
- * | bounce hard   | bounced          | stops    | hard_bounce |                 |
- * | bounce block  | bounced          | stops    |             |                 |
- * | bounce soft   | (unchanged)      |          |             |                 |
+ * | bounce: action `suppress` (default: user unknown, host unknown, has moved, not accepted) | bounced | stops | hard_bounce | |
+ * | bounce: action `stop` | bounced      | stops    |             |                 |
+ * | bounce: action `retry` (default for every other reason, always for a delay) | (unchanged) | goes on | | |
+ *
+ * Bounce counters follow the type, whatever the action: hard → `bounced` + `hardBounced`,
+ * block → `bounced` + `blocked` (the sender's health), soft → `softBounced`.
  * | complaint     | unsubscribed     | stops    | complaint   |                 |
  * | unknown       | replied          | stops    |             |                 |
  */
@@ -118,18 +124,17 @@ export function decideFollowUp(input: {
       decision.metrics.autoReplies = 1
       break
     case 'bounce': {
-      const type = classification.bounce?.type ?? 'hard'
-      if (type === 'soft') {
+      const bounce = classification.bounce ?? { type: 'soft', reason: 'undefined', status: null, diagnostic: null, recipient: null }
+      if (bounce.type === 'soft') {
         decision.metrics.softBounced = 1
-        break
-      }
-      decision.metrics.bounced = 1
-      if (type === 'hard') {
-        decision.metrics.hardBounced = 1
-        decision.suppression = 'hard_bounce'
       } else {
-        decision.metrics.blocked = 1
+        decision.metrics.bounced = 1
+        if (bounce.type === 'hard') decision.metrics.hardBounced = 1
+        else decision.metrics.blocked = 1
       }
+      const action = bounceActionFor(bounce, settings.bounceActions)
+      if (action === 'retry') break
+      if (action === 'suppress') decision.suppression = 'hard_bounce'
       if (notYetReplied.includes(state)) moveTo('bounced')
       break
     }

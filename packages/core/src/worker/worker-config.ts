@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { replyCategories, type ReplyCategory } from '../domain/classification.js'
 import { ValidationError } from '../errors/validation-error.js'
+import { bounceActionsSchema } from '../policy/bounce-actions.js'
 import { zodIssues } from '../util/zod-issues.js'
 
 const positiveInt = (what: string) => z.number({ error: `expected ${what}` }).int({ message: `expected ${what}` }).positive({ message: `expected ${what}` })
@@ -83,6 +84,12 @@ export const workerConfigSchema = z.object({
   alertRetryMaxMs: milliseconds().default(3_600_000),
   /** Timeout of one alert delivery (default 15 s). */
   alertTimeoutMs: milliseconds().default(15_000),
+  /**
+   * What a bounce does to its lead, per reason (`suppress`, `stop` or `retry`; see
+   * `BounceAction`). Missing reasons take `defaultBounceActions`: suppress on user unknown,
+   * host unknown, has moved and not accepted, retry everything else.
+   */
+  bounceActions: bounceActionsSchema.optional(),
   /** Out-of-office without a return date pauses the lead this many days (default 7). */
   outOfOfficeDefaultDays: z.number().min(0).max(90).default(7),
   /** Window of the recent metrics, in days (default 7). */

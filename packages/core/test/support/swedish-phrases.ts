@@ -51,8 +51,11 @@ export const swedishPhrases: LanguagePhrases = {
   bounce: {
     failure: ['kunde inte levereras', 'har inte levererats', 'leveransen misslyckades', 'gick inte att leverera'],
     delay: ['leveransen (?:har )?f[oö]rdr[oö]jts', 'vi f[oö]rs[oö]ker igen'],
-    soft: ['brevl[aå]dan [aä]r full', 'f[oö]rs[oö]k igen senare'],
-    hard: ['mottagaren finns inte', 'adressen finns inte', 'ok[aä]nd (?:mottagare|anv[aä]ndare)'],
+    reasons: {
+      mailbox_full: ['brevl[aå]dan [aä]r full'],
+      system_error: ['f[oö]rs[oö]k igen senare'],
+      user_unknown: ['mottagaren finns inte', 'adressen finns inte', 'ok[aä]nd (?:mottagare|anv[aä]ndare)'],
+    },
     returnedCopySeparators: ['originalmeddelande', 'ursprungligt meddelande'],
   },
 }

@@ -1,3 +1,5 @@
+import type { BounceReason } from '../../domain/classification.js'
+
 /**
  * The words of one language that mail servers write in bounce notices (non-delivery
  * reports, delay warnings). Unlike the reply phrases, every entry is a regular expression
@@ -10,22 +12,24 @@
 export interface BounceWords {
   /** Delivery failed: "could not be delivered", "unzustellbar", "n'a pas pu être remis", "kon niet worden bezorgd". */
   failure?: readonly string[]
+  /** Delivery succeeded (a success or relay report, never a bounce): "successfully delivered", "erfolgreich zugestellt". */
+  success?: readonly string[]
   /** The server is still trying: "delivery has been delayed", "Zustellung verzögert", "remise différée". */
   delay?: readonly string[]
   /** A subject that announces a delay warning: "(delay)", "delayed", "verzögert". */
   delaySubject?: readonly string[]
-  /** A temporary condition (soft bounce): "mailbox full", "try again later", "Postfach voll", "boîte pleine". */
-  soft?: readonly string[]
-  /** Wording that overrides a temporary condition: the refusal is for good ("permanently deferred", "do not retry"). */
+  /**
+   * Wording that overrides a delay: the refusal is for good ("permanently deferred", "do
+   * not retry"), so a notice that also says "will retry" is a failure.
+   */
   permanent?: readonly string[]
-  /** The remote server refused our sender, not the lead's address ("sender verify failed"): a block, checked before `hard`. */
-  senderRefused?: readonly string[]
-  /** The address does not exist or takes no mail (hard bounce): "user unknown", "Empfänger unbekannt", "utilisateur inconnu". */
-  hard?: readonly string[]
-  /** The message or sender was refused for spam, policy, reputation or authentication (block): "blocked", "policy", "unsolicited". */
-  block?: readonly string[]
-  /** Last resort for a permanent failure without a code the classifier knows: "mailbox unavailable", "rejected" (hard). */
-  rejected?: readonly string[]
+  /**
+   * Wording of each bounce reason: "mailbox full" (`mailbox_full`), "Empfänger unbekannt"
+   * (`user_unknown`), "boîte désactivée" (`suspended`)… The reasons are tried in a fixed
+   * order (see `bounceReasonWordOrder`), most specific first; the first that matches the
+   * server's diagnostic decides, unless a status code is more specific.
+   */
+  reasons?: Readonly<Partial<Record<BounceReason, readonly string[]>>>
   /** Display names of mail systems that send notices: "Mail Delivery System", "Mail Administrator". */
   mailSystemNames?: readonly string[]
   /**

@@ -55,5 +55,6 @@ export async function recordRefusal(runtime: WorkerRuntime, context: Pick<StepCo
       occurredAt: now,
     },
     now,
+    runtime.config.bounceActions,
   )
 }

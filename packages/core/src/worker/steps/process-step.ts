@@ -223,7 +223,12 @@ async function buildOutcome(
     lead,
     campaign,
     now: base.now,
-    settings: { outOfOfficeDefaultDays: runtime.config.outOfOfficeDefaultDays, alertCategories: runtime.config.alertCategories, minConfidence: runtime.config.minConfidence },
+    settings: {
+      outOfOfficeDefaultDays: runtime.config.outOfOfficeDefaultDays,
+      alertCategories: runtime.config.alertCategories,
+      minConfidence: runtime.config.minConfidence,
+      ...(runtime.config.bounceActions ? { bounceActions: runtime.config.bounceActions } : {}),
+    },
   })
   const outcome: MessageOutcome = {
     ...base,
