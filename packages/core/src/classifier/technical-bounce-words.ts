@@ -6,11 +6,15 @@ import type { BounceWords } from './phrases/bounce-words.js'
  * whatever phrase tables a classifier is given.
  */
 export const technicalBounceWords: BounceWords = {
-  failure: ['qmail-send', 'ndr\\b', 'dsn\\b'],
+  failure: ['qmail-send'],
   mailSystemNames: ['postmaster', 'mailer-daemon', 'microsoft outlook', 'microsoft exchange'],
   reasons: {
+    // Amazon SES bounce subtypes, as Resend and SES-based providers pass them on ("Transient/MailboxFull").
+    mailbox_full: ['\\bmailboxfull\\b'],
+    message_too_big: ['\\bmessagetoolarge\\b'],
+    content_error: ['\\battachmentrejected\\b'],
     // Microsoft 365: directory-based edge blocking answers an unknown recipient with "Access denied. AS(201806281)".
-    user_unknown: ['resolver\\.adr\\.recip(?:ient)?notfound', 'recipnotfound', 'access denied\\.? as\\(201806281\\)',
+    user_unknown: ['permanent/noemail', 'resolver\\.adr\\.recip(?:ient)?notfound', 'recipnotfound', 'access denied\\.? as\\(201806281\\)',
       '5\\.4\\.1 recipient address rejected: access denied', '\\bnosuchuser\\b', 'resolver\\.adr\\.(?:exrecipnotfound|recipientnotfound)'],
     filtered: ['resolver\\.rst\\.(?:notauthorized|authrequired|restrictedtogroup|sendernotauthorized)', 'resolver\\.adr\\.recipientrestricted'],
     host_unknown: ['\\bnxdomain\\b', '\\bservfail\\b'],
@@ -32,7 +36,7 @@ export const technicalBounceWords: BounceWords = {
       'trend ?micro rbl',
       'cloudmark',
     ],
-    spam_detected: ['spamassassin', 'x-spam', 'spam ?score'],
+    spam_detected: ['spamassassin', 'x-spam', 'spam ?score', '\\bcontentrejected\\b'],
     bad_reputation: ['senderscore', 'talos'],
     network_error: ['\\betimedout\\b', '\\beconnrefused\\b', '\\beconnreset\\b', '\\behostunreach\\b'],
   },
