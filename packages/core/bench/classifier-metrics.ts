@@ -1,7 +1,7 @@
 /**
  * Scoring for the classifier benchmark: runs `parseRawMessage` + a classifier over manifest
  * entries and computes per-category precision and recall, accuracy, bounce recall and
- * bounce-type accuracy, positive precision, return-date and referral-address accuracy.
+ * bounce-type and bounce-reason accuracy (and agreement on hard vs soft-or-block), positive precision, return-date and referral-address accuracy.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -12,6 +12,7 @@ export interface ManifestEntry {
   file: string
   category: ReplyCategory
   bounceType?: string
+  bounceReason?: string
   returnDate?: string
   noReturnDate?: boolean
   referralEmail?: string
@@ -25,6 +26,8 @@ export interface Outcome {
   actual: ReplyCategory
   expectedBounceType?: string
   actualBounceType?: string
+  expectedBounceReason?: string
+  actualBounceReason?: string
   expectedReturnDate?: string
   actualReturnDate?: string
   expectedReferral?: string
@@ -42,7 +45,8 @@ export async function evaluate(entries: readonly ManifestEntry[], fixturesDir: s
       expected: entry.category,
       actual: result.category,
       ...(entry.bounceType ? { expectedBounceType: entry.bounceType } : {}),
-      ...(result.bounce ? { actualBounceType: result.bounce.type } : {}),
+      ...(entry.bounceReason ? { expectedBounceReason: entry.bounceReason } : {}),
+      ...(result.bounce ? { actualBounceType: result.bounce.type, actualBounceReason: result.bounce.reason } : {}),
       ...(entry.returnDate ? { expectedReturnDate: entry.returnDate } : {}),
       ...(result.returnDate ? { actualReturnDate: result.returnDate.toISOString().slice(0, 10) } : {}),
       ...(entry.referralEmail ? { expectedReferral: entry.referralEmail } : {}),
@@ -73,17 +77,22 @@ export function metrics(outcomes: readonly Outcome[]) {
   }
   const correct = outcomes.filter((outcome) => outcome.expected === outcome.actual).length
   const typed = outcomes.filter((outcome) => outcome.expectedBounceType !== undefined && outcome.actual === 'bounce')
+  const reasoned = outcomes.filter((outcome) => outcome.expectedBounceReason !== undefined && outcome.actual === 'bounce')
+  const hardExpected = typed.filter((outcome) => outcome.expectedBounceType === 'hard')
+  const softOrBlockExpected = typed.filter((outcome) => outcome.expectedBounceType !== 'hard')
   const dated = outcomes.filter((outcome) => outcome.expectedReturnDate !== undefined && outcome.actual === 'out_of_office')
   const referred = outcomes.filter((outcome) => outcome.expectedReferral !== undefined && outcome.actual === 'referral')
   const wrongDetail = (outcome: Outcome) =>
     (outcome.expectedBounceType !== undefined && outcome.actual === 'bounce' && outcome.actualBounceType !== outcome.expectedBounceType) ||
+    (outcome.expectedBounceReason !== undefined && outcome.actual === 'bounce' && outcome.actualBounceReason !== outcome.expectedBounceReason) ||
     (outcome.expectedReturnDate !== undefined && outcome.actual === 'out_of_office' && outcome.actualReturnDate !== outcome.expectedReturnDate) ||
     (outcome.expectedReferral !== undefined && outcome.actual === 'referral' && outcome.actualReferral !== outcome.expectedReferral)
   const describe = (outcome: Outcome, side: 'expected' | 'actual') => {
     const bounce = side === 'expected' ? outcome.expectedBounceType : outcome.actualBounceType
+    const bounceReason = side === 'expected' ? outcome.expectedBounceReason : outcome.actualBounceReason
     const date = side === 'expected' ? outcome.expectedReturnDate : outcome.actualReturnDate
     const referral = side === 'expected' ? outcome.expectedReferral : outcome.actualReferral
-    return [outcome[side], bounce, date, referral].filter((part) => part !== undefined).join('/')
+    return [outcome[side], bounce, bounceReason, date, referral].filter((part) => part !== undefined).join('/')
   }
   const decided = outcomes.filter((outcome) => outcome.actual !== 'unknown')
   return {
@@ -95,6 +104,11 @@ export function metrics(outcomes: readonly Outcome[]) {
     decidedAccuracy: ratio(decided.filter((outcome) => outcome.expected === outcome.actual).length, decided.length),
     bounceRecall: perCategory['bounce']?.recall ?? null,
     bounceTypeAccuracy: ratio(typed.filter((outcome) => outcome.actualBounceType === outcome.expectedBounceType).length, typed.length),
+    bounceReasonAccuracy: ratio(reasoned.filter((outcome) => outcome.actualBounceReason === outcome.expectedBounceReason).length, reasoned.length),
+    /** Of bounces labelled hard, the share called hard (a missed hard bounce keeps mailing a dead address). */
+    hardAgreement: ratio(hardExpected.filter((outcome) => outcome.actualBounceType === 'hard').length, hardExpected.length),
+    /** Of bounces labelled soft or block, the share not called hard (a wrong hard suppresses a valid prospect forever). */
+    softOrBlockAgreement: ratio(softOrBlockExpected.filter((outcome) => outcome.actualBounceType !== 'hard').length, softOrBlockExpected.length),
     positivePrecision: perCategory['positive']?.precision ?? null,
     returnDateAccuracy: ratio(dated.filter((outcome) => outcome.actualReturnDate === outcome.expectedReturnDate).length, dated.length),
     referralAddressAccuracy: ratio(referred.filter((outcome) => outcome.actualReferral === outcome.expectedReferral).length, referred.length),
@@ -120,7 +134,8 @@ export function printReport(title: string, report: SetReport): void {
   console.log(`  decided (not unknown)     ${percent(report.decidedShare)}   accuracy when decided ${percent(report.decidedAccuracy)}`)
   console.log(`  bounce recall             ${percent(report.bounceRecall)}   (target ≥ 98%)`)
   console.log(`  positive precision        ${percent(report.positivePrecision)}   (target ≥ 97%)`)
-  console.log(`  bounce type accuracy      ${percent(report.bounceTypeAccuracy)}   (of bounces recognised)`)
+  console.log(`  bounce type accuracy      ${percent(report.bounceTypeAccuracy)}   (of bounces recognised; hard agreement ${percent(report.hardAgreement)}, soft-or-block agreement ${percent(report.softOrBlockAgreement)})`)
+  console.log(`  bounce reason accuracy    ${percent(report.bounceReasonAccuracy)}   (of labelled bounces recognised)`)
   console.log(`  return date accuracy      ${percent(report.returnDateAccuracy)}   (of absences recognised)`)
   console.log(`  referral address accuracy ${percent(report.referralAddressAccuracy)}   (of referrals recognised)`)
   for (const miss of report.misses) console.log(`  miss: ${miss.file}: expected ${miss.expected}, got ${miss.actual} (${miss.reason})`)
