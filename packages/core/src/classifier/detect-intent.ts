@@ -205,7 +205,57 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   analysis.availability = logistics.availability
   analysis.contactOffer = logistics.contactOffer
   analysis.objection = findObjections(folded, structures, negationsBefore, reading).map(({ phrase, index, language }) => ({ phrase, index, language }))
+  analysis.positive = analysis.positive.filter((hit) => !isAskedAbout(folded, hit, analysis.question) && !softensRefusal(folded, hit, analysis, reading.sentence.contrastive))
   return analysis
+}
+
+/** Where the sentence around `index` starts (after the previous `.`, `!`, `?` or line break). */
+function sentenceStart(folded: string, index: number): number {
+  let start = index
+  while (start > 0 && !/[.!?\n]/.test(folded[start - 1] ?? '')) start -= 1
+  return start
+}
+
+/** Where the sentence around `index` ends (after its `.`, `!`, `?` or line break). */
+function sentenceEnd(folded: string, index: number): number {
+  const end = /[.!?\n]/.exec(folded.slice(index))
+  return end === null ? folded.length : index + end.index + 1
+}
+
+/**
+ * An interest phrase that a question phrase ends right before, in a question: what is asked
+ * about, not said ("Why would I be interested?", "What makes you think I'd be interested?").
+ */
+function isAskedAbout(folded: string, hit: PhraseHit, questions: readonly PhraseHit[]): boolean {
+  if (!folded.slice(hit.index, sentenceEnd(folded, hit.index)).includes('?')) return false
+  return questions.some((question) => question.index < hit.index && folded.slice(question.index + question.phrase.length, hit.index).trim() === '')
+}
+
+/**
+ * An interest phrase that only softens a refusal after a contrastive conjunction ("Sounds
+ * great, but we're not interested", "Klingt gut, aber kein Interesse", "Parece ótimo, mas não
+ * temos interesse", "Looks interesting. But not for us."): it stands before the conjunction,
+ * in its sentence (or in the sentence before, when the conjunction opens one), and the clause
+ * after the conjunction refuses. Not when the reply asks something or shows interest after
+ * the conjunction ("Interested, but we don't need a demo — what's the price?").
+ */
+function softensRefusal(folded: string, hit: PhraseHit, analysis: IntentAnalysis, contrastive: RegExp | null): boolean {
+  if (contrastive === null || analysis.questionMarks > 0 || analysis.question.length > 0) return false
+  const refusals = [...analysis.negative, ...analysis.negatedPositive, ...analysis.objection, ...analysis.deferral]
+  if (refusals.length === 0) return false
+  const interest = [...analysis.positive, ...analysis.meetingProposal, ...analysis.availability, ...analysis.contactOffer]
+  for (const match of folded.matchAll(contrastive)) {
+    const conjunction = match.index + match[0].length
+    if (conjunction <= hit.index) continue
+    const opening = sentenceStart(folded, conjunction)
+    // The conjunction opens a sentence: the interest may be in the sentence before it.
+    const scope = folded.slice(opening, conjunction).trim() === '' && opening > 0 ? sentenceStart(folded, opening - 1) : opening
+    if (hit.index < scope) continue
+    const clauseEnd = sentenceEnd(folded, conjunction)
+    if (!refusals.some((refusal) => refusal.index >= conjunction && refusal.index < clauseEnd)) continue
+    return !interest.some((other) => other.index >= conjunction)
+  }
+  return false
 }
 
 /**

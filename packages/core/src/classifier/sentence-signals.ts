@@ -57,11 +57,15 @@ export interface SentenceReading {
   negation: RegExp | null
   /** A sentence about the past. */
   pastReference: RegExp | null
+  /** Negations that agree or negate nothing ("no problem", "why not", "not opposed to", "no worries"), removed before looking for `negation` (global). */
+  agreement: RegExp | null
 }
 
 /** Compiles the sentence-level word lists of some languages. */
 export function compileSentenceReading(languages: readonly LanguageWords[]): SentenceReading {
-  const all = (field: 'contrastives' | 'acknowledgements' | 'thanks' | 'sentenceNegations' | 'pastReferences') => languages.flatMap((language) => language[field] ?? [])
+  const all = (field: 'contrastives' | 'acknowledgements' | 'thanks' | 'sentenceNegations' | 'pastReferences' | 'agreeingNegations' | 'notNegatingNo') =>
+    languages.flatMap((language) => language[field] ?? [])
+  const agreements = [...all('agreeingNegations'), ...all('notNegatingNo')]
   const contrastives = all('contrastives')
   const thanks = all('thanks')
   return {
@@ -70,6 +74,7 @@ export function compileSentenceReading(languages: readonly LanguageWords[]): Sen
     onlyThanks: new RegExp(`^[\\s,.!:-]*${thanks.length === 0 ? '' : `(?:${thanks.join('|')})?`}[\\s,.!]*$`),
     negation: union(all('sentenceNegations')),
     pastReference: union(all('pastReferences')),
+    agreement: agreements.length === 0 ? null : new RegExp(`\\b(?:${agreements.join('|')})\\b`, 'g'),
   }
 }
 
@@ -164,10 +169,12 @@ export const timeOfDay = /\b\d{1,2}(?:[:.h]\d{2}\b|\s?(?:am|pm|uhr|h)\b)|\b(?:om
 /**
  * A sentence with a negation ("I'm not free on Monday", "Tuesday doesn't work", "pas
  * jeudi", "kein Termin") or about the past ("Did you email me on Monday?", "You called last
- * week"): it proposes nothing.
+ * week"): it proposes nothing. A negation that agrees or negates nothing ("No problem,
+ * Thursday works", "Not opposed to Tuesday") does not count.
  */
 export function negatedOrPast(sentence: string, reading: SentenceReading): boolean {
-  return reading.negation?.test(sentence) === true || reading.pastReference?.test(sentence) === true
+  const negatable = reading.agreement === null ? sentence : sentence.replace(reading.agreement, ' ')
+  return reading.negation?.test(negatable) === true || reading.pastReference?.test(sentence) === true
 }
 
 /** Sentences that ask to be contacted again at a later time ("Feel free to check back in a couple of months", "Escríbeme en junio"). */

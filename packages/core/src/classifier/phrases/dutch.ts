@@ -30,6 +30,11 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bplan (?:maar |gerust |even )?(?:een|iets|wat|het)\\b[^.!?\\n]{0,40}\\bin\\b',
     '\\b(?:willen|wil|zouden|zou) (?:er |het )?(?:best|graag|wel) (?:eens |een keer )?(?:naar )?kijken\\b',
     '\\b(?:wanneer|welke dag) (?:heb|hebt|heeft) (?:je|jij|u) tijd\\b',
+    // Open to a call, or no objection to one (in agreeingNegations): "Ik sta open voor een kort gesprek", "Geen bezwaar tegen een belletje".
+    '\\b(?:sta|staan) (?:ik |we |wij )?open voor (?:een )?(?:(?:kort|korte|eerste|vrijblijvend|vrijblijvende) )*(?:gesprek|gesprekje|call|belletje|demo|kennismaking|afspraak|kennismakingsgesprek|overleg)\\b',
+    '\\bgeen bezwaar (?:tegen )?(?:een )?(?:(?:kort|korte|eerste|vrijblijvend|vrijblijvende) )*(?:gesprek|gesprekje|call|belletje|demo|kennismaking|afspraak)\\b',
+    '\\bstuur (?:me |mij |ons )?(?:maar )?(?:wat|een paar|enkele|twee|drie) (?:tijden|tijdsloten|momenten|opties|data)\\b',
+    '\\bdaar (?:sta|staan) (?:ik|we|wij) (?:wel |zeker |best |altijd )?voor open\\b',
   ],
   shortPositive: ['(?:ja|graag|ja graag|zeker|klinkt goed|waarom niet|interessant)(?: (?:graag|bedankt|dank je|dank u))?'],
   question: [
@@ -81,8 +86,10 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:we|wij) doen (?:dit|dat|het) (?:al )?(?:intern|zelf)\\b',
     '\\b(?:dus |daarom )?niet nodig\\b',
     '\\b(?:tevreden|blij) met (?:onze|ons|de) (?:[a-z]+ ){0,2}(?:oplossing|leverancier|partij|tool|systeem|partner|bureau)\\b',
+    // Sarcasm: "Geweldig, alweer een verkoopmail."
+    "\\b(?:geweldig|fantastisch|heerlijk|prachtig)\\b[,.!]* (?:alweer|weer|nog) (?:een|zo'?n) (?:\\w*(?:verkoop|reclame|spam|sales|acquisitie)\\w*|spam|reclame)",
   ],
-  shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u)(?:,? (?:bedankt|sorry|helaas))?'],
+  shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u|absoluut niet|zeker niet|echt niet|helemaal niet|geen sprake van|geen denken aan|mooi niet|geen behoefte|niets voor ons|hoeft niet|laat maar|niet nodig)(?:,? (?:bedankt|sorry|helaas))?'],
   deferral: [
     '\\b(?:nu|op dit moment|momenteel|voorlopig|op het moment) (?:even )?niet\\b',
     '\\b(?:misschien|wellicht|mogelijk) (?:later|volgend (?:jaar|kwartaal)|over (?:een paar|enkele|\\d+) maanden)\\b',
@@ -105,6 +112,8 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:stop|stopt|hou op|houd op) (?:met )?(?:mailen|e-?mailen|sturen|benaderen)\\b',
     '\\bgeen (?:e-?mails|mails|berichten) meer\\b',
     '\\bavg\\b.{0,80}\\b(?:verwijder (?:mijn|me|mij)|wis mijn|maak bezwaar|mijn gegevens)',
+    // "Hoe kom ik van deze lijst af?"
+    '\\bvan (?:de|deze|die|jullie|uw|je) (?:mail(?:ing)?)?lijst af\\b',
   ],
   outOfOffice: [
     '\\b(?:ben|zijn) (?:momenteel |op dit moment |tot en met |tot )?(?:afwezig|op vakantie|met vakantie|niet op kantoor|met verlof|op reis|ziek)\\b',
@@ -127,7 +136,7 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bheeft (?:het bedrijf|ons bedrijf|de organisatie) verlaten\\b',
     '\\bwerkt (?:hier )?niet (?:meer|langer) (?:bij|voor)\\b',
   ],
-  affirmations: ['ja', 'jazeker', 'zeker', 'graag', 'ja graag', 'natuurlijk', 'akkoord', 'afgesproken', 'klinkt goed'],
+  affirmations: ['waarom niet(?=\\s*(?:[,.!;:-]|$))', 'ja', 'jazeker', 'zeker', 'graag', 'ja graag', 'natuurlijk', 'akkoord', 'afgesproken', 'klinkt goed'],
   meetingTimes: [
     `\\b${weekday}(?:ochtend|middag|avond)?\\b`,
     '\\bmorgen(?:ochtend|middag)?\\b',
@@ -162,7 +171,7 @@ export const dutchPhrases: LanguagePhrases = {
   notRefusalAfterNo: ['probleem'],
   notNegatingNo: ['no probleem'],
   negationsInPhrase: ['niet', 'geen'],
-  agreeingNegations: ['waarom niet'],
+  agreeingNegations: ['waarom niet', 'geen bezwaar'],
   negationAfterVerb: ['niet'],
   deliberationVerbs: ['praten', 'overleggen'],
   firstPersonIntent: ['ik ga', 'ik moet', 'ik zal'],

@@ -69,10 +69,20 @@ export const englishPhrases: LanguagePhrases = {
     '\\bworth (?:\\d+|fifteen|twenty|thirty|a few) (?:min|mins|minutes)\\b',
     "\\b(?:timely|(?:your |the )?timing (?:is|couldn'?t be) (?:good|great|perfect|spot on|right))\\b",
     '(?:interested in|like to|love to|want to|keen (?:on|to)|open to) (?:see|seeing|get|getting|do|doing|have|having|book|booking) (?:a|an) (?:demo|call|walkthrough|trial|intro)',
+    // A yes said with a negation that agrees (listed in agreeingNegations): "Not opposed to a quick call", "Wouldn't hurt to chat".
+    "\\b(?:not|never|wouldn'?t be|would not be) (?:opposed|averse|against) (?:to )?(?:a |an |the |some )?(?:quick |short |brief |first |15[ -]min(?:ute)? |30[ -]min(?:ute)? )?(?:call|chat|demo|meeting|conversation|intro|look|trial|pilot|talk)\\b",
+    "\\b(?:i'?m|we'?re|i am|we are) not (?:opposed|averse|against)(?: to (?:it|that|this|the idea))?(?=[.!]|$)",
+    "\\b(?:don'?t|do not|can'?t|cannot) see why not\\b",
+    "\\b(?:don'?t|do not|wouldn'?t|would not) mind (?:a |an |the |some )?(?:quick |short |brief |first )?(?:call|chat|demo|meeting|conversation|intro|look|trial|pilot|talk|hearing more|learning more|taking a look|having a look)\\b",
+    '\\bno harm in (?:a |an |having a |taking a )?(?:quick |short |brief )?(?:call|chat|demo|look|conversation|talk|meeting)\\b',
+    "\\b(?:wouldn'?t|would not|won'?t|can'?t|couldn'?t|doesn'?t|does not) hurt to (?:chat|talk|connect|have a (?:look|chat|call|quick call)|take a look|hop on|jump on|learn more|hear more|see (?:a demo|more|it))\\b",
+    "\\b(?:can'?t|cannot|couldn'?t|wouldn'?t|won'?t|would never|i'?d never) say no to (?:that|this|it|a (?:call|chat|demo|quick call|coffee|meeting|conversation|trial))\\b",
+    '\\bno objections?(?: from (?:me|us|my side|our side))? to (?:a |an |the )?(?:quick |short |brief )?(?:call|chat|demo|meeting|conversation|intro|trial)\\b',
+    '\\b(?:send|propose|suggest|share) (?:me |us |over )?(?:some |a few |your |possible |available )?(?:times|slots|time slots)\\b',
   ],
   shortPositive: [
     "(?:please )?(?:call|ring|phone) me(?: (?:back|tomorrow|today|now))?",
-    '(?:yes|yeah|yep|yup|sure|absolutely|definitely|of course|why not|sounds good|sounds great|interested|love it|go for it|let\'?s do it)(?: (?:please|thanks|thank you|sure|let\'?s do it|why not|interested))?',
+    '(?:yes|yeah|yep|yup|sure|absolutely|definitely|of course|why not|ok(?:ay)?,? why not|sounds good|sounds great|interested|love it|go for it|let\'?s do it)(?: (?:please|thanks|thank you|sure|let\'?s do it|why not|interested))?',
   ],
   question: [
     '\\bhow much\\b',
@@ -93,6 +103,9 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:gdpr|soc ?2|iso ?27001|hipaa)(?: compliant| compliance| certified)?\\b.*\\?',
     '\\bwhere (?:are you|is your (?:team|company)) (?:based|located)',
     '\\b(?:need|want|have|like|would like|\'d like|\'d need) to (?:understand|know|see|get|learn) (?:the |your |about (?:the |your )?)?(?:pricing|prices?|costs?|rates|fees)\\b',
+    // A question about the interest itself ("Why would I be interested?"): the interest phrase right after it is what is asked, not said.
+    '\\bwhy (?:on earth |exactly )?(?:would|should) (?:i|we|anyone|my team|our team|my company|our company)\\b',
+    '\\bwhat makes you (?:think|believe|assume|feel)\\b',
   ],
   referral: [
     "not (?:really |actually )?(?:the )?(?:right|best|correct|appropriate|relevant|ideal) (?:person|contact|one|people|team|department|point of contact)",
@@ -161,8 +174,16 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:decided|chose|opted|went) (?:to go )?(?:with|for) (?:another|a different|a competing|someone else|a competitor)\\b',
     '\\b(?:happy|satisfied|content) with (?:our|the) (?:current |existing |present )?(?:solution|provider|vendor|tool|tools|setup|agency|system|partner)\\b',
     '\\b(?:happy|satisfied|content) with what we have\\b',
+    '(?:^|[.!?] )not a (?:chance|hope)\\b',
+    // Sarcasm: enthusiasm about one more sales email ("Oh great, another vendor email"), "said no one", "when pigs fly".
+    "\\b(?:oh (?:great|good|joy|wonderful|fantastic|lovely|goody|boy)|great|fantastic|wonderful|awesome|lovely|brilliant|thrilled|delighted|excited|yay|(?:just|exactly) what (?:i|we) (?:needed|wanted))[,.!]* (?:(?:to (?:get|receive|see|read)|i got|here'?s|it'?s|just) )?(?:another|yet another|more) (?:(?:cold|sales|vendor|marketing|spam|spammy|automated|unsolicited|generic|random|canned|templated|ai) )*(?:emails?|e-mails?|mails?|pitch(?:es)?|vendors?|outreach|spam|sequences?|follow[- ]?ups?)\\b",
+    '\\bsaid (?:no ?one|nobody|no (?:human|person|buyer|ceo|cfo|cto|founder|manager))(?: ever)?\\b',
+    '\\b(?:when pigs fly|in your dreams|nice try)\\b',
+    "\\byeah,? right(?=[.!]|$)",
+    "\\bi'?ll get right on (?:that|it)\\b",
+    '\\bbecause (?:i|we) (?:really |totally |definitely |so |clearly |obviously |desperately )?(?:need|want|love|enjoy) (?:more|another|yet another) (?:of (?:these|those|them|this)|emails?|e-mails?|pitch(?:es)?|spam|vendors?)\\b',
   ],
-  shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now)(?:,? (?:sorry|thanks|thank you|i\'m afraid))?'],
+  shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now|(?:absolutely|definitely|certainly|hell|heck) (?:not|no)|not a chance|no chance|not happening|yeah,? no|hard no|not really|(?:we\'?re |i\'?m )?all set|let\'?s not|(?:i\'?ll|we\'?ll|i will|we will) pass)(?:,? (?:sorry|thanks|thank you|i\'m afraid))?'],
   deferral: [
     '\\bnot (?:right )?now\\b',
     '\\bnot (?:at|for) (?:the|this) (?:moment|time)\\b',
@@ -212,6 +233,10 @@ export const englishPhrases: LanguagePhrases = {
     '(?:^|[.!?] +)stop(?:[.!]+ *|$)$',
     '\\b(?:address|email|e-mail|contact details|details|number)\\b[^\\n]{0,80}\\b(?:remove|delete) (?:it|that|this)\\b',
     "\\b(?:if you|please|kindly) (?:didn'?t|did not|would not|wouldn'?t|could stop|stop(?:ped)?) (?:contact(?:ing)?|email(?:ing)?|e-mail(?:ing)?|messag(?:e|ing)|writ(?:e|ing) to|reach(?:ing)? out to) (?:me|us)\\b",
+    '\\bunsubscrib(?:ed|ing)\\b',
+    // "I'm interested in being unsubscribed", "I'd like to get removed" — not "I don't want to be removed".
+    "(?<!(?:not|n'?t|never) (?:(?:want|wish|need|like|ask|asked|mean|meant) (?:to )?)?)\\b(?:being|getting|to be|to get|be) (?:unsubscribed|removed|taken off|deleted|dropped|opted out)\\b",
+    '\\bstop (?:getting|receiving) (?:these|this|them|your (?:emails?|e-mails?|messages?|mails?|newsletters?))\\b',
   ],
   ...englishAutomaticPhrases,
   affirmations: [
@@ -230,6 +255,8 @@ export const englishPhrases: LanguagePhrases = {
     "ok(?:ay)?,? (?:let'?s|sure|sounds good)",
     'count me in',
     'happy to',
+    // Only with punctuation after it: "Why not, send times." — not "Why not just say what you sell?".
+    'why not(?=\\s*(?:[,.!;:-]|$))',
   ],
   meetingTimes: [
     `\\b${weekday}s?\\b`,
@@ -272,7 +299,18 @@ export const englishPhrases: LanguagePhrases = {
   notRefusalAfterNo: ['problem', 'prob', 'worries', 'worry', 'stress', 'rush', 'hurry', 'pressure', 'need to', 'idea'],
   notNegatingNo: ['no problem', 'no problems', 'no worries', 'no worry', 'no doubt', 'no rush', 'no pressure'],
   negationsInPhrase: ['not', 'no'],
-  agreeingNegations: ['why not', 'no problem'],
+  agreeingNegations: [
+    'why not',
+    'no problem',
+    'not a problem',
+    "(?:not|never|wouldn'?t be|would not be) (?:opposed|averse|against)",
+    "(?:don'?t|do not|can'?t|cannot) see why not",
+    "(?:don'?t|do not|wouldn'?t|would not) mind",
+    'no harm',
+    "(?:wouldn'?t|would not|won'?t|can'?t|couldn'?t|doesn'?t|does not) hurt",
+    "(?:can'?t|cannot|couldn'?t|wouldn'?t|won'?t|would never|i'?d never) say no",
+    'no objections?',
+  ],
   requestNegations: ["don'?t", 'do not', 'never', 'not'],
   negatableRequests: ['(?:(?:ever|you)\\s+)?(?:remove|delete|take|unsubscribe|drop|erase|opt)'],
   nobody: ['nobody', 'noone', 'no one'],
@@ -300,7 +338,7 @@ export const englishPhrases: LanguagePhrases = {
   durationUnits: ['hours?', 'days?', 'weeks?'],
   calendarWords: ['\\b(?:mon|tues|wednes|thurs|fri|satur|sun)day', '\\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\\b'],
   clauseBoundaries: ['but', 'however', 'although', 'though'],
-  contrastives: ['but', 'however'],
+  contrastives: ['but', 'however', 'though', 'although', 'unfortunately'],
   shorthand: [
     // Only after English words: "u" is Dutch for the formal "you" ("kunt u", "wat dacht u van").
     ['\\b(can|could|do|did|are|will|would|thank|see|let|if|for|to|with|when|have|got|meet|call|send|tell|and) u\\b', '$1 you'],

@@ -35,6 +35,10 @@ export const frenchPhrases: LanguagePhrases = {
     '\\b(?:m\'appeler|me rappeler|me telephoner|appelez-moi|rappelez-moi|appelle-moi)\\b',
     '\\b(?:vous avez|avez-vous|auriez-vous|quels sont vos|vos) (?:des |quelques )?(?:creneaux|disponibilites)\\b',
     '\\b(?:pour|d\'accord pour|ok pour|partant pour|partante pour) (?:un|une) (?:echange|appel|call|rdv|rendez-vous|demo|visio|point)\\b',
+    // A yes said with a negation (in agreeingNegations): "Je ne suis pas contre un petit appel", "Je n'ai rien contre un échange".
+    "\\b(?:ne suis|ne serais|ne sommes|ne serions) pas contre (?:un|une|l'idee d'un|l'idee d'une) (?:petit |petite |court |courte |bref |breve |premier |premiere )?(?:appel|echange|rendez-vous|rdv|demo|call|visio|point|entretien|discussion)\\b",
+    "\\bn'(?:ai|aurais|avons|aurions) rien contre (?:un|une) (?:petit |petite |court |courte |bref |breve |premier |premiere )?(?:appel|echange|rendez-vous|rdv|demo|call|visio|point|entretien|discussion)\\b",
+    '\\b(?:envoyez|envoyer|transmettez|proposez)(?:-moi|-nous| moi| nous)? (?:quelques|des|vos|deux|trois) (?:creneaux|disponibilites|dates|horaires)\\b',
   ],
   shortPositive: ["(?:oui|volontiers|avec plaisir|pourquoi pas|interesse|interessee|bien sur|ca m'interesse)(?: (?:merci|volontiers|avec plaisir))?"],
   question: [
@@ -80,8 +84,10 @@ export const frenchPhrases: LanguagePhrases = {
     '\\bsans facon\\b',
     '\\b(?:nous ne|on ne) (?:cherchons|cherche) pas\\b',
     "\\b(?:satisfaits?|contents?) (?:de|avec) (?:notre|nos) (?:[a-z]+ ){0,2}(?:solution|prestataire|fournisseur|outil|partenaire|agence)\\b",
+    // Sarcasm: "Super, encore un mail de prospection."
+    '\\b(?:super|genial|formidable|merveilleux|chouette|trop bien|oh joie|quelle joie)\\b[,.!]* (?:encore (?:un|une)|(?:un|une) (?:enieme|autre|nouveau|nouvelle)) (?:autre |enieme |nouveau |nouvelle )?(?:mail|e-mail|email|message|relance|pub|spam|prospect\\w*|demarchage)\\b',
   ],
-  shortNegative: ["(?:(?:malheureusement|desole|desolee|franchement|merci)[,.!]* (?:mais )?)?(?:non|non merci|pas interesse|pas interessee|aucun interet)(?:,? (?:merci|desole|desolee))?"],
+  shortNegative: ["(?:(?:malheureusement|desole|desolee|franchement|merci)[,.!]* (?:mais )?)?(?:non|non merci|pas interesse|pas interessee|aucun interet|absolument pas|surement pas|certainement pas|pas du tout|pas question|hors de question|jamais de la vie|sans facon|pas pour nous)(?:,? (?:merci|desole|desolee))?"],
   deferral: [
     "\\bpas (?:pour le moment|maintenant|pour l'instant|en ce moment|cette annee|ce trimestre)\\b",
     "\\b(?:peut-etre|eventuellement) (?:plus tard|l'annee prochaine|le trimestre prochain|dans quelques mois)\\b",
@@ -129,7 +135,7 @@ export const frenchPhrases: LanguagePhrases = {
     "\\bn'est plus (?:chez|dans|au sein)\\b",
     "\\ba quitte (?:l'entreprise|la societe|le groupe|[a-z]+)\\b",
   ],
-  affirmations: ['oui', 'volontiers', 'avec (?:grand )?plaisir', 'bien sur', "d'accord", 'ok pour', 'entendu', 'tout a fait', 'absolument', 'carrement'],
+  affirmations: ['pourquoi pas(?=\\s*(?:[,.!;:-]|$))', 'oui', 'volontiers', 'avec (?:grand )?plaisir', 'bien sur', "d'accord", 'ok pour', 'entendu', 'tout a fait', 'absolument', 'carrement'],
   meetingTimes: [
     `\\b${weekday}\\b`,
     '\\bdemain\\b',
@@ -169,7 +175,7 @@ export const frenchPhrases: LanguagePhrases = {
   notRefusalAfterNo: ['probleme', 'souci'],
   notNegatingNo: ['no souci'],
   negationsInPhrase: ['pas'],
-  agreeingNegations: ['pourquoi pas'],
+  agreeingNegations: ['pourquoi pas', '(?:ne (?:suis|serais|sommes|serions) pas|n\'(?:ai|aurais|avons|aurions) rien) contre'],
   negationPrefixes: ["n'"],
   negationAfterVerb: ['pas'],
   deliberationVerbs: ['parler'],

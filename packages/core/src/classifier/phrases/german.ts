@@ -33,9 +33,12 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:schauen|sehen|gucken) (?:uns|mir|wir|ich) (?:das|es|ihr angebot|ihre losung|die losung)? ?(?:(?:gerne?|gern|mal|einmal|durchaus|gerne mal) )*an\\b',
     '\\bgerne?\\b(?: [a-z]+){0,3} (?:telefonieren|sprechen|austauschen|ansehen|anschauen|kennenlernen|unterhalten|treffen)',
     '\\b(?:ruf|rufen sie) mich (?:(?:einfach|gerne|gern|doch|mal|gerne mal) )*(?:an|unter|zuruck)\\b',
-    '\\b(?:schicken|senden) sie (?:mir|uns) (?:(?:gerne?|gern|bitte) )*(?:einen|eine|ein paar|zwei|drei) (?:termin|termine|terminvorschlag|terminvorschlage|einladung)',
+    '\\b(?:schicken|senden) sie (?:mir|uns) (?:(?:gerne?|gern|bitte) )*(?:(?:einen|eine|ein paar|zwei|drei|ihre|mogliche|moegliche) )?(?:termin|termine|terminvorschlag|terminvorschlage|einladung)',
     '\\b(?:finde|finden) (?:ich|wir) (?:[a-z]+ ){0,3}(?:spannend|interessant)\\b',
     '\\b(?:konnen|koennen) wir uns (?:[a-z]+ ){0,3}(?:austauschen|unterhalten|sprechen|treffen|zusammensetzen|abstimmen)\\b',
+    // A yes said with a negation: "Spricht nichts dagegen", "Hätte nichts gegen ein kurzes Gespräch".
+    '\\b(?:spricht|sprache|spraeche) (?:(?:von meiner|von unserer|aus meiner|aus unserer) (?:seite|sicht) )?nichts (?:dagegen|gegen (?:ein|einen|eine))\\b',
+    '\\b(?:hatte|haette|habe|hatten|haetten|haben) (?:ich |wir )?nichts gegen (?:ein|einen|eine) (?:kurzes |kurzen |kurze |erstes |ersten |unverbindliches |unverbindlichen )?(?:gesprach|gespraech|telefonat|call|termin|austausch|demo|kennenlernen)',
   ],
   shortPositive: ['(?:ja|gerne|gern|ja gerne|ja bitte|klingt gut|sehr gerne|warum nicht|interessiert|auf jeden fall)(?: (?:danke|gerne|bitte))?'],
   question: [
@@ -94,8 +97,10 @@ export const germanPhrases: LanguagePhrases = {
     '\\bmit (?:unserer|unserem|unseren) (?:[a-z]+ ){0,2}(?:losung|loesung|anbieter|partner|tool|system|agentur|dienstleister|software) (?:sehr |vollauf |durchaus )?zufrieden\\b',
     '\\b(?:entschieden|entscheiden),? (?:das|es|dies) (?:selbst|intern) zu (?:machen|entwickeln|bauen|losen|loesen)\\b',
     '\\bfur einen anderen anbieter entschieden\\b',
+    // Sarcasm: "Na toll, noch eine Werbemail."
+    '\\b(?:na (?:toll|super|klasse|prima|wunderbar|grossartig|fein)|toll|wunderbar|herrlich|grossartig)\\b[,.!]* (?:schon wieder|noch (?:so )?(?:eine?|ne)|wieder (?:so )?(?:eine?|ne)|mal wieder (?:eine?|ne)) (?:\\w*(?:werbe|verkaufs|akquise|spam|vertriebs)\\w*|werbung|spam|kaltakquise)',
   ],
-  shortNegative: ['(?:(?:leider|danke|sorry|ehrlich gesagt)[,.!]* )?(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf)(?:,? (?:danke|sorry|leider))?'],
+  shortNegative: ['(?:(?:leider|danke|sorry|ehrlich gesagt)[,.!]* )?(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf|auf keinen fall|keinesfalls|(?:definitiv|sicher|bestimmt|absolut|ganz sicher|ganz bestimmt) nicht|nichts fur uns|nichts fuer uns|nicht notig|nicht noetig|nicht erforderlich)(?:,? (?:danke|sorry|leider))?'],
   deferral: [
     '\\b(?:derzeit|momentan|aktuell|zurzeit|zur zeit|im moment|gerade|jetzt) (?:leider )?(?:nicht|kein)\\b',
     '\\b(?:vielleicht|eventuell|gerne) (?:spater|spaeter|im nachsten|im naechsten|nachstes|naechstes|in ein paar|in einigen)\\b',
@@ -123,6 +128,10 @@ export const germanPhrases: LanguagePhrases = {
     '(?<!(?:wie|wann|warum|wo|ob|wer) )\\b(?:losch|loesch)\\w* sie\\b.{0,60}\\b(?:meine|unsere) daten\\b',
     '\\b(?:mich|uns|meine (?:e-?mail-?)?adresse|meine daten)\\b.{0,40}\\b(?:aus|von) (?:dem|ihrem|eurem|ihrer|der|deinem|diesem) (?:e-?mail-?|mail-?)?(?:verteiler|liste|mailingliste|datenbank|kartei|adressliste|newsletter)\\b',
     '\\bunterlassen sie\\b.{0,50}\\b(?:kontakt|e-?mails|mails|zusendungen|anschreiben|anrufe)',
+    // "…daran interessiert, abgemeldet zu werden", "Wie komme ich von dieser Liste runter?"
+    '(?<!nicht )\\b(?:abgemeldet|ausgetragen) (?:zu )?werden\\b',
+    '\\b(?:aus|von) (?:dem|ihrem|eurem|ihrer|eurer|der|diesem|dieser) (?:e-?mail-?|mail-?)?(?:verteiler|liste|mailingliste|datenbank|newsletter)\\b.{0,20}\\b(?<!nicht )(?:entfernt|gestrichen|geloscht|geloescht|genommen) (?:zu )?werden\\b',
+    '\\b(?:von|aus) (?:der|dieser|ihrer|eurer|dem|diesem|ihrem|eurem) (?:e-?mail-?|mail-?)?(?:liste|verteiler|mailingliste|newsletter) (?:wieder )?(?:runter|herunter|raus|heraus)\\b',
   ],
   outOfOffice: [
     '\\b(?:bin|sind) (?:derzeit |zurzeit |aktuell |momentan |bis )?(?:nicht im buro|nicht im buero|abwesend|im urlaub|in elternzeit|auf reisen|unterwegs|krank)\\b',

@@ -30,7 +30,9 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bconte(?:-me)? mais\\b',
     '\\bachei (?:bacana|interessante|legal|otimo|muito bom|bem interessante)\\b',
     '\\b(?:me|nos) (?:liga|ligue|chama|chame)\\b',
-    '\\b(?:me|nos) (?:manda|mande|envia|envie|passa|passe) (?:uns|alguns|umas|algumas|seus|suas|os|as) (?:horarios|opcoes|datas)\\b',
+    '\\b(?:(?:me|nos) )?(?:manda|mande|envia|envie|passa|passe)(?:-me|-nos)? (?:uns|alguns|umas|algumas|seus|suas|os|as) (?:horarios|opcoes|datas)\\b',
+    // A yes said with a negation (in agreeingNegations): "Não me oponho a uma conversa rápida".
+    '\\bnao (?:me oponho|nos opomos|vejo (?:problema|mal)|tenho nada contra|temos nada contra)(?: (?:a|em|de))? (?:(?:fazer|ter|marcar) )?(?:uma|um) (?:breve |rapida |curta |pequena )?(?:conversa|call|chamada|reuniao|demo|ligacao|papo|videochamada|bate-papo)\\b',
   ],
   shortPositive: ['(?:sim|claro|com certeza|tenho interesse|por que nao|porque nao|com prazer|bora|interessado|interessada)(?: (?:obrigado|obrigada|claro))?'],
   question: [
@@ -71,8 +73,10 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bnao faz sentido\\b',
     '\\bnao (?:estamos|estou) (?:procurando|buscando)\\b',
     '\\b(?:satisfeit[oa]s?|content[ea]s?) com (?:a nossa|o nosso|nossa|nosso|a|o) (?:[a-z]+ ){0,2}(?:solucao|fornecedor|ferramenta|agencia|sistema|parceiro)\\b',
+    // Sarcasm: "Ótimo, mais um e-mail de vendas."
+    '\\b(?:otimo|maravilha|que beleza|que maravilha|que otimo)\\b[,.!]* (?:mais (?:um|uma)|outro|outra) (?:e-?mail|email|mensagem|spam|propaganda|vendedor)\\w*',
   ],
-  shortNegative: ['(?:(?:infelizmente|desculpe|sinceramente|obrigad[oa])[,.!]* (?:mas )?)?(?:nao|nao obrigado|nao obrigada|sem interesse|nao tenho interesse|nao temos interesse)(?:,? (?:obrigad[oa]|desculpe))?'],
+  shortNegative: ['(?:(?:infelizmente|desculpe|sinceramente|obrigad[oa])[,.!]* (?:mas )?)?(?:nao|nao obrigado|nao obrigada|sem interesse|nao tenho interesse|nao temos interesse|de jeito nenhum|de forma alguma|de maneira nenhuma|nem pensar|nao e para nos|dispenso|passo|nao precisa)(?:,? (?:obrigad[oa]|desculpe))?'],
   deferral: [
     '\\b(?:agora|no momento|neste momento|por enquanto|por agora) nao\\b',
     '\\bnao (?:agora|no momento|neste momento|por enquanto|por agora)\\b',
@@ -98,6 +102,8 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\blgpd\\b.{0,80}\\b(?:apaguem|excluam|removam|eliminem|apague|exclua|remova|meus dados)',
     '\\b(?:ser |seja |quero ser )?(?:removid[oa]|retirad[oa]|excluid[oa]|descadastrad[oa]|tirad[oa]) (?:da|de|do|desta|dessa|deste|desse) (?:lista|base|cadastro|mailing)\\b',
     '\\bme (?:descadastr[ae]|tir[ae]|remov[ae]|exclu[ai])\\b',
+    // "Como faço para sair desta lista?"
+    '\\b(?:sair|me tirar|me remover|ser removid[oa]|ser tirad[oa]) (?:da|desta|dessa|de sua|da sua|de vossa) (?:lista|base|mailing|lista de (?:e-?mails|contatos|envio))\\b',
   ],
   outOfOffice: [
     '\\b(?:estou|estarei|encontro-me|me encontro) (?:atualmente |actualmente )?(?:fora do escritorio|de ferias|ausente|em viagem|de licenca|fora)\\b',
@@ -158,7 +164,7 @@ export const portuguesePhrases: LanguagePhrases = {
   bareNoFollowers: ['obrigad[oa]'],
   notRefusalAfterNo: ['problema', 'se preocupe'],
   negationsInPhrase: ['nao'],
-  agreeingNegations: ['por que nao', 'porque nao'],
+  agreeingNegations: ['por que nao', 'porque nao', 'nao (?:me oponho|nos opomos|vejo (?:problema|mal)|tenho nada contra|temos nada contra)'],
   deliberationVerbs: ['consultar', 'falar'],
   firstPersonIntent: ['vou', 'preciso'],
   absenceSubject: ['ausen', 'ferias'],
@@ -166,7 +172,7 @@ export const portuguesePhrases: LanguagePhrases = {
   durationUnits: ['horas?', 'dias?', 'semanas?'],
   calendarWords: ['\\b(?:segunda|terca|quarta|quinta|sexta)\\b', '\\b(?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\\b'],
   clauseBoundaries: ['porem', 'contudo', 'entretanto'],
-  contrastives: ['porem'],
+  contrastives: ['porem', '(?<=, )mas'],
   fillers: ['por gentileza'],
   acknowledgements: ['(?:nao|nunca)\\b', 'recebid[oa]', 'recebi'],
   thanks: ['obrigad[oa]'],

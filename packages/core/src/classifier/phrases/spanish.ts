@@ -32,7 +32,9 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:agenda|agendemos|programa|programemos|cuadra|cuadremos|organiza|reserva|pon|ponme|buscamos) (?:algo|una (?:llamada|reunion|cita|call|videollamada)|un (?:hueco|rato|call|momento))\\b',
     '\\b(?:tienes|tiene|teneis|tenes) (?:un )?hueco\\b',
     '\\b(?:como|cuando) (?:lo hacemos|quedamos|nos vemos|hablamos)\\b',
-    '\\b(?:mandame|enviame|pasame|dime|mandeme|envieme) (?:un par de|algunos|unos|tus|sus|un|una) (?:horarios?|huecos?|opciones|fechas|franjas?)\\b',
+    '\\b(?:mandame|enviame|pasame|dime|mandeme|envieme) (?:(?:un par de|algunos|unos|tus|sus|un|una) )?(?:horarios?|huecos?|opciones|fechas|franjas?)\\b',
+    // A yes said with a negation (in agreeingNegations): "No me importaría una llamada corta".
+    '\\bno (?:me|nos) (?:importaria|molestaria|vendria (?:nada )?mal)n? (?:(?:tener|hacer|agendar|una|un) )*(?:breve |corta |pequena |rapida )?(?:llamada|reunion|charla|demo|videollamada|conversacion|llamadita)\\b',
   ],
   shortPositive: ['(?:si|claro|por supuesto|me interesa|con gusto|interesado|interesada|por que no)(?: (?:gracias|claro))?'],
   question: [
@@ -78,8 +80,10 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bno\\b[^.!?\\n]{0,30}\\bnecesit(?:amos|emos|o|aria|ariamos)\\b',
     '\\bno (?:estamos|estoy) buscando\\b',
     '\\b(?:contentos|satisfechos|content[oa]|satisfech[oa]) con (?:nuestra|nuestro|nuestros|el|la) (?:[a-z]+ ){0,2}(?:solucion|proveedor|herramienta|agencia|sistema|socio)\\b',
+    // Sarcasm: "Genial, otro correo comercial más."
+    '\\b(?:genial|fantastico|estupendo|maravilloso|que bien|que alegria|que ilusion)\\b[,.!]* (?:otro|otra|un (?:nuevo|otro)|una (?:nueva|otra)) (?:correo|email|e-mail|mail|mensaje|spam|vendedor)\\w*',
   ],
-  shortNegative: ['(?:(?:lamentablemente|lo siento|sinceramente|gracias)[,.!]* (?:pero )?)?(?:no|no gracias|no me interesa|no nos interesa|no interesado)(?:,? (?:gracias|lo siento))?'],
+  shortNegative: ['(?:(?:lamentablemente|lo siento|sinceramente|gracias)[,.!]* (?:pero )?)?(?:no|no gracias|no me interesa|no nos interesa|no interesado|para nada|en absoluto|de ninguna manera|de ningun modo|ni hablar|ni de broma|no es para nosotros|no hace falta|no es necesario)(?:,? (?:gracias|lo siento))?'],
   deferral: [
     '\\b(?:ahora|por ahora|de momento|por el momento|en este momento) no\\b',
     '\\bno (?:por ahora|de momento|en este momento|por el momento|ahora)\\b',
@@ -106,6 +110,9 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bno (?:mas|mas) (?:correos|emails|mensajes)\\b',
     '\\bdesuscribir(?:me)?\\b',
     '\\bno (?:me|nos) vuelv(?:a|an|as) a (?:escribir|contactar|molestar|mandar|enviar)\\b',
+    // "¿Cómo me doy de baja?", "¿Cómo salgo de esta lista?"
+    '\\b(?:me|nos) (?:doy|damos|da|dan|de|den|des|das|puedo dar|podemos dar) de baja\\b',
+    '\\b(?:salir|salgo|sacarme|salirme|salirnos) de (?:la|su|tu|esta|esa|vuestra|sus|estas|esas) (?:lista|listas|base de datos|mailing)\\b',
   ],
   outOfOffice: [
     '\\b(?:estoy|estare|me encuentro) (?:actualmente |de )?(?:fuera de la oficina|de vacaciones|ausente|de viaje|de baja|de permiso|fuera)\\b',
@@ -165,7 +172,7 @@ export const spanishPhrases: LanguagePhrases = {
   notRefusalAfterNo: ['hay problema', 'hay prisa', 'problema', 'te preocupes'],
   notNegatingNo: ['no hay', 'no problema', 'no duda'],
   negationsInPhrase: ['no'],
-  agreeingNegations: ['por que no'],
+  agreeingNegations: ['por que no', 'no (?:me|nos) (?:importaria|molestaria|vendria (?:nada )?mal)n?'],
   deliberationVerbs: ['hablar', 'consultar'],
   firstPersonIntent: ['voy a', 'tengo que'],
   absenceSubject: ['ausen', 'vacaciones'],
