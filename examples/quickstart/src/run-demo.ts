@@ -133,7 +133,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     worker.on('message:received', () => void (received++, dayReceived++))
     worker.on('reply:classified', ({ classification }) => {
       classified[classification.category] = (classified[classification.category] ?? 0) + 1
-      dayClassified.push(classification.category === 'bounce' ? `bounce (${classification.bounce?.type ?? '?'})` : classification.category)
+      dayClassified.push(classification.category === 'bounce' ? `bounce (${classification.bounce ? `${classification.bounce.type}, ${classification.bounce.reason.replace(/_/g, ' ')}` : '?'})` : classification.category)
     })
     worker.on('step:error', ({ step, error }) => void out.write(`  ! step ${step} failed: ${error instanceof Error ? error.message : String(error)}\n`))
 

@@ -1,5 +1,5 @@
 import { SendError, type SendRefusal } from '@cam/core'
-import { errorMessage, toSingleLine } from '@cam/core/adapter-kit'
+import { classifySmtpReply, errorMessage, toSingleLine } from '@cam/core/adapter-kit'
 import type { SmtpFailure } from './smtp-connection-pool.js'
 
 /** `providerCode` of the error thrown when the message may have been delivered (see {@link toSendError}). */
@@ -65,31 +65,23 @@ const mailboxReplyCodes = new Set([530, 534, 535, 538])
 const mailboxEnhancedCodes = new Set(['5.7.57', '5.7.60', '5.7.139', '5.7.705', '5.7.708', '5.7.750', '5.4.5', '5.1.8'])
 const mailboxWords =
   /\b(?:authentication (?:required|unsuccessful|failed|credentials invalid)|bad outbound sender|SendAsDenied|not (?:allowed|permitted|authori[sz]ed) to send as|permissions to send as|sending (?:limit|quota) exceeded|daily user sending|(?:user|account) (?:is )?not authenticated|relay(?:ing)? (?:access )?(?:denied|not permitted))/i
-/** Policy and reputation wording without an enhanced code. */
-const blockWords = /\b(?:spam|blocked|block ?list|blacklist|reputation|policy|rbl|dnsbl|spamhaus|spamcop|barracuda|dmarc|spf|dkim)\b/i
-
 function isMailboxReply(responseCode: number, enhanced: string | undefined, reply: string): boolean {
   return mailboxReplyCodes.has(responseCode) || (enhanced !== undefined && mailboxEnhancedCodes.has(enhanced)) || mailboxWords.test(reply)
 }
 
 /**
- * The recipient refusal a permanent reply stands for: `hard` for a bad address (5.1.x, 5.2.1
- * mailbox disabled, 5.4.1 and 5.4.4; without an enhanced code 550/551/553 unless the text speaks
- * of policy),
- * `block` for a policy or reputation rejection (5.7.x; 554; wording such as "spam" or "blocked").
- * Other permanent replies (mailbox full, message too large, …) are no refusal.
+ * The recipient refusal a permanent reply stands for, read as CAM's bounce classifier reads
+ * a DSN (`classifySmtpReply`: status codes, then the wording of each bounce reason): `hard`
+ * when the address will never work (user unknown, host unknown, has moved, null MX),
+ * `block` when the sender or the message was refused (block lists, spam, policy,
+ * authentication, filters) — and a bare `554` with nothing recognisable, which refuses the
+ * transaction, not the address. Anything else (a full or disabled mailbox, a size limit, an
+ * unexplained 550) is no refusal: the send failed, nothing is said about the address.
  */
 export function refusalTypeOf(responseCode: number, enhanced: string | undefined, reply: string): SendRefusal['type'] | undefined {
-  if (enhanced !== undefined) {
-    const [, subject, detail] = enhanced.split('.').map(Number)
-    // As CAM's bounce classifier reads the same codes in a DSN: 5.4.1 (Microsoft 365: no such
-    // recipient) and 5.4.4 (no route to the domain) are bad addresses too.
-    if (subject === 1 || (subject === 2 && detail === 1) || (subject === 4 && (detail === 1 || detail === 4))) return 'hard'
-    if (subject === 7) return 'block'
-    return undefined
-  }
-  if (responseCode === 554 || blockWords.test(reply)) return 'block'
-  if (responseCode === 550 || responseCode === 551 || responseCode === 553) return 'hard'
+  const verdict = classifySmtpReply(enhanced !== undefined && !reply.includes(enhanced) ? `${responseCode} ${enhanced} ${reply}` : reply)
+  if (verdict.type === 'hard' || verdict.type === 'block') return verdict.type
+  if (verdict.reason === 'undefined' && responseCode === 554) return 'block'
   return undefined
 }
 
@@ -133,7 +125,7 @@ function isCertificateFailure(fields: NodemailerErrorFields, said: string): bool
  *   after `deferredRetryAfterMs`; other 4xx → retryable; 5xx about the sending mailbox
  *   (authentication, quotas, send-as, blocked account; any 5xx to `MAIL FROM` except a size
  *   refusal) → permanent, `scope: 'mailbox'`; a refused recipient → permanent with `field: 'to'`
- *   and `refusal: { type: 'hard' | 'block', diagnosticCode }` (5.1.x hard, 5.7.x block); other
+ *   and `refusal: { type: 'hard' | 'block', diagnosticCode }` (by the bounce reason the reply names, see `refusalTypeOf`); other
  *   5xx → permanent.
  * - **no reply** after the whole message was sent (the connection dropped or timed out
  *   between the final `.` and the server's `250`) → the email **may have been delivered**.

@@ -35,6 +35,13 @@ describe('toSendError on real-world replies', () => {
     expect(reply('envelope', 'RCPT TO', '554 Transaction failed').refusal?.type).toBe('block')
   })
 
+  it('by bounce reason: a disabled or full mailbox is no refusal of the address; a recipient filter is a block', () => {
+    expect(reply('envelope', 'RCPT TO', '550 5.2.1 The email account that you tried to reach is disabled').refusal).toBeUndefined()
+    expect(reply('envelope', 'RCPT TO', '550 5.1.1 Mailbox disabled for this recipient').refusal).toBeUndefined()
+    expect(reply('envelope', 'RCPT TO', "550 5.7.1 Message refused: you are not on the recipient's allow list").refusal?.type).toBe('block')
+    expect(reply('envelope', 'RCPT TO', '550 5.0.0 Rejected').refusal).toBeUndefined()
+  })
+
   it('the sending mailbox refused (quota, send-as, blocked account, relaying): scope mailbox, no refusal', () => {
     for (const [stage, command, response] of [
       ['envelope', 'RCPT TO', '550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852 - gsmtp'],
