@@ -205,8 +205,17 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   analysis.availability = logistics.availability
   analysis.contactOffer = logistics.contactOffer
   analysis.objection = findObjections(folded, structures, negationsBefore, reading).map(({ phrase, index, language }) => ({ phrase, index, language }))
-  analysis.positive = analysis.positive.filter((hit) => !isAskedAbout(folded, hit, analysis.question) && !softensRefusal(folded, hit, analysis, reading.sentence.contrastive))
+  // An interest phrase inside a longer phrase of another kind is read as that phrase: "if we're interested" (undecided), "interested to know who gave you my address" (a question), "interested in other things" (a refusal).
+  const containing = [...analysis.undecided, ...analysis.question, ...analysis.negative]
+  analysis.positive = analysis.positive.filter(
+    (hit) => !containing.some((other) => overlaps(other, hit)) && !isAskedAbout(folded, hit, analysis.question) && !softensRefusal(folded, hit, analysis, reading.sentence.contrastive),
+  )
   return analysis
+}
+
+/** Two hits share some of their text. */
+function overlaps(one: PhraseHit, other: PhraseHit): boolean {
+  return one.index < other.index + other.phrase.length && other.index < one.index + one.phrase.length
 }
 
 /** Where the sentence around `index` starts (after the previous `.`, `!`, `?` or line break). */

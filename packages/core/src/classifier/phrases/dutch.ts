@@ -88,6 +88,7 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:tevreden|blij) met (?:onze|ons|de) (?:[a-z]+ ){0,2}(?:oplossing|leverancier|partij|tool|systeem|partner|bureau)\\b',
     // Sarcasm: "Geweldig, alweer een verkoopmail."
     "\\b(?:geweldig|fantastisch|heerlijk|prachtig)\\b[,.!]* (?:alweer|weer|nog) (?:een|zo'?n) (?:\\w*(?:verkoop|reclame|spam|sales|acquisitie)\\w*|spam|reclame)",
+    '\\bzei (?:niemand|nooit iemand)(?: ooit)?\\b',
   ],
   shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u|absoluut niet|zeker niet|echt niet|helemaal niet|geen sprake van|geen denken aan|mooi niet|geen behoefte|niets voor ons|hoeft niet|laat maar|niet nodig)(?:,? (?:bedankt|sorry|helaas))?'],
   deferral: [
@@ -114,6 +115,7 @@ export const dutchPhrases: LanguagePhrases = {
     '\\bavg\\b.{0,80}\\b(?:verwijder (?:mijn|me|mij)|wis mijn|maak bezwaar|mijn gegevens)',
     // "Hoe kom ik van deze lijst af?"
     '\\bvan (?:de|deze|die|jullie|uw|je) (?:mail(?:ing)?)?lijst af\\b',
+    '\\b(?:meld|meldt) (?:(?:ik|je|u|jullie) )?(?:me|mij|mezelf|ons|zich) (?:hier |daar |maar )?af\\b',
   ],
   outOfOffice: [
     '\\b(?:ben|zijn) (?:momenteel |op dit moment |tot en met |tot )?(?:afwezig|op vakantie|met vakantie|niet op kantoor|met verlof|op reis|ziek)\\b',

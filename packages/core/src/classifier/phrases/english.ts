@@ -106,6 +106,8 @@ export const englishPhrases: LanguagePhrases = {
     // A question about the interest itself ("Why would I be interested?"): the interest phrase right after it is what is asked, not said.
     '\\bwhy (?:on earth |exactly )?(?:would|should) (?:i|we|anyone|my team|our team|my company|our company)\\b',
     '\\bwhat makes you (?:think|believe|assume|feel)\\b',
+    '\\binterested (?:to|in) (?:know|knowing|learn|learning|hear|hearing|understand|understanding|find out|finding out) (?:who|how|where|why|whether)\\b',
+    '\\b(?:who|where) (?:gave you|did you get|you got|did you find) (?:my|our|this) (?:email|e-mail|address|contact|details|name|number)\\b',
   ],
   referral: [
     "not (?:really |actually )?(?:the )?(?:right|best|correct|appropriate|relevant|ideal) (?:person|contact|one|people|team|department|point of contact)",
@@ -181,7 +183,9 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:when pigs fly|in your dreams|nice try)\\b',
     "\\byeah,? right(?=[.!]|$)",
     "\\bi'?ll get right on (?:that|it)\\b",
+    '(?:\\.{2,}|…|[,!-]) ?not[.!]*$',
     '\\bbecause (?:i|we) (?:really |totally |definitely |so |clearly |obviously |desperately )?(?:need|want|love|enjoy) (?:more|another|yet another) (?:of (?:these|those|them|this)|emails?|e-mails?|pitch(?:es)?|spam|vendors?)\\b',
+    '\\binterested in (?:other|different) (?:things|stuff|priorities|solutions|tools|vendors|areas|options)\\b',
   ],
   shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now|(?:absolutely|definitely|certainly|hell|heck) (?:not|no)|not a chance|no chance|not happening|yeah,? no|hard no|not really|(?:we\'?re |i\'?m )?all set|let\'?s not|(?:i\'?ll|we\'?ll|i will|we will) pass)(?:,? (?:sorry|thanks|thank you|i\'m afraid))?'],
   deferral: [
@@ -201,6 +205,8 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:too busy|swamped|slammed) (?:right now|at the moment|this (?:quarter|month|year))\\b',
     '\\bnot (?:the|a) (?:right|good|great|ideal) (?:time|moment)\\b',
     '(?<!not a |no )\\b(?:bad|wrong|busy|hectic) (?:time|moment|period)\\b',
+    // Interest for later: "I'd be interested next year", "We may be interested down the road".
+    '(?:would|\'d|might|may|could|will) (?:probably |possibly |definitely )?be (?:more )?interested (?:again )?(?:in (?:a few|a couple of|some|\\d+|six|three|two) (?:weeks|months|quarters)|next (?:year|quarter|month|spring|summer|fall|autumn|winter)|later (?:this|in the) year|in (?:q[1-4]|h[12]|20[2-9]\\d|the (?:new|next) year|the future)|down the (?:road|line)|after (?:the )?(?:summer|holidays|new year|q[1-4]))',
   ],
   undecided: [
     "\\bnot sure (?:yet|about|if|whether)\\b",
@@ -209,6 +215,9 @@ export const englishPhrases: LanguagePhrases = {
     "\\b(?:will|i'?ll) (?:keep (?:it|this|you) in mind|revert)\\b",
     "\\b(?:i'?ll|i will|will|we'?ll|we will|let me) (?:circle|get|come) back\\b",
     '\\b(?:sit on (?:it|this|that)|sleep on (?:it|this)|mull (?:it|this) over)\\b',
+    // Interest on a condition: "I'll let you know if we're interested", "If this were cheaper I'd be interested".
+    "\\b(?:if|when|once|whether|should|in case) (?:we'?re|i'?m|we are|i am|we become|i become|we get|i get|we'?d be|i'?d be|we would be|i would be|anyone (?:here )?is|someone (?:here )?is) (?:ever |still |at all |more |really |genuinely )?interested\\b",
+    '\\bif\\b[^,.!?\\n]{0,40}\\b(?:i\'?d|we\'?d|i would|we would|i might|we might) (?:probably |definitely |certainly )?be interested\\b',
   ],
   unsubscribe: [
     '\\bunsubscribe\\b',
@@ -237,6 +246,7 @@ export const englishPhrases: LanguagePhrases = {
     // "I'm interested in being unsubscribed", "I'd like to get removed" — not "I don't want to be removed".
     "(?<!(?:not|n'?t|never) (?:(?:want|wish|need|like|ask|asked|mean|meant) (?:to )?)?)\\b(?:being|getting|to be|to get|be) (?:unsubscribed|removed|taken off|deleted|dropped|opted out)\\b",
     '\\bstop (?:getting|receiving) (?:these|this|them|your (?:emails?|e-mails?|messages?|mails?|newsletters?))\\b',
+    '\\bstopping (?:these|the|your|all|this) (?:emails?|e-mails?|messages?|mails?|spam|outreach)\\b',
   ],
   ...englishAutomaticPhrases,
   affirmations: [

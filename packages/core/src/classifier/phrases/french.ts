@@ -52,6 +52,8 @@ export const frenchPhrases: LanguagePhrases = {
     "\\bou avez-vous (?:eu|trouve|obtenu) (?:mon|mes|notre)\\b",
     "\\by a-t-il (?:un|une) (?:essai|periode d'essai|engagement|demo)",
     "\\best-ce (?:que|qu')(?:ca|cela|votre|vous) .{0,60}\\?",
+    // "Pourquoi ça m'intéresserait ?": the interest right after it is asked about.
+    '\\bpourquoi (?:est-ce que )?(?=(?:ca|cela|je|nous|on) )',
   ],
   referral: [
     "\\b(?:je ne suis|ne suis) pas la (?:bonne|meilleure) personne\\b",
@@ -86,6 +88,7 @@ export const frenchPhrases: LanguagePhrases = {
     "\\b(?:satisfaits?|contents?) (?:de|avec) (?:notre|nos) (?:[a-z]+ ){0,2}(?:solution|prestataire|fournisseur|outil|partenaire|agence)\\b",
     // Sarcasm: "Super, encore un mail de prospection."
     '\\b(?:super|genial|formidable|merveilleux|chouette|trop bien|oh joie|quelle joie)\\b[,.!]* (?:encore (?:un|une)|(?:un|une) (?:enieme|autre|nouveau|nouvelle)) (?:autre |enieme |nouveau |nouvelle )?(?:mail|e-mail|email|message|relance|pub|spam|prospect\\w*|demarchage)\\b',
+    '\\b(?:a )?dit (?:personne|jamais personne)(?: jamais)?\\b',
   ],
   shortNegative: ["(?:(?:malheureusement|desole|desolee|franchement|merci)[,.!]* (?:mais )?)?(?:non|non merci|pas interesse|pas interessee|aucun interet|absolument pas|surement pas|certainement pas|pas du tout|pas question|hors de question|jamais de la vie|sans facon|pas pour nous)(?:,? (?:merci|desole|desolee))?"],
   deferral: [
@@ -100,6 +103,8 @@ export const frenchPhrases: LanguagePhrases = {
     "\\bje (?:reviens|reviendrai) vers vous\\b",
     "\\bpas (?:encore )?sur(?:e)?\\b",
     "\\bje (?:vais|dois) (?:en )?(?:parler|discuter|verifier) (?:avec|en interne)\\b",
+    // Interest on a condition: "Je reviendrai vers vous si nous sommes intéressés".
+    "\\bsi (?:nous sommes|je suis|on est|nous etions|j'etais|ca nous|cela nous|ca m'|cela m'|ca vous) (?:[a-z]+ )?interess\\w*",
   ],
   unsubscribe: [
     "\\b(?:desabonner|desinscrire|desabonnez|desinscrivez|desabonnement|desinscription)\\b",

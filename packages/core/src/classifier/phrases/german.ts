@@ -99,6 +99,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\bfur einen anderen anbieter entschieden\\b',
     // Sarcasm: "Na toll, noch eine Werbemail."
     '\\b(?:na (?:toll|super|klasse|prima|wunderbar|grossartig|fein)|toll|wunderbar|herrlich|grossartig)\\b[,.!]* (?:schon wieder|noch (?:so )?(?:eine?|ne)|wieder (?:so )?(?:eine?|ne)|mal wieder (?:eine?|ne)) (?:\\w*(?:werbe|verkaufs|akquise|spam|vertriebs)\\w*|werbung|spam|kaltakquise)',
+    '\\bsagte? (?:niemand|keiner)(?: jemals| je)?\\b',
   ],
   shortNegative: ['(?:(?:leider|danke|sorry|ehrlich gesagt)[,.!]* )?(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf|auf keinen fall|keinesfalls|(?:definitiv|sicher|bestimmt|absolut|ganz sicher|ganz bestimmt) nicht|nichts fur uns|nichts fuer uns|nicht notig|nicht noetig|nicht erforderlich)(?:,? (?:danke|sorry|leider))?'],
   deferral: [
@@ -108,6 +109,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:nachstes|naechstes|im nachsten|im naechsten) (?:jahr|quartal)\\b',
     '\\b(?:budget ?freeze|budgetstopp|ausgabenstopp|budget (?:ist )?eingefroren)\\b',
     '\\b(?:nicht der richtige|kein guter|ein ungunstiger|ein unguenstiger|ein schlechter) zeitpunkt\\b',
+    '\\bnicht (?:jetzt|im moment|momentan|derzeit|aktuell|gerade|zurzeit)\\b',
   ],
   undecided: [
     '\\b(?:ich|wir) (?:melde|melden) (?:mich|uns) (?:spater|spaeter|wieder|dazu|noch)\\b',
@@ -130,7 +132,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\bunterlassen sie\\b.{0,50}\\b(?:kontakt|e-?mails|mails|zusendungen|anschreiben|anrufe)',
     // "…daran interessiert, abgemeldet zu werden", "Wie komme ich von dieser Liste runter?"
     '(?<!nicht )\\b(?:abgemeldet|ausgetragen) (?:zu )?werden\\b',
-    '\\b(?:aus|von) (?:dem|ihrem|eurem|ihrer|eurer|der|diesem|dieser) (?:e-?mail-?|mail-?)?(?:verteiler|liste|mailingliste|datenbank|newsletter)\\b.{0,20}\\b(?<!nicht )(?:entfernt|gestrichen|geloscht|geloescht|genommen) (?:zu )?werden\\b',
+    '\\b(?:aus|von) (?:dem|ihrem|eurem|ihrer|eurer|der|diesem|dieser) (?:e-?mail-?|mail-?)?(?:verteiler|liste|mailingliste|datenbank|newsletter)\\b.{0,20}\\b(?<!nicht )(?:entfernt|gestrichen|geloscht|geloescht|genommen|abgemeldet|ausgetragen)\\b',
     '\\b(?:von|aus) (?:der|dieser|ihrer|eurer|dem|diesem|ihrem|eurem) (?:e-?mail-?|mail-?)?(?:liste|verteiler|mailingliste|newsletter) (?:wieder )?(?:runter|herunter|raus|heraus)\\b',
   ],
   outOfOffice: [

@@ -75,6 +75,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:satisfeit[oa]s?|content[ea]s?) com (?:a nossa|o nosso|nossa|nosso|a|o) (?:[a-z]+ ){0,2}(?:solucao|fornecedor|ferramenta|agencia|sistema|parceiro)\\b',
     // Sarcasm: "Ótimo, mais um e-mail de vendas."
     '\\b(?:otimo|maravilha|que beleza|que maravilha|que otimo)\\b[,.!]* (?:mais (?:um|uma)|outro|outra) (?:e-?mail|email|mensagem|spam|propaganda|vendedor)\\w*',
+    '\\bdisse ninguem(?: nunca)?\\b',
   ],
   shortNegative: ['(?:(?:infelizmente|desculpe|sinceramente|obrigad[oa])[,.!]* (?:mas )?)?(?:nao|nao obrigado|nao obrigada|sem interesse|nao tenho interesse|nao temos interesse|de jeito nenhum|de forma alguma|de maneira nenhuma|nem pensar|nao e para nos|dispenso|passo|nao precisa)(?:,? (?:obrigad[oa]|desculpe))?'],
   deferral: [
@@ -90,6 +91,9 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bvou (?:pensar|verificar|ver com|conversar com|avaliar)\\b',
     '\\b(?:te|lhe) (?:aviso|retorno|dou um retorno)\\b',
     '\\bnao (?:tenho|temos) certeza\\b',
+    // Interest on a condition: "Aviso se tivermos interesse".
+    '\\b(?:se|caso) (?:tivermos|tiver|tenhamos|tenha|estivermos|estiver|estejamos|esteja) (?:interesse|interessad[oa]s?)\\b',
+    '\\bse (?:nos|me|lhe|lhes) interessar\\b',
   ],
   unsubscribe: [
     '\\b(?:descadastr(?:ar|e|em|o)|descadastre-me|cancelar (?:a )?(?:inscricao|assinatura)|remover (?:minha )?inscricao)\\b',
@@ -104,6 +108,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bme (?:descadastr[ae]|tir[ae]|remov[ae]|exclu[ai])\\b',
     // "Como faço para sair desta lista?"
     '\\b(?:sair|me tirar|me remover|ser removid[oa]|ser tirad[oa]) (?:da|desta|dessa|de sua|da sua|de vossa) (?:lista|base|mailing|lista de (?:e-?mails|contatos|envio))\\b',
+    '\\b(?:paro|paramos|parar|deixo|deixar|deixamos) de receber (?:(?:esses|estes|seus|os|suas|as|essas|estas) )?(?:e-?mails|emails|mensagens)\\b',
   ],
   outOfOffice: [
     '\\b(?:estou|estarei|encontro-me|me encontro) (?:atualmente |actualmente )?(?:fora do escritorio|de ferias|ausente|em viagem|de licenca|fora)\\b',

@@ -47,6 +47,8 @@ export const spanishPhrases: LanguagePhrases = {
     '\\bquien (?:es usted|eres|son ustedes)\\b',
     '\\bde donde (?:saco|sacaron|obtuvo|tiene) mi\\b',
     '\\bhay (?:una |un )?(?:prueba|periodo de prueba|demo|permanencia|contrato minimo)',
+    // "¿Por qué me interesaría?": the interest right after it is asked about.
+    '\\bpor que (?=(?:me|nos|te|le|les) interes)',
   ],
   referral: [
     '\\bno soy (?:la persona|el contacto|quien) (?:adecuad[oa]|indicad[oa]|correct[oa]|responsable)?\\b',
@@ -82,6 +84,7 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:contentos|satisfechos|content[oa]|satisfech[oa]) con (?:nuestra|nuestro|nuestros|el|la) (?:[a-z]+ ){0,2}(?:solucion|proveedor|herramienta|agencia|sistema|socio)\\b',
     // Sarcasm: "Genial, otro correo comercial más."
     '\\b(?:genial|fantastico|estupendo|maravilloso|que bien|que alegria|que ilusion)\\b[,.!]* (?:otro|otra|un (?:nuevo|otro)|una (?:nueva|otra)) (?:correo|email|e-mail|mail|mensaje|spam|vendedor)\\w*',
+    '\\bdijo nadie(?: nunca)?\\b',
   ],
   shortNegative: ['(?:(?:lamentablemente|lo siento|sinceramente|gracias)[,.!]* (?:pero )?)?(?:no|no gracias|no me interesa|no nos interesa|no interesado|para nada|en absoluto|de ninguna manera|de ningun modo|ni hablar|ni de broma|no es para nosotros|no hace falta|no es necesario)(?:,? (?:gracias|lo siento))?'],
   deferral: [
@@ -99,6 +102,9 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:lo pensare|lo voy a pensar|lo consultare|lo tengo que pensar)\\b',
     '\\b(?:te|le) (?:aviso|confirmo|digo algo)\\b',
     '\\bno (?:estoy|estamos) segur[oa]s?\\b',
+    // Interest on a condition: "Te aviso si nos interesa", "Si estamos interesados, te escribimos".
+    '\\bsi (?:nos|me|les|le) (?:llega a |llegara a )?interes(?:a|ara|ase)\\b',
+    '\\bsi (?:estamos|estoy|estuvieramos|estuviera|llegamos a estar) interesad[oa]s?\\b',
   ],
   unsubscribe: [
     '\\b(?:dar(?:me|nos)? de baja|darme de baja|denme de baja|dame de baja|deme de baja|baja de (?:la|su|tu) lista)\\b',
@@ -113,6 +119,7 @@ export const spanishPhrases: LanguagePhrases = {
     // "¿Cómo me doy de baja?", "¿Cómo salgo de esta lista?"
     '\\b(?:me|nos) (?:doy|damos|da|dan|de|den|des|das|puedo dar|podemos dar) de baja\\b',
     '\\b(?:salir|salgo|sacarme|salirme|salirnos) de (?:la|su|tu|esta|esa|vuestra|sus|estas|esas) (?:lista|listas|base de datos|mailing)\\b',
+    '\\b(?:dejo|dejamos|dejar|deje|dejen) de recibir (?:(?:estos|estas|sus|tus|los|las|vuestros|mas) )?(?:correos|emails|e-mails|mensajes|mails)\\b',
   ],
   outOfOffice: [
     '\\b(?:estoy|estare|me encuentro) (?:actualmente |de )?(?:fuera de la oficina|de vacaciones|ausente|de viaje|de baja|de permiso|fuera)\\b',
