@@ -1,4 +1,4 @@
-import type { BounceDetails, BounceReason, BounceType } from '../domain/classification.js'
+import { bounceReasonTypes, type BounceDetails, type BounceReason, type BounceType } from '../domain/classification.js'
 import { bounceReasonWordOrder, bounceTypeOf, reasonOfCode } from './bounce-reason.js'
 import { technicalBounceWords } from './technical-bounce-words.js'
 import type { DeliveryStatus, DeliveryStatusRecipient, ParsedMessage } from '../mime/parsed-message.js'
@@ -141,7 +141,7 @@ export interface BounceReport {
 const genericWordingReasons: ReadonlySet<BounceReason> = new Set<BounceReason>(['network_error', 'system_error', 'syntax_error', 'policy_violation', 'undefined'])
 
 /** The server answered after the message's content was sent (a filter's verdict, not an address check). */
-const afterDataPattern = /\b(?:in reply to (?:end of )?data(?: command)?|after (?:end of )?data|after the data command|at end of data|end of data command)\b/i
+const afterDataPattern = /\b(?:in reply to (?:end of )?data(?: command)?|after (?:end of )?data|after the data command|at end of data|end of data command)\b|\bdata ?コマンド/i
 
 /**
  * Decides why a message bounced and the bounce type that follows (see `BounceReason`):
@@ -166,24 +166,43 @@ export function bounceReasonFor(report: BounceReport, words: CompiledBounceWords
   const decide = (reason: BounceReason, why: string) => ({ reason, type: bounceTypeOf(reason, { delayed: report.delayed, temporary }), why })
 
   if (!report.delayed) {
-    if (report.gaveUp === true) return decide('expired', `failed with the temporary status ${status ?? ''}: the server gave up retrying`)
+    if (report.gaveUp === true) {
+      // The server gave up after temporary answers; a limit on our sending (rate, connections,
+      // a block list) named in the last answer is the cause, anything else is plain expiry.
+      const cause = findReason(words, diagnostic)
+      if (cause !== null && bounceReasonTypes[cause.reason] === 'block') return decide(cause.reason, `gave up retrying after ${cause.why}`)
+      return decide('expired', `failed with the temporary status ${status ?? ''}: the server gave up retrying`)
+    }
     if (code?.reason === 'expired') return decide('expired', `status ${status ?? ''}: delivery time expired`)
     const expiredWords = findReason(words, diagnostic, 'expired') ?? findReason(words, report.notice, 'expired')
     if (expiredWords !== null) return decide('expired', `gave up after retrying: ${expiredWords.why}`)
   }
-  const wording = findReason(words, diagnostic) ?? (code?.decisive === true ? null : findReason(words, report.notice))
+  // A delay is never expired, whatever its status says ("4.4.7 Message delayed").
+  const codeReason = report.delayed && code?.reason === 'expired' ? null : code
+  const wording = findReason(words, diagnostic) ?? (codeReason?.decisive === true ? null : findReason(words, report.notice))
   let chosen: { reason: BounceReason; why: string }
-  if (wording !== null && !(code?.decisive === true && genericWordingReasons.has(wording.reason))) {
+  if (wording !== null && !(codeReason?.decisive === true && (genericWordingReasons.has(wording.reason) || sameFamily(wording.reason, codeReason.reason)))) {
     chosen = wording
-  } else if (code !== null) {
-    chosen = { reason: code.reason, why: `status ${status ?? ''}` }
+  } else if (codeReason !== null) {
+    chosen = { reason: codeReason.reason, why: `status ${status ?? ''}` }
+  } else if (diagnostic.trim() === '') {
+    chosen = { reason: 'on_hold', why: 'the report gives no answer from the receiving server' }
   } else {
     chosen = { reason: report.delayed ? 'on_hold' : 'undefined', why: report.delayed ? 'still trying, no cause given' : 'no recognisable cause' }
   }
+  // A temporary "host not found" is DNS trouble ("Host not found, try again"), not a missing domain.
+  if (chosen.reason === 'host_unknown' && (report.delayed || temporary)) chosen = { reason: 'network_error', why: `${chosen.why}, temporary` }
   if (chosen.reason === 'user_unknown' && !report.delayed && (afterDataPattern.test(diagnostic) || afterDataPattern.test(report.notice))) {
     return decide('filtered', `${chosen.why}, answered after the message content was sent (a filter, not an unknown address)`)
   }
   return decide(chosen.reason, chosen.why)
+}
+
+/** Size wording: 5.2.2 says which size it is about better than words do ("mailbox size limit exceeded" is a full mailbox). */
+const sizeReasons: ReadonlySet<BounceReason> = new Set<BounceReason>(['mailbox_full', 'exceeded_limit', 'message_too_big'])
+
+function sameFamily(wording: BounceReason, code: BounceReason): boolean {
+  return code === 'mailbox_full' && sizeReasons.has(wording)
 }
 
 /** The first reason (or only `only`) whose wording appears in the text; `expired` is only looked for on its own. */
@@ -240,7 +259,7 @@ export function bounceFromDeliveryStatus(message: ParsedMessage, status: Deliver
   const diagnostic = recipient.diagnosticCode
   const statusCode = recipient.status ?? (diagnostic !== null ? statusFromText(diagnostic) : null)
   const { reason, type, why } = bounceReasonFor(
-    { status: statusCode, diagnostic, notice: delayed ? '' : noticePart(message.text.slice(0, deliveryStatusTextRead), words), delayed, gaveUp },
+    { status: statusCode, diagnostic, notice: noticePart(message.text.slice(0, deliveryStatusTextRead), words), delayed, gaveUp },
     words,
   )
   const code = statusCode === null ? 'without a status code' : `status ${statusCode}`

@@ -371,10 +371,11 @@ function headerText(message: ParsedMessage, name: string): string {
 }
 
 /** Local parts of feedback-loop and abuse-desk senders (Microsoft JMRP writes from `staff@`). */
-const feedbackLoopSender = /^(?:abuse|fbl|feedback(?:loop)?|complaints?|scomp|arf|spam(?:report)?|report-?spam|junk|staff)[-_.@+]/
+const feedbackLoopSender = /^(?:abuse|fbl|feedback(?:loop)?|complaints?|scomp|arf|spam(?:report)?|report-?spam|junk|staff)[-_.@+]|@(?:[a-z0-9-]+\.)*spamcop\./
 
 /** Complaint wording in the first lines of a forwarded complaint. */
-const complaintWording = /\b(?:this is an? (?:e-?mail )?abuse report|(?:reported|marked|flagged) (?:the (?:following|attached) (?:message|e-?mail) |this (?:message|e-?mail) |it )?as (?:spam|junk|unsolicited)|spam complaint|complaint about (?:the )?(?:attached|following|this)|unsolicited (?:commercial )?e-?mail (?:was )?(?:received|reported))\b/i
+const complaintWording =
+  /\b(?:this is an? (?:e-?mail )?abuse report|this is (?:spam|junk|unsolicited)|(?:reported|marked|flagged) (?:the (?:following|attached) (?:message|e-?mail) |this (?:message|e-?mail) |it )?as (?:spam|junk|unsolicited)|spam complaint|complaint (?:from .{1,60} )?about (?:the )?(?:attached|following|this)|unsolicited (?:commercial )?e-?mail (?:was )?(?:received|reported)|offending message|spamcop)\b/i
 
 /**
  * A complaint without an ARF part: a feedback loop's or abuse desk's notice ("Abuse

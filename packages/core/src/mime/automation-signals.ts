@@ -81,7 +81,7 @@ export function isBounceSubject(subject: string): boolean {
 }
 
 const complaintSubjectPattern =
-  /\b(?:abuse (?:report|complaint|notification)|spam (?:complaint|report)|complaint (?:about|regarding|for)|feedback loop|fbl report|email feedback report|client tos notification|report(?:ed)? (?:as )?spam|scomp)\b/i
+  /\b(?:abuse (?:report|complaint|notification)|spam (?:complaint|report)|complaint (?:about|regarding|for)|feedback loop|fbl report|email feedback report|client tos notification|report(?:ed)? (?:as )?spam|scomp|spamcop|unsolicited (?:e-?mail|mail|message|bulk)s?)\b|(?:^|[\s\-[(:])spam(?:$|[\s\])!.])/i
 
 /** True when a subject looks like a feedback-loop or abuse-desk complaint ("Abuse report: …", "Spam complaint"). */
 export function isComplaintSubject(subject: string): boolean {
