@@ -183,3 +183,18 @@ describe('bounce actions by reason', () => {
     expect(() => createCamWorker({ store, config: { bounceActions: { mailbox_full: 'drop' } as never } })).toThrow(/bounceActions\.mailbox_full.*'suppress', 'stop' or 'retry'/s)
   })
 })
+
+describe('bounce notices in languages without reply phrases', () => {
+  const notice = (from: string, subject: string, body: string) =>
+    [`From: ${from}`, 'To: ana@sender.example', `Subject: ${subject}`, 'Date: Mon, 2 Mar 2026 09:00:00 +0000', 'Message-ID: <n1@mx.example>', 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body].join('\r\n')
+
+  it.each([
+    ['Russian, mailbox full', notice('MAILER-DAEMON@mx.example.ru', 'Сообщение не доставлено', 'Ваше сообщение не может быть доставлено получателю ivan@example.ru.\r\n\r\nПричина: почтовый ящик получателя переполнен.'), 'mailbox_full', 'soft'],
+    ['Russian, no such user', notice('MAILER-DAEMON@mx.example.ru', 'Сообщение не доставлено', 'Не удалось доставить сообщение для olga@example.ru.\r\nНет такого пользователя.'), 'user_unknown', 'hard'],
+    ['Polish, account suspended', notice('MAILER-DAEMON@poczta.example.pl', 'Wiadomość niedostarczona', 'Wiadomość do jan@example.pl nie może zostać dostarczona.\r\nKonto odbiorcy zostało zablokowane.'), 'suspended', 'soft'],
+  ] as const)('%s', async (_, raw, reason, type) => {
+    const result = await classifier.classify(await parseRawMessage(raw), context)
+    expect(result.category, result.reason).toBe('bounce')
+    expect(result.bounce).toMatchObject({ reason, type })
+  })
+})

@@ -11,7 +11,9 @@ import { germanBounceWords } from './phrases/german-bounce.js'
 import { italianBounceWords } from './phrases/italian-bounce.js'
 import type { LanguagePhrases } from './phrases/language-phrases.js'
 import { ruleConfidence } from './rule-confidence.js'
+import { polishBounceWords } from './phrases/polish-bounce.js'
 import { portugueseBounceWords } from './phrases/portuguese-bounce.js'
+import { russianBounceWords } from './phrases/russian-bounce.js'
 import { spanishBounceWords } from './phrases/spanish-bounce.js'
 
 /** How much of a DSN's human-readable text is read for the bounce type (characters). */
@@ -30,7 +32,7 @@ export interface BounceVerdict {
 
 /**
  * Bounce words of every language the classifier always reads notices in: the six reply
- * languages and Italian. A mail server writes in its own language, whatever the lead
+ * languages, Italian, Russian and Polish. A mail server writes in its own language, whatever the lead
  * writes in, so these apply whichever phrase tables a classifier is given; a table's own
  * `bounce` words are added to them.
  */
@@ -42,6 +44,8 @@ export const builtInBounceWords: readonly BounceWords[] = [
   portugueseBounceWords,
   dutchBounceWords,
   italianBounceWords,
+  russianBounceWords,
+  polishBounceWords,
 ]
 
 /** Bounce words of several languages, compiled into case-insensitive expressions (null when no language has words for a family). */

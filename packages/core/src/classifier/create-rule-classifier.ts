@@ -21,7 +21,7 @@ export interface RuleClassifierOptions {
    * `[...builtInPhrases, myItalianPhrases]` to add a language: everything the rules know
    * about a language (phrases, small word lists, structure words, bounce-notice words) is
    * in its table. Bounce notices are read with every built-in language's bounce words
-   * (and Italian's) whatever tables are passed, plus each table's own. The tables are
+   * (and Italian, Russian and Polish) whatever tables are passed, plus each table's own. The tables are
    * compiled once, when the classifier is created.
    */
   phrases?: readonly LanguagePhrases[]
