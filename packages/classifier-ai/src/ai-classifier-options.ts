@@ -1,9 +1,25 @@
 import { silentLogger, type Logger } from '@cam/core'
 import { describeValue, isLogger, missingLoggerMethods, optionFields, parseOptions } from '@cam/core/adapter-kit'
-import type { LanguageModel } from 'ai'
 import { z } from 'zod'
 import { defaultAiCategories, structuralCategories, type AiCategory } from './ai-categories.js'
 import type { RedactionSettings } from './redact-contact-details.js'
+
+/**
+ * A language model as the AI SDK takes it: a provider's model object — `openai.chat('gpt-4o-mini')`
+ * from `@ai-sdk/openai`, `anthropic('…')`, any `LanguageModelV3` or `LanguageModelV2` — or a
+ * model id string the AI SDK resolves with its global provider. The same as the `LanguageModel`
+ * type of `ai`, written out here so that this package's declarations do not load the `ai`
+ * package's (which need the DOM lib and `@types/json-schema` to type-check).
+ */
+export type AiLanguageModel =
+  | string
+  | {
+      readonly specificationVersion: 'v2' | 'v3'
+      readonly provider: string
+      readonly modelId: string
+      readonly supportedUrls: unknown
+      doGenerate(options: never): PromiseLike<unknown>
+    }
 
 /** Which contact details to replace with placeholders in the text sent to the model. */
 export interface AiClassifierRedaction {
@@ -19,7 +35,7 @@ export interface AiClassifierOptions {
    * The language model to ask: an AI SDK model such as `openai('gpt-4o-mini')` from
    * `@ai-sdk/openai`, or a model id string the AI SDK resolves with its global provider.
    */
-  model: LanguageModel
+  model: AiLanguageModel
   /** Name recorded with each classification (`classifier` in `composeClassifiers`' result). Default `ai`. */
   name?: string | undefined
   /** How long one model call may take, in milliseconds; then it is aborted and the fallback answer given. Default 15 000. */
@@ -84,7 +100,7 @@ const longestInstructions = 4_000
 
 /** The options with every default applied. */
 export interface ResolvedAiClassifierOptions {
-  model: LanguageModel
+  model: AiLanguageModel
   name: string
   timeoutMs: number
   maxOutputTokens: number
@@ -103,10 +119,15 @@ const { integer, duration, boolean } = optionFields
 const aiCategoryNames = defaultAiCategories.join(', ')
 const thresholdCategories = Object.keys(defaultAiThresholds) as Array<Exclude<AiCategory, 'unknown'>>
 
+/** AI SDK model specifications AI SDK 5 and 6 run. */
+const supportedSpecifications: readonly unknown[] = ['v2', 'v3']
+
 /** An AI SDK model object (`specificationVersion` v2 or v3, with `doGenerate`) or a model id string. */
-function isLanguageModel(value: unknown): value is LanguageModel {
+function isLanguageModel(value: unknown): value is AiLanguageModel {
   if (typeof value === 'string') return value.trim() !== ''
-  return typeof value === 'object' && value !== null && typeof (value as { doGenerate?: unknown }).doGenerate === 'function'
+  if (typeof value !== 'object' || value === null) return false
+  const model = value as { doGenerate?: unknown; specificationVersion?: unknown }
+  return typeof model.doGenerate === 'function' && supportedSpecifications.includes(model.specificationVersion)
 }
 
 const categorySchema = z.string({ error: (issue: Input) => `expected one of ${aiCategoryNames}, got ${describeValue(issue.input)}` }).superRefine((value, context) => {
@@ -125,9 +146,9 @@ const thresholdSchema = z
   .refine((value) => value >= 0 && value <= 1, { error: (issue: Input) => `expected a confidence from 0 to 1, got ${describeValue(issue.input)}` })
 
 const optionsSchema = z.object({
-  model: z.custom<LanguageModel>(isLanguageModel, {
+  model: z.custom<AiLanguageModel>(isLanguageModel, {
     error: (issue: Input) =>
-      `expected an AI SDK language model such as openai('gpt-4o-mini') from @ai-sdk/openai, got ${describeValue(issue.input)}${issue.input === undefined ? ' (missing)' : ''}`,
+      `expected an AI SDK language model (specification v2 or v3) such as openai('gpt-4o-mini') from @ai-sdk/openai, got ${describeValue(issue.input)}${issue.input === undefined ? ' (missing)' : ''}`,
   }),
   name: z
     .string({ error: (issue: Input) => `expected a non-empty string, got ${describeValue(issue.input)}` })

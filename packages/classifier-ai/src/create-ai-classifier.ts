@@ -1,10 +1,10 @@
 import type { ClassificationContext, ClassificationResult, ClassifierV1, ParsedMessage } from '@cam/core'
 import { sanitizeForLog, toSingleLine } from '@cam/core/adapter-kit'
-import { generateText, Output } from 'ai'
+import { generateText, Output, type LanguageModel } from 'ai'
 import type { AiCategory } from './ai-categories.js'
 import { resolveAiClassifierOptions, type AiClassifierOptions } from './ai-classifier-options.js'
 import { replyPrompt, systemPrompt } from './classifier-prompt.js'
-import { describeModelFailure, type ModelFailure } from './describe-model-failure.js'
+import { contentFilterDescription, describeModelFailure, outputCutDescription, type ModelFailure } from './describe-model-failure.js'
 import { ModelCallBudget } from './model-call-budget.js'
 import { checkAnswerFields, modelAnswerSchema, type ModelAnswer } from './model-answer.js'
 import { redactContactDetails } from './redact-contact-details.js'
@@ -69,7 +69,8 @@ export function createAiClassifier(options: AiClassifierOptions): ClassifierV1 {
     const timer = setTimeout(() => controller.abort(new Error(`timed out after ${settings.timeoutMs} ms`)), settings.timeoutMs)
     try {
       const result = await generateText({
-        model: settings.model,
+        // The same type as `ai`'s LanguageModel, written out (see AiLanguageModel).
+        model: settings.model as LanguageModel,
         system,
         prompt,
         output: Output.object({ schema, name: 'reply_classification' }),
@@ -78,6 +79,9 @@ export function createAiClassifier(options: AiClassifierOptions): ClassifierV1 {
         maxRetries: 0,
         abortSignal: controller.signal,
       })
+      // With no text, `result.output` throws without saying why: the finish reason does.
+      if (result.finishReason === 'content-filter') return { failure: { kind: 'content_filter', description: contentFilterDescription }, timedOut: false }
+      if (result.finishReason === 'length' && result.text === '') return { failure: { kind: 'output_cut', description: outputCutDescription(settings.maxOutputTokens) }, timedOut: false }
       return { answer: result.output }
     } catch (error) {
       return { failure: describeModelFailure(error, { maxOutputTokens: settings.maxOutputTokens, now: new Date() }), timedOut: controller.signal.aborted }

@@ -23,6 +23,14 @@ export interface ModelFailure {
   retryAfterMs?: number
 }
 
+/** What a reason says when the provider's content filter stopped the answer. */
+export const contentFilterDescription = "was stopped by the provider's content filter"
+
+/** What a reason says when the answer was cut at `maxOutputTokens`. */
+export function outputCutDescription(maxOutputTokens: number): string {
+  return `got an answer cut off at maxOutputTokens (${maxOutputTokens}) before it was complete`
+}
+
 /** Longest provider text (an error message, a refusal) quoted in a reason, in characters. */
 const quotedTextLength = 160
 
@@ -72,10 +80,8 @@ export function describeModelFailure(error: unknown, settings: { maxOutputTokens
   if (NoObjectGeneratedError.isInstance(cause)) {
     const refusal = refusalInBody((cause.response as { body?: unknown } | undefined)?.body)
     if (refusal !== undefined) return { kind: 'refusal', description: `was refused by the model: ${quote(refusal)}` }
-    if (cause.finishReason === 'content-filter') return { kind: 'content_filter', description: "was stopped by the provider's content filter" }
-    if (cause.finishReason === 'length') {
-      return { kind: 'output_cut', description: `got an answer cut off at maxOutputTokens (${settings.maxOutputTokens}) before it was complete` }
-    }
+    if (cause.finishReason === 'content-filter') return { kind: 'content_filter', description: contentFilterDescription }
+    if (cause.finishReason === 'length') return { kind: 'output_cut', description: outputCutDescription(settings.maxOutputTokens) }
     if (TypeValidationError.isInstance(cause.cause)) {
       return { kind: 'schema_mismatch', description: `got an answer that does not match the schema (${invalidFields(cause.cause).join(', ')})` }
     }

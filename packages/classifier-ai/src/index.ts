@@ -6,6 +6,6 @@
  * @packageDocumentation
  */
 export { createAiClassifier, unsureAnswerConfidence, fallbackConfidence } from './create-ai-classifier.js'
-export { defaultAiThresholds, type AiClassifierOptions, type AiClassifierRedaction } from './ai-classifier-options.js'
+export { defaultAiThresholds, type AiClassifierOptions, type AiClassifierRedaction, type AiLanguageModel } from './ai-classifier-options.js'
 export { defaultAiCategories, type AiCategory } from './ai-categories.js'
 export { defaultRateLimitPauseMs, longestRateLimitPauseMs } from './model-call-budget.js'

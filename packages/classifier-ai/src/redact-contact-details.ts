@@ -20,7 +20,7 @@ const emailPattern = /[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{
  * (spaces, dots, dashes, slashes, parentheses), starting and ending with a digit (or an
  * opening parenthesis).
  */
-const phoneCandidatePattern = /(?:\+|\(\d)?\d[\d\s().\/-]{4,}\d/g
+const phoneCandidatePattern = /(?:\+|\(\d)?\d[\d\s()./-]{4,}\d/g
 /** A phone number has at least this many digits (a local number without its area code). */
 const minimumPhoneDigits = 7
 /** …and at most this many (E.164's limit). */

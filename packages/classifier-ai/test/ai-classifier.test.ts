@@ -283,6 +283,19 @@ describe('failures give unknown at confidence 0 with the reason, and never throw
     })
   })
 
+  test("the provider's content filter (finish_reason content_filter, no content)", async () => {
+    server.behave({ type: 'answer', content: '', finishReason: 'content_filter' })
+    const result = await classify('What would this cost?')
+    expect(result.reason).toBe("AI classifier was stopped by the provider's content filter; answered unknown without the model")
+  })
+
+  test('no content at all', async () => {
+    server.behave({ type: 'answer', content: '' })
+    const result = await classify('What would this cost?')
+    expect(result).toMatchObject({ category: 'unknown', confidence: 0 })
+    expect(result.reason).toBe('AI classifier got an answer that is not valid JSON (empty); answered unknown without the model')
+  })
+
   test('an answer cut at maxOutputTokens', async () => {
     server.behave({ type: 'answer', content: '{"category": "question", "confid', finishReason: 'length' })
     const result = await classify('What would this cost?', { maxOutputTokens: 10 })

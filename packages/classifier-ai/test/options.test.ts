@@ -40,7 +40,7 @@ describe('createAiClassifier options', () => {
       logger: { info: () => {} },
     })
     expect(found).toEqual({
-      model: "expected an AI SDK language model such as openai('gpt-4o-mini') from @ai-sdk/openai, got undefined (missing)",
+      model: "expected an AI SDK language model (specification v2 or v3) such as openai('gpt-4o-mini') from @ai-sdk/openai, got undefined (missing)",
       name: 'expected a non-empty string',
       timeoutMs: 'expected an integer from 1 to 2147483647, got -1',
       maxOutputTokens: 'expected an integer from 1 to 8192, got 1.5',
@@ -59,10 +59,14 @@ describe('createAiClassifier options', () => {
 
   test('complaint is refused too, and a model that is not one is named', () => {
     expect(problems({ model: { modelId: 'x' }, categories: ['complaint'] })).toEqual({
-      model: "expected an AI SDK language model such as openai('gpt-4o-mini') from @ai-sdk/openai, got an object",
+      model: "expected an AI SDK language model (specification v2 or v3) such as openai('gpt-4o-mini') from @ai-sdk/openai, got an object",
       'categories.0':
         "complaint is decided from the message's structure, which the model never sees; expected some of positive, question, referral, negative, unsubscribe, out_of_office, auto_reply, unknown",
     })
+  })
+
+  test('a model of an older AI SDK specification (v1) is refused', () => {
+    expect(Object.keys(problems({ model: { specificationVersion: 'v1', provider: 'old', modelId: 'old', doGenerate: async () => ({}) } }))).toEqual(['model'])
   })
 
   test('no options at all', () => {
