@@ -9,7 +9,8 @@
  *    source maps, no workspace: range left;
  * 3. runs publint (--strict) and attw (@arethetypeswrong/cli) on each tarball;
  * 4. installs the tarballs with plain npm into two scratch apps outside the workspace,
- *    one with only `pg` and one with only `@electric-sql/pglite` (scripts/consumer-app),
+ *    one with only `pg` and one with only `@electric-sql/pglite` (scripts/consumer-app), both
+ *    with `ai` (the peer dependency of @cam/classifier-ai),
  *    type-checks each with `strict` and `skipLibCheck: false` under NodeNext and Bundler
  *    resolution, runs it, and runs a CommonJS require() check of every entry point.
  *
@@ -145,6 +146,9 @@ const drivers = {
     compilerOptions: { lib: ['ES2023', 'DOM'], types: ['node', 'emscripten'] },
   },
 }
+// Installed in every app, as users of @cam/classifier-ai install it: its required peer dependency.
+const classifierAiManifest = readJson(join(root, 'packages', 'classifier-ai', 'package.json'))
+const presentEverywhere = { ai: classifierAiManifest.devDependencies.ai }
 const absentEverywhere = ['@slack/web-api']
 const fixture = join(root, 'scripts', 'consumer-app')
 
@@ -163,12 +167,12 @@ const consumerApp = (driver, setup) =>
       name: `cam-consumer-${driver}`,
       private: true,
       type: 'module',
-      dependencies: { ...Object.fromEntries(packages.map((pkg) => [pkg.name, `file:${pkg.tarball}`])), ...setup.dependencies },
+      dependencies: { ...Object.fromEntries(packages.map((pkg) => [pkg.name, `file:${pkg.tarball}`])), ...presentEverywhere, ...setup.dependencies },
       devDependencies: { typescript: rootManifest.devDependencies.typescript, '@types/node': rootManifest.devDependencies['@types/node'], ...setup.devDependencies },
     }
     writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app })
-    log(`installed the tarballs and ${Object.keys(setup.dependencies).join(', ')} with npm (${seconds()})`)
+    log(`installed the tarballs and ${Object.keys({ ...presentEverywhere, ...setup.dependencies }).join(', ')} with npm (${seconds()})`)
     // Every phase runs even when an earlier one failed, so one run shows every problem.
     const problems = []
     const phase = async (body) => {

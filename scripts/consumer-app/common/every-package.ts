@@ -14,7 +14,8 @@ import type { PostgresStore } from '@cam/adapter-postgres'
 import { createResendSender, createResendWebhookHandler } from '@cam/adapter-resend'
 import { createSlackAlerts } from '@cam/adapter-slack'
 import { createSmtpSender } from '@cam/adapter-smtp'
-import { CamError, ValidationError, createCamClient, createCamWorker, createConsoleLogger } from '@cam/core'
+import { createAiClassifier } from '@cam/classifier-ai'
+import { CamError, ValidationError, composeClassifiers, createCamClient, createCamWorker, createConsoleLogger, createRuleClassifier, parseRawMessage } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
 
 /** Fails the program with `message` unless `condition` holds. */
@@ -88,6 +89,17 @@ export async function useEveryPackage(store: PostgresStore): Promise<void> {
     const signature = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')
     const signed = await post({ 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': `v1,${signature}` })
     check(signed.status === 200, `a signed webhook is acknowledged with 200, got ${signed.status}`)
+
+    // The AI classifier with its peer `ai` installed: a cap of 0 never calls the model (no provider
+    // needed), so the rules' answer stands and the AI's own answer says why it was not asked.
+    const ai = createAiClassifier({ model: 'openai/gpt-4o-mini', dailyCallCap: 0, logger: undefined, redact: { phones: undefined } })
+    const reply = await parseRawMessage('From: Bob <bob@example.com>\r\nSubject: Re: Hello\r\n\r\nHmm, maybe.\r\n')
+    const classification = { lead: null, campaign: null, outboundEmail: null, now: new Date('2026-03-02T10:00:00Z') }
+    const composed = await composeClassifiers(createRuleClassifier(), ai).classify(reply, classification)
+    check(composed.category === 'unknown' && composed.classifier === 'rules', `the rules' answer stands, got ${JSON.stringify(composed)}`)
+    const unasked = await ai.classify(reply, classification)
+    check(unasked.reason.includes('daily cap of 0 model calls'), `the AI classifier says it was not asked, got ${unasked.reason}`)
+    await expectCamError(() => createAiClassifier({ model: 'openai/gpt-4o-mini', categories: ['bounce' as never] }), 'categories.0')
 
     const invalid = await expectCamError(() => createResendSender({ apiKey: '' }), 'apiKey')
     check(ValidationError.isInstance(invalid), 'a bad option is a ValidationError')
