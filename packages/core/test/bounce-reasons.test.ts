@@ -198,3 +198,19 @@ describe('bounce notices in languages without reply phrases', () => {
     expect(result.bounce).toMatchObject({ reason, type })
   })
 })
+
+describe('provider-reported bounces without a diagnostic', () => {
+  it('keep the provider verdict: a permanent bounce with only an explanation suppresses', async () => {
+    const { client, store, emails } = await sentCampaign()
+    const result = await client.recordDeliveryEvent({
+      id: 'evt_plain',
+      provider: 'resend',
+      type: 'bounced',
+      email: { providerId: emails[0]!.providerId! },
+      bounce: { type: 'hard', reason: 'Resend reports the email bounced (permanently rejected by the receiving server)' },
+      occurredAt: new Date('2026-03-02T09:05:00Z'),
+    })
+    expect(result.transition).toMatchObject({ to: 'bounced' })
+    expect((await store.listSuppressions()).map((entry) => entry.reason)).toEqual(['hard_bounce'])
+  })
+})

@@ -107,12 +107,12 @@ function findingClassification(input: { type: 'bounced' | 'complained' | 'suppre
   // cause, the provider's own verdict (hard/soft/block) is kept with reason `undefined`.
   const status = bounce.diagnosticCode !== null ? statusFromText(bounce.diagnosticCode) : null
   const read = bounceReasonFor({ status, diagnostic: bounce.diagnosticCode, notice: bounce.reason ?? '', delayed: false })
-  const known = read.reason !== 'undefined'
+  const known = read.reason !== 'undefined' && read.reason !== 'on_hold'
   const type = known ? bounceTypeOf(read.reason, { delayed: false, temporary: status?.startsWith('4') === true || bounce.type === 'soft' }) : bounce.type
   return {
     category: 'bounce',
     confidence: 1,
     reason: `${provider} reported a ${bounce.type} bounce${detail ? `: ${detail}` : ''}${known ? ` (${read.reason.replace(/_/g, ' ')}: ${type})` : ''}`,
-    bounce: { type, reason: read.reason, status, diagnostic: bounce.diagnosticCode ?? bounce.reason, recipient: lead.emailNormalized },
+    bounce: { type, reason: known ? read.reason : 'undefined', status, diagnostic: bounce.diagnosticCode ?? bounce.reason, recipient: lead.emailNormalized },
   }
 }
