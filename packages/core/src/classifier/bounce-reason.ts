@@ -80,7 +80,7 @@ const enhancedCodeReasons: Readonly<Record<string, CodeReason>> = {
   '4.3': suggestive('network_error'),
   '4.4': suggestive('host_unknown'),
   '4.5': suggestive('system_error'),
-  '4.6': suggestive('network_error'),
+  '4.6': suggestive('system_error'),
   '4.7': decisive('expired'),
   '5.0': suggestive('syntax_error'),
   '5.1': suggestive('syntax_error'),
@@ -98,7 +98,8 @@ const enhancedCodeReasons: Readonly<Record<string, CodeReason>> = {
   '7.6': decisive('security_error'),
   '7.7': decisive('security_error'),
   '7.8': decisive('authentication_failure'),
-  '7.9': decisive('authentication_failure'),
+  // Yahoo answers 554 5.7.9 for policy refusals of the message, not for weak authentication.
+  '7.9': suggestive('authentication_failure'),
   '7.10': decisive('security_error'),
   '7.11': decisive('security_error'),
   '7.12': decisive('authentication_failure'),

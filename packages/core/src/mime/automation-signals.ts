@@ -34,6 +34,7 @@ const autoReplySubjectPattern = new RegExp(
 const bounceSubjectPattern = new RegExp(
   [
     'undeliver(?:ed|able)',
+    '(?:hard|soft) bounce',
     'returned mail',
     'returned to sender',
     'failure notice',
