@@ -79,7 +79,13 @@ describe('a failed model keeps the rules’ answer, and says so in the log', () 
   test('provider error on a reply the rules call undecided: the rules’ unknown stands', async () => {
     server.behave({ type: 'error', status: 500, code: 'server_error', message: 'The server had an error while processing your request.' })
     const result = await classify('Could work for us later this year, not sure yet.')
-    expect(result).toEqual({ category: 'unknown', confidence: 0.45, reason: "undecided: matched 'not sure yet'", classifier: 'rules' })
+    // The rules' answer stands, and its reason says the model failed and why.
+    expect(result).toEqual({
+      category: 'unknown',
+      confidence: 0.45,
+      reason: `undecided: matched 'not sure yet' (ai: AI classifier got an error from the provider (HTTP 500): "The server had an error while processing your request."; answered unknown without the model)`,
+      classifier: 'rules',
+    })
     const [warning] = logger.at('warn')
     expect(warning!.message).toBe('AI classifier failed; the answer is unknown and the other classifiers decide')
     expect(warning!.fields).toMatchObject({ classifier: 'ai', failure: 'provider_error' })
@@ -94,7 +100,7 @@ describe('a failed model keeps the rules’ answer, and says so in the log', () 
     expect(result).toEqual({
       category: 'unknown',
       confidence: 0.6,
-      reason: 'no classifier was confident; best guess question at 0.60 from rules: asks a question (no known phrase)',
+      reason: 'no classifier was confident; best guess question at 0.60 from rules: asks a question (no known phrase) (ai: AI classifier timed out after 200 ms; answered unknown without the model)',
       classifier: 'rules',
     })
     expect(logger.at('warn')[0]!.fields).toMatchObject({ failure: 'timeout', reason: 'timed out after 200 ms' })

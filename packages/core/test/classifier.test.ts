@@ -127,6 +127,15 @@ describe('composeClassifiers', () => {
     expect(composed.name).toBe('rules+llm')
   })
 
+  it('names a member that abstained (unknown at confidence 0) in the reason of the answer that stands', async () => {
+    const message = await parseRawMessage(reply('Which industries?'))
+    const llm = fixed('llm', { category: 'unknown', confidence: 0, reason: 'timed out after 15000 ms' })
+    const result = await composeClassifiers(rules, llm).classify(message, context)
+    expect(result.category).toBe('unknown')
+    expect(result.classifier).toBe('rules')
+    expect(result.reason).toMatch(/^no classifier was confident; best guess question .* \(llm: timed out after 15000 ms\)$/)
+  })
+
   it('asks the next classifier when the rules are unsure', async () => {
     const message = await parseRawMessage(reply('Ok.'))
     const llm = fixed('llm', { category: 'question', confidence: 0.8, reason: 'asks about pricing' })

@@ -26,7 +26,10 @@ export interface ComposeClassifiersOptions {
  * Chains classifiers: each is asked in turn and the first confident answer wins (see
  * `threshold`); its `classifier` field says which member decided. When none is confident
  * the result is `unknown` carrying the best answer's confidence (below the threshold) and
- * a reason naming it, so an unsure guess is never reported as certain.
+ * a reason naming it, so an unsure guess is never reported as certain. A member that
+ * abstained — `unknown` at confidence 0, as the AI classifier answers when its model times
+ * out, is rate limited or over budget — is named with its reason at the end of that
+ * reason ("… (ai: AI classifier timed out after 15000 ms; …)").
  *
  * @example
  * // rules first; an LLM only sees the messages the rules are unsure about
@@ -60,6 +63,9 @@ export function composeClassifiers(
     async classify(message: ParsedMessage, context: ClassificationContext): Promise<ClassificationResult> {
       let best: ClassificationResult | null = null
       let failure: { classifier: string; error: unknown } | null = null
+      // Members that abstained (unknown at confidence 0: a model that timed out, hit its
+      // budget or answered nonsense): why is added to the answer that stands.
+      const abstentions: string[] = []
       for (const classifier of classifiers) {
         let answer: ClassificationResult
         try {
@@ -70,6 +76,7 @@ export function composeClassifiers(
         }
         const decided = { ...answer, classifier: answer.classifier ?? classifier.name }
         if (decided.category !== 'unknown' && decided.confidence >= threshold) return decided
+        if (decided.category === 'unknown' && decided.confidence === 0) abstentions.push(`${decided.classifier}: ${decided.reason}`)
         if (best === null || decided.confidence > best.confidence) best = decided
       }
       if (failure !== null && onError === 'throw') {
@@ -83,11 +90,14 @@ export function composeClassifiers(
       if (best === null) {
         return { category: 'unknown', confidence: 0, reason: 'every classifier failed', classifier: name }
       }
-      if (best.category === 'unknown') return best
+      const stands = best
+      const notes = abstentions.filter((note) => note !== `${stands.classifier}: ${stands.reason}`)
+      const withNotes = (reason: string) => (notes.length === 0 ? reason : `${reason} (${notes.join('; ')})`)
+      if (best.category === 'unknown') return { ...best, reason: withNotes(best.reason) }
       return {
         category: 'unknown',
         confidence: Math.min(best.confidence, threshold),
-        reason: `no classifier was confident; best guess ${best.category} at ${best.confidence.toFixed(2)} from ${best.classifier ?? 'a classifier'}: ${best.reason}`,
+        reason: withNotes(`no classifier was confident; best guess ${best.category} at ${best.confidence.toFixed(2)} from ${best.classifier ?? 'a classifier'}: ${best.reason}`),
         classifier: best.classifier ?? name,
       }
     },
