@@ -18,7 +18,12 @@ export const technicalBounceWords: BounceWords = {
     user_unknown: ['permanent/noemail', 'resolver\\.adr\\.recip(?:ient)?notfound', 'recipnotfound', 'access denied\\.? as\\(201806281\\)',
       '5\\.4\\.1 recipient address rejected: access denied', '\\bnosuchuser\\b', 'resolver\\.adr\\.(?:exrecipnotfound|recipientnotfound)'],
     // Mimecast's "Envelope blocked" (a user's or the organisation's blocked senders), Barracuda's per-recipient "(rcpt:blocked)".
-    filtered: ['envelope blocked', ':blocked\\)', 'resolver\\.rst\\.(?:notauthorized|authrequired|restrictedtogroup|sendernotauthorized)', 'resolver\\.adr\\.recipientrestricted'],
+    filtered: [
+      'envelope blocked',
+      ':blocked\\)',
+      'resolver\\.rst\\.(?:notauthorized|authrequired|restrictedtogroup|sendernotauthorized)',
+      'resolver\\.adr\\.recipientrestricted',
+    ],
     host_unknown: ['\\bnxdomain\\b', '\\bservfail\\b'],
     blocked: [
       'spamhaus',

@@ -10,11 +10,21 @@ export const frenchBounceWords: BounceWords = {
   ],
   delay: ['remise diff[ée]r[ée]e'],
   reasons: {
-    expired: ["d[ée]lai (?:de (?:remise|distribution) )?(?:expir[ée]|d[ée]pass[ée])", "n'a pas pu (?:être|etre) (?:remis|distribu[ée]) (?:depuis|pendant) \\d+ jours"],
-    spam_detected: ['(?:consid[ée]r[ée]|identifi[ée]|d[ée]tect[ée]) comme (?:un )?(?:spam|pourriel|courrier ind[ée]sirable)', 'courrier ind[ée]sirable'],
+    expired: [
+      "d[ée]lai (?:de (?:remise|distribution) )?(?:expir[ée]|d[ée]pass[ée])",
+      "n'a pas pu (?:être|etre) (?:remis|distribu[ée]) (?:depuis|pendant) \\d+ jours",
+    ],
+    spam_detected: [
+      '(?:consid[ée]r[ée]|identifi[ée]|d[ée]tect[ée]) comme (?:un )?(?:spam|pourriel|courrier ind[ée]sirable)',
+      'courrier ind[ée]sirable',
+    ],
     blocked: ['(?:adresse ip|exp[ée]diteur|serveur)[^\\n]{0,40}(?:bloqu[ée]|blacklist[ée]|refus[ée])', 'liste noire'],
     message_too_big: ['message trop (?:volumineux|gros)', 'taille (?:maximale|limite) d[ée]pass[ée]e'],
-    mailbox_full: ['bo[iî]te (?:aux lettres |de r[ée]ception )?(?:est )?pleine', 'quota d[ée]pass[ée]', 'espace de stockage (?:plein|insuffisant)'],
+    mailbox_full: [
+      'bo[iî]te (?:aux lettres |de r[ée]ception )?(?:est )?pleine',
+      'quota d[ée]pass[ée]',
+      'espace de stockage (?:plein|insuffisant)',
+    ],
     suspended: ['(?:compte|bo[iî]te(?: aux lettres)?) (?:est )?(?:d[ée]sactiv[ée]e?|suspendue?|bloqu[ée]e?|inactive?)'],
     host_unknown: ['domaine (?:inexistant|introuvable|inconnu)'],
     user_unknown: [

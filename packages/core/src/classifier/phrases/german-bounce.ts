@@ -7,13 +7,23 @@ export const germanBounceWords: BounceWords = {
   delay: ['zustellung verz[oö]gert'],
   delaySubject: ['verz[oö]gert'],
   reasons: {
-    expired: ['(?:zustell|aufbewahrungs)(?:ungs)?(?:zeit|frist) (?:ist )?(?:abgelaufen|überschritten)', 'konnte (?:seit|innerhalb von) \\d+ (?:tagen|stunden) nicht zugestellt'],
+    expired: [
+      '(?:zustell|aufbewahrungs)(?:ungs)?(?:zeit|frist) (?:ist )?(?:abgelaufen|überschritten)',
+      'konnte (?:seit|innerhalb von) \\d+ (?:tagen|stunden) nicht zugestellt',
+    ],
     spam_detected: ['als spam (?:eingestuft|erkannt|abgelehnt)', 'spamverdacht'],
     blocked: ['(?:ip|absender|server)[^\\n]{0,40}(?:gesperrt|blockiert)', 'sperrliste'],
     policy_violation: ['richtlinie'],
     message_too_big: ['nachricht (?:ist )?zu gro(?:ß|ss)', 'gr(?:ö|oe)(?:ß|ss)enbeschr[aä]nkung'],
-    mailbox_full: ['postfach (?:ist )?(?:voll|überfüllt)', 'speicher(?:platz)? .{0,20}(?:voll|überschritten)', 'kontingent (?:ist )?(?:erschöpft|überschritten)', 'quota überschritten'],
-    suspended: ['(?:postfach|konto|benutzerkonto|account) (?:ist |wurde )?(?:deaktiviert|gesperrt|stillgelegt|inaktiv)'],
+    mailbox_full: [
+      'postfach (?:ist )?(?:voll|überfüllt)',
+      'speicher(?:platz)? .{0,20}(?:voll|überschritten)',
+      'kontingent (?:ist )?(?:erschöpft|überschritten)',
+      'quota überschritten',
+    ],
+    suspended: [
+      '(?:postfach|konto|benutzerkonto|account) (?:ist |wurde )?(?:deaktiviert|gesperrt|stillgelegt|inaktiv)',
+    ],
     host_unknown: ['domain (?:existiert nicht|nicht gefunden|unbekannt)', 'unbekannte domain'],
     user_unknown: [
       'benutzer (?:unbekannt|existiert nicht)',

@@ -15,7 +15,11 @@ export const italianBounceWords: BounceWords = {
   ],
   reasons: {
     spam_detected: ['(?:considerat[oa]|rilevat[oa]|classificat[oa]) come (?:spam|posta indesiderata)'],
-    mailbox_full: ['casella (?:di posta )?(?:è )?piena', 'quota (?:superata|esaurita)', 'spazio (?:esaurito|insufficiente)'],
+    mailbox_full: [
+      'casella (?:di posta )?(?:è )?piena',
+      'quota (?:superata|esaurita)',
+      'spazio (?:esaurito|insufficiente)',
+    ],
     suspended: ['(?:casella|account|utenza) (?:è )?(?:disattivat[oa]|sospes[oa]|bloccat[oa]|inattiv[oa])'],
     host_unknown: ['dominio (?:inesistente|sconosciuto|non trovato)'],
     user_unknown: [

@@ -10,10 +10,19 @@ export const polishBounceWords: BounceWords = {
   delay: ['dostarczenie (?:wiadomości )?(?:jest )?opóźnione'],
   reasons: {
     spam_detected: ['(?:uznan[aoy]|rozpoznan[aoy]|oznaczon[aoy]) jako spam'],
-    mailbox_full: ['skrzynka (?:odbiorcy )?(?:jest )?(?:pełna|przepełniona)', 'przekroczon[oay] (?:limit|quota|pojemność)'],
-    suspended: ['(?:konto|skrzynka) (?:odbiorcy )?(?:jest |zostało |została )?(?:zablokowan|wyłączon|nieaktywn|zawieszon)'],
+    mailbox_full: [
+      'skrzynka (?:odbiorcy )?(?:jest )?(?:pełna|przepełniona)',
+      'przekroczon[oay] (?:limit|quota|pojemność)',
+    ],
+    suspended: [
+      '(?:konto|skrzynka) (?:odbiorcy )?(?:jest |zostało |została )?(?:zablokowan|wyłączon|nieaktywn|zawieszon)',
+    ],
     host_unknown: ['domena nie istnieje', 'nieznana domena'],
-    user_unknown: ['(?:użytkownik|odbiorca|adres) (?:nie istnieje|nieznany|nie został znaleziony)', 'nieznany (?:użytkownik|odbiorca|adres)', 'brak (?:takiego )?(?:użytkownika|skrzynki)'],
+    user_unknown: [
+      '(?:użytkownik|odbiorca|adres) (?:nie istnieje|nieznany|nie został znaleziony)',
+      'nieznany (?:użytkownik|odbiorca|adres)',
+      'brak (?:takiego )?(?:użytkownika|skrzynki)',
+    ],
   },
   returnedCopySeparators: ['wiadomość', 'oryginał'],
 }

@@ -11,8 +11,14 @@ export const spanishBounceWords: BounceWords = {
   ],
   delay: ['entrega retrasada'],
   reasons: {
-    expired: ['tiempo (?:de entrega |m[aá]ximo )?(?:agotado|expirado|excedido) (?:en la cola|tras)', 'no se (?:ha )?podido entregar (?:durante|en) \\d+ d[ií]as'],
-    spam_detected: ['(?:considerado|detectado|marcado|clasificado) como (?:spam|correo no deseado)', 'correo no deseado'],
+    expired: [
+      'tiempo (?:de entrega |m[aá]ximo )?(?:agotado|expirado|excedido) (?:en la cola|tras)',
+      'no se (?:ha )?podido entregar (?:durante|en) \\d+ d[ií]as',
+    ],
+    spam_detected: [
+      '(?:considerado|detectado|marcado|clasificado) como (?:spam|correo no deseado)',
+      'correo no deseado',
+    ],
     blocked: ['(?:ip|remitente|servidor)[^\\n]{0,40}(?:bloquead[oa]|en lista negra)', 'lista negra'],
     message_too_big: ['mensaje (?:es )?demasiado grande', 'tama[ñn]o m[aá]ximo'],
     mailbox_full: ['buz[oó]n (?:de correo )?(?:est[aá] )?lleno', 'cuota (?:excedida|superada)'],
