@@ -191,7 +191,8 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   if (text.trim() === '') {
     return result('unknown', ruleConfidence.noText, message.text.trim() === '' ? 'the message has no text' : 'no new text above the quoted message')
   }
-  const analysis = analyzeIntent(text, phrases)
+  // The date the reply was written tells whether a year it names is far off ("Happy to chat — in 2027").
+  const analysis = analyzeIntent(text, phrases, message.date ?? context.now)
   const quote = (hits: readonly PhraseHit[]) => `'${hits[0]?.phrase ?? ''}'`
 
   if (analysis.unsubscribe.length > 0) {
@@ -291,7 +292,8 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
   if (analysis.question.length > 0) {
     return result('question', ruleConfidence.question, `matched ${quote(analysis.question)}`)
   }
-  if (analysis.questionMarks > 0) {
+  // A question needs words: a reply of only "?" asks nothing that can be answered.
+  if (analysis.questionMarks > 0 && analysis.words > 0) {
     return result('question', ruleConfidence.weak, 'asks a question (no known phrase)')
   }
   if (analysis.autoReply.length >= autoReplyPhrasesNeeded) {

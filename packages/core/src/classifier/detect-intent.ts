@@ -6,12 +6,12 @@ import type { LanguagePhrases, RuleLanguage } from './phrases/language-phrases.j
 import { portuguesePhrases } from './phrases/portuguese.js'
 import { spanishPhrases } from './phrases/spanish.js'
 import { countWords, expandShorthand, foldText, isElidedNegation, withoutPoliteness, wordsAfter, wordsBefore } from './normalize-text.js'
-import { findAffirmation, findLaterContact, findLaterTimes, findMeetingProposals } from './sentence-signals.js'
+import { distantTimeAround, findAffirmation, findFalseConditions, findLaterContact, findLaterTimes, findMeetingProposals, findRefusalSentences, type SentenceReading } from './sentence-signals.js'
 import type { CompiledStructure } from './compile-structure.js'
 import { compileLanguages, patternCategories, type CompiledLanguages, type CompiledPhrases } from './compile-languages.js'
 import { findMeetingLogistics } from './find-meeting-logistics.js'
 import { findObjections } from './find-objections.js'
-import { findStopRequests } from './find-stop-requests.js'
+import { findStopRequests, wantsNoMail } from './find-stop-requests.js'
 
 /** Every built-in language's phrases. */
 export const builtInPhrases: readonly LanguagePhrases[] = [
@@ -99,8 +99,16 @@ function withoutGreeting(folded: string, greetingLine: RegExp | null): string {
  * automatic-answer phrases in a reply text, in every built-in language at once. A positive
  * phrase reached by a negation in its clause ("not", "nicht", "pas", "no", "não", "niet",
  * before it; "nicht", "pas", "niet" after it) is reported as `negatedPositive`.
+ *
+ * Interest is also read in its context: a later sentence that is only a refusal takes it
+ * back ("Interested? No.", "Definitely! …definitely not."), a condition the writer no longer
+ * meets refuses it ("if we were still trading"), interest in not being mailed asks to stop
+ * mail, and interest for a far-off time ("Happy to chat — in 2027") is a timing objection;
+ * a refusal of one thing followed by "but" and interest in another, with a request after
+ * it, does not count as a refusal. `writtenAt` (when the reply was written) tells whether a
+ * year is far off; without it any year is.
  */
-export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] = builtInPhrases): IntentAnalysis {
+export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] = builtInPhrases, writtenAt?: Date): IntentAnalysis {
   const set = compileLanguages(phrases)
   const compiled = set.languages
   const reading = set.reading
@@ -205,12 +213,67 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   analysis.availability = logistics.availability
   analysis.contactOffer = logistics.contactOffer
   analysis.objection = findObjections(folded, structures, negationsBefore, reading).map(({ phrase, index, language }) => ({ phrase, index, language }))
+  // A sentence after the first that is only a refusal ("Interested? No.", "…definitely not.",
+  // "Trotzdem: nein.") refuses; a condition the writer no longer meets ("if we were still
+  // trading") refuses the interest said on it.
+  const shortNegatives = compiled.flatMap((language) => (language.shortNegative === null ? [] : [{ language: language.source.language, pattern: language.shortNegative }]))
+  const refusalSentences = findRefusalSentences(folded, shortNegatives, reading.sentence)
+  const falseConditions = findFalseConditions(folded, sentencePatterns)
+  analysis.negative.push(...refusalSentences, ...falseConditions)
+  // Interest that a refusal sentence ends, with no interest after it: the reply takes it back
+  // ("Definitely! …definitely not.", "book a call? with you? lol no", "Looks great! Not for us though.").
+  const interest = [...analysis.positive, ...analysis.meetingProposal, ...analysis.availability, ...analysis.contactOffer]
+  const closingRefusals = refusalSentences.filter((refusal) => !interest.some((hit) => hit.index > refusal.index))
+  const takenBack = (hit: PhraseHit) => closingRefusals.some((refusal) => refusal.index > hit.index)
+  analysis.meetingProposal = analysis.meetingProposal.filter((hit) => !takenBack(hit))
+  analysis.availability = analysis.availability.filter((hit) => !takenBack(hit))
+  analysis.contactOffer = analysis.contactOffer.filter((hit) => !takenBack(hit))
   // An interest phrase inside a longer phrase of another kind is read as that phrase: "if we're interested" (undecided), "interested to know who gave you my address" (a question), "interested in other things" (a refusal).
   const containing = [...analysis.undecided, ...analysis.question, ...analysis.negative]
   analysis.positive = analysis.positive.filter(
-    (hit) => !containing.some((other) => overlaps(other, hit)) && !isAskedAbout(folded, hit, analysis.question) && !softensRefusal(folded, hit, analysis, reading.sentence.contrastive),
+    (hit) =>
+      !containing.some((other) => overlaps(other, hit)) &&
+      !isAskedAbout(folded, hit, analysis.question) &&
+      !softensRefusal(folded, hit, analysis, reading.sentence.contrastive) &&
+      !takenBack(hit) &&
+      !falseConditions.some((condition) => sentenceStart(folded, condition.index) === sentenceStart(folded, hit.index)),
   )
+  // Interest in not being mailed ("Would you be interested in not emailing me?") asks to stop mail.
+  const unwanted = analysis.positive.filter((hit) => wantsNoMail(folded, hit.index + hit.phrase.length, structures, negationsBefore, reading.text))
+  analysis.stopRequest.push(...unwanted)
+  // Interest for a far-off time ("Happy to chat — in 2027.") is a timing objection.
+  const referenceYear = writtenAt === undefined || Number.isNaN(writtenAt.getTime()) ? null : writtenAt.getUTCFullYear()
+  const forLater = analysis.positive.flatMap((hit) => {
+    const later = distantTimeAround(folded, hit.index, hit.index + hit.phrase.length, sentencePatterns, referenceYear)
+    return later === null ? [] : [{ hit, later }]
+  })
+  analysis.deferral.push(...forLater.map(({ later }) => later))
+  analysis.positive = analysis.positive.filter((hit) => !unwanted.includes(hit) && !forLater.some((entry) => entry.hit === hit))
+  // A refusal of one thing before "but" and interest in another, with a request after it
+  // ("Not interested in another tool as such, but I am interested in the reply rates. Can we
+  // get 20 minutes on the calendar?"), refuses only that thing.
+  const narrowed = (hit: PhraseHit) => narrowsRefusal(folded, hit, analysis, reading.sentence)
+  analysis.negative = analysis.negative.filter((hit) => !narrowed(hit))
+  analysis.negatedPositive = analysis.negatedPositive.filter((hit) => !narrowed(hit))
   return analysis
+}
+
+/**
+ * A refusal followed, in its sentence, by a contrastive conjunction and interest, and by
+ * more interest (a request, a time, a call) in a later sentence: the refusal narrows the
+ * offer, the reply is interested.
+ */
+function narrowsRefusal(folded: string, refusal: PhraseHit, analysis: IntentAnalysis, reading: SentenceReading): boolean {
+  if (reading.contrastive === null) return false
+  const end = sentenceEnd(folded, refusal.index + refusal.phrase.length)
+  const interest = [...analysis.positive, ...analysis.meetingProposal, ...analysis.availability, ...analysis.contactOffer]
+  if (!interest.some((hit) => hit.index >= end)) return false
+  reading.contrastive.lastIndex = 0
+  for (const match of folded.slice(refusal.index + refusal.phrase.length, end).matchAll(reading.contrastive)) {
+    const conjunction = refusal.index + refusal.phrase.length + match.index + match[0].length
+    if (analysis.positive.some((hit) => hit.index > conjunction && hit.index < end)) return true
+  }
+  return false
 }
 
 /** Two hits share some of their text. */

@@ -136,3 +136,19 @@ function neverAgain(
   }
   return null
 }
+
+/** How many words after an interest phrase are read for what the interest is in. */
+const interestObjectWords = 5
+
+/**
+ * Interest in not being mailed: a negation and then a mailing word right after an interest
+ * phrase, in its clause ("Would you be interested in not emailing me?", "I'd love it … not
+ * sending me these"). `end` is where the interest phrase ends in `folded`.
+ */
+export function wantsNoMail(folded: string, end: number, structures: readonly CompiledStructure[], negations: ReadonlySet<string>, reading: TextReading): boolean {
+  if (structures.length === 0) return false
+  const after = wordsAfter(folded, end, interestObjectWords, reading)
+  const negation = after.findIndex((word) => negations.has(word) || isElidedNegation(word, reading))
+  if (negation < 0) return false
+  return hasFamily([unionOf(structures)], 'mailing', after.slice(negation + 1).join(' '))
+}

@@ -20,6 +20,10 @@ export interface SentencePatterns {
   meetingProposal: RegExp | null
   contactLater: RegExp | null
   laterTime: RegExp | null
+  /** A time far off ("next year", "in 2027"): global. */
+  distantTime: RegExp | null
+  /** A condition the writer no longer meets ("if we were still trading"): global. */
+  falseCondition: RegExp | null
 }
 
 function union(sources: readonly string[] | undefined): RegExp | null {
@@ -35,7 +39,13 @@ export function compileSentencePatterns(language: LanguagePhrases): SentencePatt
     meetingProposal: union(language.meetingProposals),
     contactLater: union(language.contactLater),
     laterTime: union(language.laterTimes),
+    distantTime: globalUnion(language.distantTimes),
+    falseCondition: globalUnion(language.falseConditions),
   }
+}
+
+function globalUnion(sources: readonly string[] | undefined): RegExp | null {
+  return sources === undefined || sources.length === 0 ? null : new RegExp(sources.map((source) => `(?:${source})`).join('|'), 'g')
 }
 
 /** Everything the phrase tables say about reading a reply's text and sentences, compiled (once per phrase set). */
@@ -59,14 +69,17 @@ export interface SentenceReading {
   pastReference: RegExp | null
   /** Negations that agree or negate nothing ("no problem", "why not", "not opposed to", "no worries"), removed before looking for `negation` (global). */
   agreement: RegExp | null
+  /** What may open a refusal sentence before the refusal itself: punctuation, an ellipsis, a contrastive or conceding word ("…", "but", "trotzdem:", "still,"). */
+  refusalOpening: RegExp
 }
 
 /** Compiles the sentence-level word lists of some languages. */
 export function compileSentenceReading(languages: readonly LanguageWords[]): SentenceReading {
-  const all = (field: 'contrastives' | 'acknowledgements' | 'thanks' | 'sentenceNegations' | 'pastReferences' | 'agreeingNegations' | 'notNegatingNo') =>
+  const all = (field: 'contrastives' | 'concessives' | 'acknowledgements' | 'thanks' | 'sentenceNegations' | 'pastReferences' | 'agreeingNegations' | 'notNegatingNo') =>
     languages.flatMap((language) => language[field] ?? [])
   const agreements = [...all('agreeingNegations'), ...all('notNegatingNo')]
   const contrastives = all('contrastives')
+  const openers = [...contrastives, ...all('concessives')]
   const thanks = all('thanks')
   return {
     contrastive: contrastives.length === 0 ? null : new RegExp(`,?\\s+(?=(?:${contrastives.join('|')})\\b)`, 'g'),
@@ -75,6 +88,7 @@ export function compileSentenceReading(languages: readonly LanguageWords[]): Sen
     negation: union(all('sentenceNegations')),
     pastReference: union(all('pastReferences')),
     agreement: agreements.length === 0 ? null : new RegExp(`\\b(?:${agreements.join('|')})\\b`, 'g'),
+    refusalOpening: new RegExp(`^(?:[\\s.…,:;!–—-]${openers.length === 0 ? '' : `|(?:${openers.join('|')})\\b`})*`),
   }
 }
 
@@ -193,6 +207,88 @@ export function findLaterTimes(folded: string, languages: readonly SentencePatte
   for (const patterns of languages) {
     const match = patterns.laterTime?.exec(folded)
     if (match) hits.push({ phrase: match[0], language: patterns.language, index: match.index })
+  }
+  return hits
+}
+
+/** How many words may stand between an interest phrase and a far-off time for the interest to be said for that time ("Happy to chat — in 2027", "happy to talk sometime next year"). */
+const distantTimeReach = 3
+/** A year written out ("2027"). */
+const yearNumber = /\b(?:19|20)\d{2}\b/
+
+/**
+ * A far-off time right around an interest phrase, in its sentence ("Happy to chat — in 2027.
+ * Ask me then.", "Gerne nächstes Jahr wieder", "On en reparle l'année prochaine"): the
+ * interest is said for that time, so it is a timing objection. A year counts only when it
+ * is later than `referenceYear` (the year the reply was written; any year when unknown).
+ */
+export function distantTimeAround(
+  folded: string,
+  start: number,
+  end: number,
+  languages: readonly SentencePatterns[],
+  referenceYear: number | null,
+): SentenceHit | null {
+  let opening = start
+  while (opening > 0 && !/[.!?\n]/.test(folded[opening - 1] ?? '')) opening -= 1
+  const close = /[.!?\n]/.exec(folded.slice(end))
+  const sentence = folded.slice(opening, close === null ? folded.length : end + close.index + 1)
+  for (const patterns of languages) {
+    const pattern = patterns.distantTime
+    if (pattern === null) continue
+    pattern.lastIndex = 0
+    for (const match of sentence.matchAll(pattern)) {
+      const at = opening + match.index
+      const between = at >= end ? folded.slice(end, at) : at + match[0].length <= start ? folded.slice(at + match[0].length, start) : ''
+      if (countWords(between) > distantTimeReach) continue
+      const year = yearNumber.exec(match[0])
+      if (year !== null && referenceYear !== null && Number(year[0]) <= referenceYear) continue
+      return { phrase: sentence.trim(), language: patterns.language, index: opening }
+    }
+  }
+  return null
+}
+
+/** Conditions the writer no longer meets ("if we were still trading", "si nous étions encore"), anywhere in the reply. */
+export function findFalseConditions(folded: string, languages: readonly SentencePatterns[]): SentenceHit[] {
+  const hits: SentenceHit[] = []
+  for (const patterns of languages) {
+    const pattern = patterns.falseCondition
+    if (pattern === null) continue
+    pattern.lastIndex = 0
+    for (const match of folded.matchAll(pattern)) hits.push({ phrase: match[0], language: patterns.language, index: match.index })
+  }
+  return hits
+}
+
+/**
+ * Sentences after the first that are only a refusal ("Interested? No.", "book a call? with
+ * you? lol no", "Definitely! …definitely not.", "Great pitch. Still a no.", "Tolle Idee.
+ * Trotzdem: nein.", "Génial, encore un prestataire… Non."): a short refusal of some language
+ * (`shortNegatives`, each matching a whole text), after an opening ellipsis, contrastive or
+ * conceding word. A question ("No?") is not one.
+ */
+export function findRefusalSentences(
+  folded: string,
+  shortNegatives: readonly { language: RuleLanguage; pattern: RegExp }[],
+  reading: SentenceReading,
+): SentenceHit[] {
+  const hits: SentenceHit[] = []
+  let first = true
+  for (const match of folded.matchAll(/[^.!?\n]+(?:[.!?]+|\n|$)/g)) {
+    const text = match[0].trim()
+    if (text === '') continue
+    if (first) {
+      first = false
+      continue
+    }
+    if (text.includes('?')) continue
+    // "No. 5 Main Street" in a signature is an address, not a refusal.
+    if (/^\s*\d/.test(folded.slice(match.index + match[0].length))) continue
+    const refusal = text.replace(reading.refusalOpening, '')
+    if (refusal === '') continue
+    const language = shortNegatives.find((candidate) => candidate.pattern.test(refusal))
+    if (language !== undefined) hits.push({ phrase: refusal, language: language.language, index: match.index })
   }
   return hits
 }

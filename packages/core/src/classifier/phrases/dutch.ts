@@ -89,6 +89,8 @@ export const dutchPhrases: LanguagePhrases = {
     // Sarcasm: "Geweldig, alweer een verkoopmail."
     "\\b(?:geweldig|fantastisch|heerlijk|prachtig)\\b[,.!]* (?:alweer|weer|nog) (?:een|zo'?n) (?:\\w*(?:verkoop|reclame|spam|sales|acquisitie)\\w*|spam|reclame)",
     '\\bzei (?:niemand|nooit iemand)(?: ooit)?\\b',
+    // "Klinkt goed, maar het blijft nee", "Het antwoord is nog steeds nee".
+    '\\b(?:het (?:blijft|is|wordt)|(?:het|mijn|ons) antwoord (?:is|blijft)|toch) (?:(?:nog steeds|toch|gewoon|helaas|een) )*nee\\b(?=\\s*(?:[.!,;:)]|$))',
   ],
   shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u|absoluut niet|zeker niet|echt niet|helemaal niet|geen sprake van|geen denken aan|mooi niet|geen behoefte|niets voor ons|hoeft niet|laat maar|niet nodig)(?:,? (?:bedankt|sorry|helaas))?'],
   deferral: [
@@ -103,6 +105,9 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:ik|we) (?:denk|denken) erover na\\b',
     '\\b(?:moet|moeten) (?:het |dit )?(?:eerst |nog )?(?:intern )?(?:overleggen|bespreken|nadenken)\\b',
     '\\bnog niet zeker\\b',
+    // The condition after the interest: "We zouden geïnteresseerd zijn als de prijs klopt".,
+    '\\b(?:zouden|zou|zijn|ben) (?:we |wij |ik )?(?:wel |zeker )?geinteresseerd (?:zijn )?,?(?:als|indien|mits|zolang)\\b',
+    '\\b(?:hebben|heb) (?:we |wij |ik )?(?:wel )?interesse,? (?:als|indien|mits|zolang)\\b',
   ],
   unsubscribe: [
     '\\b(?:afmelden|uitschrijven|afmelding|uitschrijving)\\b',
@@ -137,6 +142,15 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:is|ben) niet (?:meer|langer) (?:werkzaam|in dienst|actief) (?:bij|voor)\\b',
     '\\bheeft (?:het bedrijf|ons bedrijf|de organisatie) verlaten\\b',
     '\\bwerkt (?:hier )?niet (?:meer|langer) (?:bij|voor)\\b',
+  ],
+  distantTimes: [
+    '\\bvolgend jaar\\b',
+    '\\bover (?:een paar|enkele|twee|drie|\\d+) jaar\\b',
+    '\\b(?:in|tot|rond|voor) (?:19|20)\\d{2}\\b',
+  ],
+  falseConditions: [
+    '\\bals (?:we|wij|ik) (?:nog|nog steeds) (?:[a-z]+ ){0,4}(?:waren|hadden|zouden|was|had)\\b',
+    '\\bals (?:we|wij|ik) (?:niet al|nog niet) (?:[a-z]+ ){0,4}(?:hadden|waren|had|was)\\b',
   ],
   affirmations: ['waarom niet(?=\\s*(?:[,.!;:-]|$))', 'ja', 'jazeker', 'zeker', 'graag', 'ja graag', 'natuurlijk', 'akkoord', 'afgesproken', 'klinkt goed'],
   meetingTimes: [
@@ -183,6 +197,7 @@ export const dutchPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag)\\b', '\\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\\b'],
   clauseBoundaries: ['maar', 'echter'],
   contrastives: ['maar'],
+  concessives: ['toch', 'alsnog', 'desondanks', 'evengoed', 'echter', 'dus', 'en'],
   fillers: ['alsjeblieft', 'alstublieft', 'aub', 'a\\.u\\.b\\.', 'even', 'maar', 'gerust', 'graag'],
   acknowledgements: ['(?:niet|geen)\\b', 'ontvangen', 'gezien', 'gelezen', 'genoteerd', 'begrepen', 'gedaan'],
   thanks: ['bedankt', 'dank je', 'dank u'],

@@ -20,6 +20,9 @@ export const englishAutomaticPhrases: Pick<LanguagePhrases, 'outOfOffice' | 'aut
     '\\b(?:public|bank|national) holiday\\b',
     '\\boffice (?:is )?(?:closed|shut)\\b',
     '\\bdelayed (?:response|reply)\\b',
+    // Hand-written: "On a boat with no signal until 28 March", "I'm on jury duty through March 21st".
+    '\\b(?:no|without|limited|poor) (?:phone )?(?:signal|reception|coverage|wifi|wi-fi|internet)\\b',
+    '\\b(?:on|doing|serving|called (?:up )?for) jury (?:duty|service)\\b',
   ],
   autoReply: [
     '\\bthank you for (?:your|contacting|reaching out|getting in touch|writing)\\b',

@@ -42,7 +42,7 @@ export const englishPhrases: LanguagePhrases = {
     '\\btell me more\\b',
     "(?:i'?d|i would|we'?d|we would|i) (?:like|want|love) to (?:learn|hear|know|see) more",
     '(?:give|call) (?:me|us) a (?:call|ring|buzz)',
-    'call me (?:at|on|tomorrow|this|next)',
+    'call me (?:at|on|tomorrow|today|this|next)',
     '(?:my|our) (?:number|cell|mobile|phone|direct line) is',
     'feel free to (?:call|ring|book|grab|schedule|set up)',
     '(?:go ahead|please go ahead|feel free) and (?:send|book|schedule|set up)',
@@ -79,6 +79,10 @@ export const englishPhrases: LanguagePhrases = {
     "\\b(?:can'?t|cannot|couldn'?t|wouldn'?t|won'?t|would never|i'?d never) say no to (?:that|this|it|a (?:call|chat|demo|quick call|coffee|meeting|conversation|trial))\\b",
     '\\bno objections?(?: from (?:me|us|my side|our side))? to (?:a |an |the )?(?:quick |short |brief )?(?:call|chat|demo|meeting|conversation|intro|trial)\\b',
     '\\b(?:send|propose|suggest|share) (?:me |us |over )?(?:some |a few |your |possible |available )?(?:times|slots|time slots)\\b',
+    "\\b(?:send|propose|suggest|share|give) (?:me |us |over )?(?:two|three|four|2|3|4|a couple of)(?: or (?:two|three|four|five|2|3|4|5))? (?:times|slots|time slots|options|dates)\\b",
+    // Reluctant acceptance: "No promises, but I'll listen."
+    "\\b(?:i'?ll|i will|we'?ll|we will|happy to|willing to) (?:listen|hear you out)\\b",
+    '\\b(?:get|put|grab|book|find) (?:\\d+|fifteen|twenty|thirty|a few) (?:min|mins|minutes) (?:in|on) (?:the|my|our|your) (?:calendar|calendars|diary|books)\\b',
   ],
   shortPositive: [
     "(?:please )?(?:call|ring|phone) me(?: (?:back|tomorrow|today|now))?",
@@ -108,6 +112,9 @@ export const englishPhrases: LanguagePhrases = {
     '\\bwhat makes you (?:think|believe|assume|feel)\\b',
     '\\binterested (?:to|in) (?:know|knowing|learn|learning|hear|hearing|understand|understanding|find out|finding out) (?:who|how|where|why|whether)\\b',
     '\\b(?:who|where) (?:gave you|did you get|you got|did you find) (?:my|our|this) (?:email|e-mail|address|contact|details|name|number)\\b',
+    // A data-access request: "please tell me what personal data you hold about me and where you obtained it".
+    '\\b(?:what|which) (?:personal )?(?:data|information|details) (?:you|your company) (?:hold|have|store|keep|process)\\b',
+    '\\b(?:tell|inform|show) (?:me|us) (?:what|which|where|how|who)\\b',
   ],
   referral: [
     "not (?:really |actually )?(?:the )?(?:right|best|correct|appropriate|relevant|ideal) (?:person|contact|one|people|team|department|point of contact)",
@@ -139,6 +146,9 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:maybe |perhaps |you could |you might )?try (?:our|my|the) (?:coo|ceo|cfo|cto|cmo|cro|head|vp|director|manager|colleague|boss|team|department|(?:[a-z]+ ){1,2}(?:team|department|lead|manager|director))\\b',
     '\\bthe new (?:head|director|vp|manager|lead|owner|person|contact|point of contact|decision maker)(?: of [a-z]+)? (?:is|will be)\\b',
     '(?:^|[.!?] )not me(?:[,.!]+ *(?:sorry|i\'m afraid|thanks)?)?[.!]*$',
+    // "You want procurement@… for anything vendor-related.", "You're after Chris Dunmore in sales."
+    "\\byou(?:'?re| are) after\\b",
+    "\\byou(?:'ll| will)? (?:want|need) (?=[a-z0-9._%+-]+@)",
   ],
   negative: [
     '\\bnot (?:really |currently |at all |very |that |too )?interested\\b',
@@ -165,7 +175,7 @@ export const englishPhrases: LanguagePhrases = {
     "\\b(?:won'?t|will not|wouldn'?t|would not|isn'?t|is not) (?:be )?(?:useful|relevant|helpful|a fit|of (?:any )?(?:use|interest)|needed)\\b",
     "\\b(?:don'?t|do not) (?:do|use|run|need|have) (?:any )?(?:outbound|cold (?:email|outreach)|outreach|sales development|sdrs?)\\b",
     "\\blocked (?:in|into) (?:a |an |our )?(?:[0-9a-z-]+ )?(?:contract|agreement|deal)\\b",
-    "\\b(?:we'?re|we are|i'?m|i am) (?:good|fine|ok|okay)(?: for now| thanks| thank you)?(?=[.!,]|$)",
+    "\\b(?:we'?re|we are|i'?m|i am) (?:good|fine|ok|okay)(?: for now| thanks| thank you| mate| cheers| though)*(?=[.!,]|$)",
     "\\bnot (?:going to|gonna) (?:work|happen)\\b",
     "\\b(?:i|we) (?:don'?t|do not) (?:want|think (?:so|this|it|that))\\b",
     '\\bnot (?:at this (?:time|point|stage)|right now|now|for now|at the moment|currently)\\b',
@@ -184,10 +194,16 @@ export const englishPhrases: LanguagePhrases = {
     "\\byeah,? right(?=[.!]|$)",
     "\\bi'?ll get right on (?:that|it)\\b",
     '(?:\\.{2,}|…|[,!-]) ?not[.!]*$',
-    '\\bbecause (?:i|we) (?:really |totally |definitely |so |clearly |obviously |desperately )?(?:need|want|love|enjoy) (?:more|another|yet another) (?:of (?:these|those|them|this)|emails?|e-mails?|pitch(?:es)?|spam|vendors?)\\b',
+    // "Sure, because I need more of these", "Oh sure, because I need a 9th vendor email today."
+    '\\bbecause (?:i|we) (?:really |totally |definitely |so |clearly |obviously |desperately )?(?:need|want|love|enjoy) (?:more|another|yet another|an? (?:\\d+(?:st|nd|rd|th)|(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|hundredth|thousandth|millionth|new|fresh))) (?:(?:cold|sales|vendor|marketing|spam|spammy|automated|unsolicited|generic|random|canned|templated|ai) )*(?:of (?:these|those|them|this)|emails?|e-mails?|pitch(?:es)?|spam|vendors?)\\b',
     '\\binterested in (?:other|different) (?:things|stuff|priorities|solutions|tools|vendors|areas|options)\\b',
+    // "Great pitch, still a no.", "The answer is still no.", "it's a hard pass from us" — not "it's no problem".
+    "\\b(?:(?:it'?s|that'?s|this is|(?:the|my|our) answer is|(?:the|my|our) answer'?s|that would be|it would be|it'?ll be|still) (?:still |also |going to be |gonna be |a )*(?:(?:firm|hard|polite|definite|clear|big|respectful|solid) )?(?:no|nope|pass)|a (?:hard|firm|polite|respectful) (?:no|pass))(?=\\s*(?:[.!,;:)]|$|from|for|to|on|thanks?|thank you|sorry|though|i'?m afraid|mate|cheers))",
+    // An incumbent under contract: "we signed a three-year contract with Outreach".
+    "\\b(?:we|i)(?:'ve| have)? (?:just |recently |already )?(?:signed|renewed|extended|committed to) (?:a |an |our |the )?(?:[0-9a-z]+-year |multi-year |long-term |new )?(?:contract|agreement|deal) (?:with|until|through|for (?:another|the next))\\b",
+    "\\b(?:signed|renewed|extended|committed to) (?:a |an |our )?(?:[0-9a-z]+|multi)-year (?:contract|agreement|deal)\\b",
   ],
-  shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now|(?:absolutely|definitely|certainly|hell|heck) (?:not|no)|not a chance|no chance|not happening|yeah,? no|hard no|not really|(?:we\'?re |i\'?m )?all set|let\'?s not|(?:i\'?ll|we\'?ll|i will|we will) pass)(?:,? (?:sorry|thanks|thank you|i\'m afraid))?'],
+  shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now|(?:absolutely|definitely|certainly|hell|heck) (?:not|no)|not a chance|no chance|not happening|yeah,? no|hard no|not really|(?:we\'?re |i\'?m )?all set|let\'?s not|(?:i\'?ll|we\'?ll|i will|we will) pass)(?:,? (?:sorry|thanks|thank you|i\'m afraid|cheers|mate|though))*'],
   deferral: [
     '\\bnot (?:right )?now\\b',
     '\\bnot (?:at|for) (?:the|this) (?:moment|time)\\b',
@@ -218,6 +234,8 @@ export const englishPhrases: LanguagePhrases = {
     // Interest on a condition: "I'll let you know if we're interested", "If this were cheaper I'd be interested".
     "\\b(?:if|when|once|whether|should|in case) (?:we'?re|i'?m|we are|i am|we become|i become|we get|i get|we'?d be|i'?d be|we would be|i would be|anyone (?:here )?is|someone (?:here )?is) (?:ever |still |at all |more |really |genuinely )?interested\\b",
     '\\bif\\b[^,.!?\\n]{0,40}\\b(?:i\'?d|we\'?d|i would|we would|i might|we might) (?:probably |definitely |certainly )?be interested\\b',
+    // The condition after the interest: "We'd be interested if the price is right".
+    "\\b(?:i'?d|we'?d|i would|we would|i might|we might|would|might) (?:probably |definitely |certainly |only |possibly )?be (?:very |really )?interested (?:if|provided|as long as|assuming|only if|once|in case)\\b",
   ],
   unsubscribe: [
     '\\bunsubscribe\\b',
@@ -241,6 +259,9 @@ export const englishPhrases: LanguagePhrases = {
     '\\bnot (?:to|wish to|want to) (?:be contacted|receive (?:any )?(?:further|more) )',
     '(?:^|[.!?] +)stop(?:[.!]+ *|$)$',
     '\\b(?:address|email|e-mail|contact details|details|number)\\b[^\\n]{0,80}\\b(?:remove|delete) (?:it|that|this)\\b',
+    "\\b(?:address|email|e-mail|contact details|details|data|number)\\b[^\\n]{0,80}\\b(?:want|like|need) (?:it|that|this|them) (?:removed|deleted|erased|gone)\\b",
+    // "Is there a way to make these stop?"
+    '\\bmake (?:(?:these|those|the|your|all (?:these|the|your)) (?:e-?mails?|messages?|mails?|follow-?ups)|these|those|them|this|it) stop\\b',
     "\\b(?:if you|please|kindly) (?:didn'?t|did not|would not|wouldn'?t|could stop|stop(?:ped)?) (?:contact(?:ing)?|email(?:ing)?|e-mail(?:ing)?|messag(?:e|ing)|writ(?:e|ing) to|reach(?:ing)? out to) (?:me|us)\\b",
     '\\bunsubscrib(?:ed|ing)\\b',
     // "I'm interested in being unsubscribed", "I'd like to get removed" — not "I don't want to be removed".
@@ -273,7 +294,7 @@ export const englishPhrases: LanguagePhrases = {
     '\\b(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri)\\b',
     '\\b\\d{1,2}(?::\\d{2})? ?(?:am|pm)\\b',
     '\\b\\d{1,2}:\\d{2}\\b',
-    '\\b(?:noon|midday|tomorrow|mornings?|afternoons?|(?:this|next) week|end of (?:the )?week)\\b',
+    '\\b(?:noon|midday|today|tomorrow|mornings?|afternoons?|(?:this|next) week|end of (?:the )?week)\\b',
     '\\bthe \\d{1,2}(?:st|nd|rd|th)\\b',
   ],
   meetingProposals: [
@@ -282,6 +303,10 @@ export const englishPhrases: LanguagePhrases = {
     "\\b(?:can|could) (?:you|we|i) do\\b",
     "\\b(?:i'?ve got|i have|i'?ve|got|have) (?:some )?(?:time|availability|a window|an opening)\\b",
     '\\b(?:speak|talk|chat|meet|call|connect|catch up|hop on|jump on)\\b',
+    // "Let's do 15 minutes Friday at 9", "you get 15 minutes on Wednesday", "Next week Tue or Wed, 30 min, happy to."
+    "\\blet'?s do\\b",
+    "\\byou(?:'ll| will)? get\\b",
+    '\\bhappy to\\b',
   ],
   contactLater: [
     '\\b(?:reach|check|circle|follow|touch) (?:back|out|base|up)\\b',
@@ -302,6 +327,19 @@ export const englishPhrases: LanguagePhrases = {
     '\\bafter (?:the )?(?:summer|holidays|new year|q[1-4]|our (?:budget|planning|fiscal))\\b',
     '\\b(?:in |until )?20[2-9]\\d\\b',
     '\\b(?:second half|the new year)\\b',
+  ],
+  distantTimes: [
+    "(?<!(?:about|for|regarding|of|on) )\\bnext year\\b(?!'s)",
+    '\\bin (?:a|one|two|three|a few|a couple(?: of)?|several|\\d+) years?(?: time)?\\b',
+    '\\byears? from now\\b',
+    '\\b(?:some ?day|in the (?:distant |far )?future)\\b',
+    '\\b(?:in|by|until|till|before|around) (?:19|20)\\d{2}\\b',
+  ],
+  falseConditions: [
+    "\\bif (?:we|i) (?:were|was) still\\b",
+    "\\bif (?:we|i) still (?:had|did|ran|owned|were|was|worked|needed|used|did any)\\b",
+    "\\bif (?:we|i) (?:weren'?t|wasn'?t|hadn'?t|didn'?t|were not|was not|had not|did not) (?:already|just)\\b",
+    "\\b(?:were we|was i|had we|had i) still\\b",
   ],
   greetings: ['hi', 'hello', 'hey', 'dear', 'good (?:morning|afternoon|evening)', 'hi there'],
   bareNo: ['no', 'nope', 'nah'],
@@ -349,6 +387,7 @@ export const englishPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:mon|tues|wednes|thurs|fri|satur|sun)day', '\\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\\b'],
   clauseBoundaries: ['but', 'however', 'although', 'though'],
   contrastives: ['but', 'however', 'though', 'although', 'unfortunately'],
+  concessives: ['still', 'even so', 'nevertheless', 'that said', 'regardless', 'sadly', 'alas', 'so', 'and'],
   shorthand: [
     // Only after English words: "u" is Dutch for the formal "you" ("kunt u", "wat dacht u van").
     ['\\b(can|could|do|did|are|will|would|thank|see|let|if|for|to|with|when|have|got|meet|call|send|tell|and) u\\b', '$1 you'],

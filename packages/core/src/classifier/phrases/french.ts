@@ -87,8 +87,10 @@ export const frenchPhrases: LanguagePhrases = {
     '\\b(?:nous ne|on ne) (?:cherchons|cherche) pas\\b',
     "\\b(?:satisfaits?|contents?) (?:de|avec) (?:notre|nos) (?:[a-z]+ ){0,2}(?:solution|prestataire|fournisseur|outil|partenaire|agence)\\b",
     // Sarcasm: "Super, encore un mail de prospection."
-    '\\b(?:super|genial|formidable|merveilleux|chouette|trop bien|oh joie|quelle joie)\\b[,.!]* (?:encore (?:un|une)|(?:un|une) (?:enieme|autre|nouveau|nouvelle)) (?:autre |enieme |nouveau |nouvelle )?(?:mail|e-mail|email|message|relance|pub|spam|prospect\\w*|demarchage)\\b',
+    '\\b(?:super|genial|formidable|merveilleux|chouette|trop bien|oh joie|quelle joie)\\b[,.!]* (?:encore (?:un|une)|(?:un|une) (?:enieme|autre|nouveau|nouvelle)) (?:autre |enieme |nouveau |nouvelle )?(?:mail|e-mail|email|message|relance|pub|spam|prospect\\w*|demarchage|prestataire|fournisseur|commercial|vendeur)\\b',
     '\\b(?:a )?dit (?:personne|jamais personne)(?: jamais)?\\b',
+    // "…mais c'est non", "La réponse est toujours non" — not "c'est non seulement".
+    "\\b(?:c'est|ce sera|ca sera|ca reste|(?:la|ma|notre) reponse (?:est|reste)) (?:(?:toujours|quand meme|malgre tout|definitivement|clairement|un) )*non\\b(?! seulement)",
   ],
   shortNegative: ["(?:(?:malheureusement|desole|desolee|franchement|merci)[,.!]* (?:mais )?)?(?:non|non merci|pas interesse|pas interessee|aucun interet|absolument pas|surement pas|certainement pas|pas du tout|pas question|hors de question|jamais de la vie|sans facon|pas pour nous)(?:,? (?:merci|desole|desolee))?"],
   deferral: [
@@ -105,6 +107,9 @@ export const frenchPhrases: LanguagePhrases = {
     "\\bje (?:vais|dois) (?:en )?(?:parler|discuter|verifier) (?:avec|en interne)\\b",
     // Interest on a condition: "Je reviendrai vers vous si nous sommes intéressés".
     "\\bsi (?:nous sommes|je suis|on est|nous etions|j'etais|ca nous|cela nous|ca m'|cela m'|ca vous) (?:[a-z]+ )?interess\\w*",
+    // The condition after the interest: "Nous serions intéressés si le prix est correct".,
+    "\\b(?:serions|serais|sommes|suis) (?:tres |vraiment |peut-etre )?interesse(?:e|s|es)?,? (?:si|a condition|pourvu|tant que)\\b",
+    "\\b(?:ca|cela) (?:m'|nous )?interesserait,? (?:si|a condition|pourvu)\\b",
   ],
   unsubscribe: [
     "\\b(?:desabonner|desinscrire|desabonnez|desinscrivez|desabonnement|desinscription)\\b",
@@ -139,6 +144,15 @@ export const frenchPhrases: LanguagePhrases = {
     "\\bne fait plus partie (?:de|du)\\b",
     "\\bn'est plus (?:chez|dans|au sein)\\b",
     "\\ba quitte (?:l'entreprise|la societe|le groupe|[a-z]+)\\b",
+  ],
+  distantTimes: [
+    "\\bl'(?:annee|an) prochaine?\\b",
+    '\\bdans (?:quelques|deux|trois|\\d+) ans\\b',
+    "\\b(?:en|d'ici|vers|avant) (?:19|20)\\d{2}\\b",
+  ],
+  falseConditions: [
+    "\\bsi (?:nous (?:etions|avions)|j'(?:etais|avais)|on (?:etait|avait)) (?:encore|toujours)\\b",
+    "\\bsi (?:nous n'avions|je n'avais|on n'avait) pas deja\\b",
   ],
   affirmations: ['pourquoi pas(?=\\s*(?:[,.!;:-]|$))', 'oui', 'volontiers', 'avec (?:grand )?plaisir', 'bien sur', "d'accord", 'ok pour', 'entendu', 'tout a fait', 'absolument', 'carrement'],
   meetingTimes: [
@@ -191,6 +205,7 @@ export const frenchPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:lundi|mardi|mercredi|jeudi|vendredi)\\b', '\\b(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\\b'],
   clauseBoundaries: ['cependant', 'pourtant'],
   contrastives: ['mais'],
+  concessives: ['quand meme', 'neanmoins', 'toutefois', 'pourtant', 'malgre tout', 'cependant', 'donc', 'et', 'bref'],
   fillers: ["s'il vous plait", "s'il te plait", 'svp', 'stp', 'plutot', 'directement', 'donc'],
   acknowledgements: ['(?:pas|non|jamais)\\b', "je (?:confirme|l'ai)", 'bien recu', "(?:c'est )?note"],
   thanks: ['merci(?: beaucoup)?'],

@@ -33,7 +33,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:schauen|sehen|gucken) (?:uns|mir|wir|ich) (?:das|es|ihr angebot|ihre losung|die losung)? ?(?:(?:gerne?|gern|mal|einmal|durchaus|gerne mal) )*an\\b',
     '\\bgerne?\\b(?: [a-z]+){0,3} (?:telefonieren|sprechen|austauschen|ansehen|anschauen|kennenlernen|unterhalten|treffen)',
     '\\b(?:ruf|rufen sie) mich (?:(?:einfach|gerne|gern|doch|mal|gerne mal) )*(?:an|unter|zuruck)\\b',
-    '\\b(?:schicken|senden) sie (?:mir|uns) (?:(?:gerne?|gern|bitte) )*(?:(?:einen|eine|ein paar|zwei|drei|ihre|mogliche|moegliche) )?(?:termin|termine|terminvorschlag|terminvorschlage|einladung)',
+    '\\b(?:schicken|senden) sie (?:mir|uns) (?:(?:gerne?|gern|bitte|einfach|doch|mal|direkt) )*(?:(?:einen|eine|ein paar|zwei|drei|ihre|mogliche|moegliche) )?(?:termin|termine|terminvorschlag|terminvorschlage|einladung)',
     '\\b(?:finde|finden) (?:ich|wir) (?:[a-z]+ ){0,3}(?:spannend|interessant)\\b',
     '\\b(?:konnen|koennen) wir uns (?:[a-z]+ ){0,3}(?:austauschen|unterhalten|sprechen|treffen|zusammensetzen|abstimmen)\\b',
     // A yes said with a negation: "Spricht nichts dagegen", "Hätte nichts gegen ein kurzes Gespräch".
@@ -100,6 +100,8 @@ export const germanPhrases: LanguagePhrases = {
     // Sarcasm: "Na toll, noch eine Werbemail."
     '\\b(?:na (?:toll|super|klasse|prima|wunderbar|grossartig|fein)|toll|wunderbar|herrlich|grossartig)\\b[,.!]* (?:schon wieder|noch (?:so )?(?:eine?|ne)|wieder (?:so )?(?:eine?|ne)|mal wieder (?:eine?|ne)) (?:\\w*(?:werbe|verkaufs|akquise|spam|vertriebs)\\w*|werbung|spam|kaltakquise)',
     '\\bsagte? (?:niemand|keiner)(?: jemals| je)?\\b',
+    // "Die Antwort ist trotzdem nein", "Es bleibt bei einem Nein", "Trotzdem nein."
+    '\\b(?:(?:die|meine|unsere) antwort (?:ist|lautet|bleibt)|es bleibt (?:bei )?|trotzdem|dennoch) (?:(?:trotzdem|immer noch|weiterhin|leider|dennoch|bei|ein|einem) )*nein\\b',
   ],
   shortNegative: ['(?:(?:leider|danke|sorry|ehrlich gesagt)[,.!]* )?(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf|auf keinen fall|keinesfalls|(?:definitiv|sicher|bestimmt|absolut|ganz sicher|ganz bestimmt) nicht|nichts fur uns|nichts fuer uns|nicht notig|nicht noetig|nicht erforderlich)(?:,? (?:danke|sorry|leider))?'],
   deferral: [
@@ -115,13 +117,17 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:ich|wir) (?:melde|melden) (?:mich|uns) (?:spater|spaeter|wieder|dazu|noch)\\b',
     '\\b(?:muss|mussen|muessen) (?:das |ich |wir )?(?:erst |noch )?(?:intern )?(?:prufen|pruefen|besprechen|abstimmen|uberlegen|ueberlegen)\\b',
     '\\bnoch nicht sicher\\b',
+    // The condition after the interest: "Wir wären interessiert, wenn der Preis stimmt".,
+    '\\b(?:waren|waeren|ware|waere|sind|bin) (?:wir |ich )?(?:durchaus |sehr |eventuell |grundsatzlich |grundsaetzlich )?interessiert,? (?:wenn|falls|sofern|solange)\\b',
+    '\\b(?:hatten|haetten|hatte|haette) (?:wir |ich )?(?:durchaus |eventuell )?interesse,? (?:wenn|falls|sofern|solange)\\b',
   ],
   unsubscribe: [
     '\\babmelden\\b',
     '\\babbestellen\\b',
     '\\b(?:mich|uns|meine (?:e-?mail|adresse|daten|kontaktdaten)) .{0,40}(?:austragen|entfernen|loschen|loeschen|streichen)\\b',
     '\\b(?:austragen|entfernen|loschen|loeschen|streichen) sie (?:mich|uns|meine)\\b',
-    '\\bkeine (?:weiteren |weitere )?(?:e-?mails|mails|nachrichten|zusendungen|kontaktaufnahme|werbung)\\b',
+    // Not "lese keine Mails" (an absence note: I read no mail).
+    '(?<!\\b(?:lese|lesen|liest|checke|checken|prufe|pruefe|prufen|pruefen|bearbeite|bearbeiten|beantworte|beantworten|rufe|sehe|sehen|empfange|bekomme) )\\bkeine (?:weiteren |weitere )?(?:e-?mails|mails|nachrichten|zusendungen|kontaktaufnahme|werbung)\\b',
     '\\b(?:schreiben|kontaktieren|mailen|anschreiben) sie (?:mich|uns) (?:bitte )?nicht (?:mehr|wieder)\\b',
     '\\bnicht mehr (?:kontaktieren|anschreiben|anmailen|schreiben)\\b',
     '\\bhoren sie auf\\b',
@@ -160,7 +166,17 @@ export const germanPhrases: LanguagePhrases = {
     '\\bhat (?:das unternehmen|unser unternehmen|die firma) verlassen\\b',
     '\\bnicht mehr (?:im unternehmen|bei uns) (?:tatig|taetig|beschaftigt|beschaeftigt)\\b',
   ],
-  affirmations: ['ja', 'jawohl', 'sehr gerne', 'ja gerne', 'gerne?', 'grundsatzlich ja', 'grundsaetzlich ja', 'na klar', 'klar', 'auf jeden fall'],
+  affirmations: ['warum (?:auch )?nicht(?=\\s*(?:[,.!;:-]|$))', 'ja', 'jawohl', 'sehr gerne', 'ja gerne', 'gerne?', 'grundsatzlich ja', 'grundsaetzlich ja', 'na klar', 'klar', 'auf jeden fall'],
+  distantTimes: [
+    '\\b(?:im )?(?:nachsten|naechsten|kommenden) jahr\\b',
+    '\\b(?:nachstes|naechstes|kommendes) jahr\\b',
+    '\\bin (?:ein paar|einigen|zwei|drei|\\d+) jahren\\b',
+    '\\b(?:im jahr|in|ab|bis|vor|um) (?:19|20)\\d{2}\\b',
+  ],
+  falseConditions: [
+    '\\bwenn (?:wir|ich) (?:noch|nicht (?:schon|bereits)) (?:[a-z]+ ){0,4}(?:waren|waeren|hatten|haetten|wurden|wuerden|ware|waere|hatte|haette)\\b',
+    '\\b(?:waren|waeren|hatten|haetten|gabe|gaebe) (?:wir|ich|es uns) (?:noch|nicht (?:schon|bereits))\\b',
+  ],
   meetingTimes: [
     `\\b${weekday}(?:s|vormittag|nachmittag|morgen|abend)?\\b`,
     '(?<!guten )\\bmorgen\\b',
@@ -204,6 +220,7 @@ export const germanPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:montag|dienstag|mittwoch|donnerstag|freitag)\\b', '\\b(?:januar|februar|marz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember)\\b'],
   clauseBoundaries: ['aber', 'jedoch'],
   contrastives: ['aber', 'jedoch'],
+  concessives: ['trotzdem', 'dennoch', 'allerdings', 'leider', 'also', 'und', 'ehrlich gesagt'],
   fillers: ['bitte', 'einfach', 'doch', 'mal'],
   acknowledgements: ['(?:nicht|kein\\w*)\\b', '(?:das )?habe ich', 'ich habe (?:ihre|deine|die)', 'erhalten', 'gelesen', 'verstanden', 'geschehen'],
   thanks: ['danke(?: schon| sehr)?', 'vielen dank'],

@@ -76,6 +76,20 @@ export interface LanguagePhrases extends LanguageWords {
    */
   laterTimes?: readonly string[]
   /**
+   * A time far off ("next year", "in 2027", "in a few years", "nächstes Jahr", "dans deux
+   * ans", "el año que viene", "ano que vem", "volgend jaar"): interest said for it, within a
+   * few words ("Happy to chat — in 2027."), is a timing objection. A year counts only when it
+   * is later than the year the reply was written.
+   */
+  distantTimes?: readonly string[]
+  /**
+   * A condition the writer no longer meets ("if we were still trading", "if we weren't
+   * already with X", "wenn wir noch … wären", "si nous étions encore", "si todavía
+   * tuviéramos", "se ainda tivéssemos", "als we nog … hadden"): interest said on it, in the
+   * same sentence, is a refusal ("We'd be interested if we were still trading.").
+   */
+  falseConditions?: readonly string[]
+  /**
    * Word families for the structural signals (hand-off verbs and roles for referrals,
    * removal and stop requests for unsubscribes, availability and contact-me for meetings,
    * incumbents and the present for objections). Optional: without them the language only

@@ -69,6 +69,13 @@ export interface LanguageWords {
    */
   contrastives?: readonly string[]
   /**
+   * Words that concede before a refusal at the start of a sentence ("still", "even so",
+   * "trotzdem", "quand même", "aun así", "mesmo assim", "toch"): a sentence that is only one
+   * of them (or a contrastive conjunction) and a short refusal ("Trotzdem: nein.", "But no.")
+   * is a refusal sentence.
+   */
+  concessives?: readonly string[]
+  /**
    * Chat shorthand and frequent misspellings, written out before any phrase is matched:
    * pairs of a pattern (a global regular expression source) and its replacement (`$1` for a
    * group): `['\\b(?:pls|plz)\\b', 'please']`. Applied in order, language by language.

@@ -37,7 +37,7 @@ export const portugueseStructure: StructureWords = {
     '\\b(?:me|nos)\\b',
     '\\b(?:meu|minha|meus|minhas|nosso|nossos) (?:e-?mail|e-?mails|endereco|contato|contatos|contacto|dados|nome|cadastro)\\b',
   ],
-  containers: ['\\b(?:da|de|do|das|dos) (?:sua |seu |suas |seus |vossa |vossas |esta |essa )?(?:lista|listas|base|base de dados|banco de dados|cadastro|sistema|mailing|envios)\\b'],
+  containers: ['\\b(?:(?:da|de|do|das|dos) (?:sua |seu |suas |seus |vossa |vossas |esta |essa )?|(?:dessa|desta|desse|deste|dessas|destas) )(?:lista|listas|base|base de dados|banco de dados|cadastro|sistema|mailing|envios)\\b'],
   stopVerbs: ['\\b(?:par(?:em|e|ar)|deix(?:em|e|ar)|cess(?:em|e|ar)) de\\b'],
   mailing: ['\\b(?:mand(?:ar|em|e|ando|a)|envi(?:ar|em|e|ando)|escrev(?:er|am|a)|contat(?:ar|em)|e-?mails?|mensagens?|emails?|comunicacoes|propaganda)\\b'],
   again: ['\\b(?:mais|nunca|de novo|novamente|outra vez)\\b'],

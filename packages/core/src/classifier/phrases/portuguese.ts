@@ -76,6 +76,8 @@ export const portuguesePhrases: LanguagePhrases = {
     // Sarcasm: "Ótimo, mais um e-mail de vendas."
     '\\b(?:otimo|maravilha|que beleza|que maravilha|que otimo)\\b[,.!]* (?:mais (?:um|uma)|outro|outra) (?:e-?mail|email|mensagem|spam|propaganda|vendedor)\\w*',
     '\\bdisse ninguem(?: nunca)?\\b',
+    // "Parece ótimo, mas é um não", "A resposta continua sendo não".
+    '\\b(?:e|continua (?:sendo|a ser)|(?:a|minha|nossa) resposta (?:e|continua (?:sendo|a ser))) (?:(?:um|ainda|mesmo assim) )*nao(?=\\s*(?:[.!,;:)]|$))',
   ],
   shortNegative: ['(?:(?:infelizmente|desculpe|sinceramente|obrigad[oa])[,.!]* (?:mas )?)?(?:nao|nao obrigado|nao obrigada|sem interesse|nao tenho interesse|nao temos interesse|de jeito nenhum|de forma alguma|de maneira nenhuma|nem pensar|nao e para nos|dispenso|passo|nao precisa)(?:,? (?:obrigad[oa]|desculpe))?'],
   deferral: [
@@ -94,6 +96,9 @@ export const portuguesePhrases: LanguagePhrases = {
     // Interest on a condition: "Aviso se tivermos interesse".
     '\\b(?:se|caso) (?:tivermos|tiver|tenhamos|tenha|estivermos|estiver|estejamos|esteja) (?:interesse|interessad[oa]s?)\\b',
     '\\bse (?:nos|me|lhe|lhes) interessar\\b',
+    // The condition after the interest: "Teríamos interesse se o preço for bom".,
+    '\\b(?:teriamos|teria|temos|tenho) (?:muito )?interesse,? (?:se|desde que|caso)\\b',
+    '\\b(?:estariamos|estaria|estamos|estou) (?:muito )?interessad[oa]s?,? (?:se|desde que|caso)\\b',
   ],
   unsubscribe: [
     '\\b(?:descadastr(?:ar|e|em|o)|descadastre-me|cancelar (?:a )?(?:inscricao|assinatura)|remover (?:minha )?inscricao)\\b',
@@ -105,7 +110,7 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bnao (?:quero|queremos) (?:mais )?(?:emails|e-mails|mensagens|contato|contacto)\\b',
     '\\blgpd\\b.{0,80}\\b(?:apaguem|excluam|removam|eliminem|apague|exclua|remova|meus dados)',
     '\\b(?:ser |seja |quero ser )?(?:removid[oa]|retirad[oa]|excluid[oa]|descadastrad[oa]|tirad[oa]) (?:da|de|do|desta|dessa|deste|desse) (?:lista|base|cadastro|mailing)\\b',
-    '\\bme (?:descadastr[ae]|tir[ae]|remov[ae]|exclu[ai])\\b',
+    '\\bme (?:descadastr(?:e|em|a|am)|tir(?:e|em|a|am)|remov(?:e|em|a|am)|exclu(?:a|am|i|em))\\b',
     // "Como faço para sair desta lista?"
     '\\b(?:sair|me tirar|me remover|ser removid[oa]|ser tirad[oa]) (?:da|desta|dessa|de sua|da sua|de vossa) (?:lista|base|mailing|lista de (?:e-?mails|contatos|envio))\\b',
     '\\b(?:paro|paramos|parar|deixo|deixar|deixamos) de receber (?:(?:esses|estes|seus|os|suas|as|essas|estas) )?(?:e-?mails|emails|mensagens)\\b',
@@ -130,6 +135,16 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\bnao (?:trabalha|faz parte|esta) mais (?:na|no|com|da|do)\\b',
     '\\bdeixou (?:a empresa|a companhia|de trabalhar)\\b',
     '\\bja nao (?:trabalha|faz parte|esta) (?:na|no|com|da|do)\\b',
+  ],
+  distantTimes: [
+    '\\b(?:no )?(?:ano que vem|proximo ano)\\b',
+    '\\bdaqui a (?:alguns|uns|dois|tres|\\d+) anos\\b',
+    '\\b(?:em|para|ate|antes de) (?:19|20)\\d{2}\\b',
+  ],
+  falseConditions: [
+    '\\bse ainda (?:estivessemos|tivessemos|estivesse|tivesse|existissemos|existisse|funcionassemos)\\b',
+    '\\bse (?:estivessemos|tivessemos|estivesse|tivesse|existissemos|existisse) ainda\\b',
+    '\\bse (?:ja )?nao (?:tivessemos|tivesse) ja\\b',
   ],
   affirmations: ['sim', 'claro', 'com certeza', 'bora', 'com (?:muito )?prazer', 'sem duvida', 'combinado', 'pode ser'],
   meetingTimes: [
@@ -178,6 +193,7 @@ export const portuguesePhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:segunda|terca|quarta|quinta|sexta)\\b', '\\b(?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\\b'],
   clauseBoundaries: ['porem', 'contudo', 'entretanto'],
   contrastives: ['porem', '(?<=, )mas'],
+  concessives: ['mas', 'mesmo assim', 'ainda assim', 'de qualquer forma', 'contudo', 'entao', 'e'],
   fillers: ['por gentileza'],
   acknowledgements: ['(?:nao|nunca)\\b', 'recebid[oa]', 'recebi'],
   thanks: ['obrigad[oa]'],

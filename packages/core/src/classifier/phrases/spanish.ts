@@ -32,7 +32,7 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:agenda|agendemos|programa|programemos|cuadra|cuadremos|organiza|reserva|pon|ponme|buscamos) (?:algo|una (?:llamada|reunion|cita|call|videollamada)|un (?:hueco|rato|call|momento))\\b',
     '\\b(?:tienes|tiene|teneis|tenes) (?:un )?hueco\\b',
     '\\b(?:como|cuando) (?:lo hacemos|quedamos|nos vemos|hablamos)\\b',
-    '\\b(?:mandame|enviame|pasame|dime|mandeme|envieme) (?:(?:un par de|algunos|unos|tus|sus|un|una) )?(?:horarios?|huecos?|opciones|fechas|franjas?)\\b',
+    '\\b(?:mandame|enviame|pasame|dime|mandeme|envieme) (?:(?:un par de|algunos|unos|tus|sus|un|una) )?(?:horarios?|horas?|huecos?|opciones|fechas|franjas?)\\b',
     // A yes said with a negation (in agreeingNegations): "No me importaría una llamada corta".
     '\\bno (?:me|nos) (?:importaria|molestaria|vendria (?:nada )?mal)n? (?:(?:tener|hacer|agendar|una|un) )*(?:breve |corta |pequena |rapida )?(?:llamada|reunion|charla|demo|videollamada|conversacion|llamadita)\\b',
   ],
@@ -85,6 +85,8 @@ export const spanishPhrases: LanguagePhrases = {
     // Sarcasm: "Genial, otro correo comercial más."
     '\\b(?:genial|fantastico|estupendo|maravilloso|que bien|que alegria|que ilusion)\\b[,.!]* (?:otro|otra|un (?:nuevo|otro)|una (?:nueva|otra)) (?:correo|email|e-mail|mail|mensaje|spam|vendedor)\\w*',
     '\\bdijo nadie(?: nunca)?\\b',
+    // "Suena bien, pero es un no", "La respuesta sigue siendo no".
+    '\\b(?:es|sigue siendo|(?:la|mi|nuestra) respuesta (?:es|sigue siendo)) (?:(?:un|todavia|aun|igualmente) )*no(?=\\s*(?:[.!,;:)]|$))',
   ],
   shortNegative: ['(?:(?:lamentablemente|lo siento|sinceramente|gracias)[,.!]* (?:pero )?)?(?:no|no gracias|no me interesa|no nos interesa|no interesado|para nada|en absoluto|de ninguna manera|de ningun modo|ni hablar|ni de broma|no es para nosotros|no hace falta|no es necesario)(?:,? (?:gracias|lo siento))?'],
   deferral: [
@@ -105,11 +107,16 @@ export const spanishPhrases: LanguagePhrases = {
     // Interest on a condition: "Te aviso si nos interesa", "Si estamos interesados, te escribimos".
     '\\bsi (?:nos|me|les|le) (?:llega a |llegara a )?interes(?:a|ara|ase)\\b',
     '\\bsi (?:estamos|estoy|estuvieramos|estuviera|llegamos a estar) interesad[oa]s?\\b',
+    // The condition after the interest: "Estaríamos interesados si el precio es bueno".,
+    '\\b(?:estariamos|estaria|estamos|estoy) (?:muy )?interesad[oa]s?,? (?:si|siempre que|siempre y cuando|con tal de que|mientras)\\b',
+    '\\b(?:me|nos) interesaria,? (?:si|siempre que|siempre y cuando|con tal de que)\\b',
   ],
   unsubscribe: [
     '\\b(?:dar(?:me|nos)? de baja|darme de baja|denme de baja|dame de baja|deme de baja|baja de (?:la|su|tu) lista)\\b',
     '\\b(?:eliminar|elimine|eliminen|quitar|quite|quiten|borrar|borre|borren|sacar|saque|saquen)(?:me|nos)? (?:de (?:la|su|tu|sus) (?:lista|base de datos)|mi (?:correo|email|direccion|contacto|datos))\\b',
     '\\b(?:eliminenme|eliminame|quitenme|quitame|borrenme|borrame|saquenme|sacame)\\b',
+    // "¿De dónde sacaron mi correo? Bórrenlo."
+    '\\b(?:correo|email|e-mail|mail|direccion|datos|contacto)\\b[^\\n]{0,80}\\b(?:borr|elimin|quit)(?:en|e|a|ad)(?:lo|la|los|las)\\b',
     '\\bno (?:me|nos) (?:escriba|escribas|escriban|contacte|contactes|contacten|envie|envies|envien|manden|mandes|moleste|molesten)\\b',
     '\\b(?:deje|dejen|deja) de (?:escribir|enviar|contactar|mandar)(?:me|nos)?\\b',
     '\\bno (?:quiero|deseo|queremos) recibir\\b',
@@ -140,6 +147,17 @@ export const spanishPhrases: LanguagePhrases = {
   leftCompany: [
     '\\bya no (?:trabaja|forma parte|esta) (?:en|con|de)\\b',
     '\\bha dejado (?:la empresa|la compania|de trabajar)\\b',
+  ],
+  distantTimes: [
+    '\\b(?:el )?ano que viene\\b',
+    '\\bel (?:proximo|siguiente) ano\\b',
+    '\\bdentro de (?:unos|algunos|dos|tres|\\d+) anos\\b',
+    '\\b(?:en|para|hasta|antes de) (?:19|20)\\d{2}\\b',
+  ],
+  falseConditions: [
+    '\\bsi (?:todavia|aun|siguieramos|siguiera) (?:[a-z]+ ){0,2}(?:estuvieramos|estuviera|tuvieramos|tuviera|existieramos|existiera|abiertos|operando|funcionando)\\b',
+    '\\bsi (?:estuvieramos|tuvieramos|estuviera|tuviera|existieramos|existiera) (?:todavia|aun)\\b',
+    '\\bsi (?:no (?:tuvieramos|tuviera|estuvieramos|estuviera) ya|ya no (?:tuvieramos|tuviera|estuvieramos|estuviera))\\b',
   ],
   affirmations: ['si', 'claro(?: que si)?', 'vale', 'por supuesto', 'desde luego', 'dale', 'con gusto', 'encantad[oa]', 'de acuerdo'],
   meetingTimes: [
@@ -188,6 +206,7 @@ export const spanishPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:lunes|martes|miercoles|jueves|viernes)\\b', '\\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\\b'],
   clauseBoundaries: ['pero', 'sin embargo'],
   contrastives: ['pero'],
+  concessives: ['aun asi', 'igualmente', 'de todas formas', 'de todos modos', 'sin embargo', 'asi que', 'y'],
   fillers: ['por favor', 'porfa', 'mejor', 'directamente'],
   acknowledgements: ['(?:no|nunca)\\b', 'recibid[oa]', 'entendido', 'anotado', 'lo he (?:visto|leido|recibido)'],
   thanks: ['gracias', 'muchas gracias'],
