@@ -28,13 +28,14 @@ function manifest(name: string): ManifestEntry[] {
 const replies = manifest('replies.manifest.json')
 const machine = manifest('machine.manifest.json')
 const all = [...replies, ...machine]
-// Held-out sets 1 to 4 were used to generalise the rules, so they guard against regressions
-// now. Held-out set 5 is the blind estimate: it is only checked for being well formed.
+// Held-out sets 1 to 4 and 6 were used to generalise the rules, so they guard against
+// regressions now. Held-out set 5 is the blind estimate: it is only checked for being well formed.
 const heldOut1 = manifest('holdout.manifest.json')
 const heldOut2 = manifest('held-out-2.manifest.json')
 const heldOut3 = manifest('held-out-3.manifest.json')
 const heldOut4 = manifest('held-out-4.manifest.json')
 const heldOut5 = manifest('held-out-5.manifest.json')
+const heldOut6 = manifest('held-out-6.manifest.json')
 const classifier = createRuleClassifier()
 const context = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
 
@@ -55,7 +56,8 @@ describe('held-out sets', () => {
     expect(heldOut3.length).toBeGreaterThanOrEqual(100)
     expect(heldOut4.length).toBeGreaterThanOrEqual(100)
     expect(heldOut5.length).toBeGreaterThanOrEqual(120)
-    for (const set of [heldOut2, heldOut3, heldOut4, heldOut5]) {
+    expect(heldOut6.length).toBeGreaterThanOrEqual(200)
+    for (const set of [heldOut2, heldOut3, heldOut4, heldOut5, heldOut6]) {
       const languages = new Set(set.filter((entry) => entry.language !== undefined).map((entry) => entry.language))
       expect(languages).toEqual(new Set(['en', 'de', 'fr', 'es', 'pt', 'nl']))
       for (const category of ['positive', 'question', 'referral', 'negative', 'unsubscribe', 'unknown', 'out_of_office', 'auto_reply', 'bounce', 'complaint'] as const) {
@@ -66,7 +68,7 @@ describe('held-out sets', () => {
   })
 
   it('name only files that exist, with a valid label', () => {
-    for (const entry of [...heldOut1, ...heldOut2, ...heldOut3, ...heldOut4, ...heldOut5]) {
+    for (const entry of [...heldOut1, ...heldOut2, ...heldOut3, ...heldOut4, ...heldOut5, ...heldOut6]) {
       expect(replyCategories, entry.file).toContain(entry.category)
       expect(readFileSync(join(fixturesDir, entry.file)).length, entry.file).toBeGreaterThan(100)
     }
@@ -80,6 +82,7 @@ describe.each([
   ['held-out set 2 (used for tuning)', heldOut2],
   ['held-out set 3 (used for tuning)', heldOut3],
   ['held-out set 4 (used for tuning)', heldOut4],
+  ['held-out set 6 (used for tuning round 5)', heldOut6],
 ])('rule classifier on %s', (_, entries) => {
   it.each(entries.map((entry) => [entry.file, entry] as const))('%s', async (_file, entry) => {
     const message = await parseRawMessage(readFileSync(join(fixturesDir, entry.file)))
