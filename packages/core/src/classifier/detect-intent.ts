@@ -218,7 +218,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   // trading") refuses the interest said on it.
   const shortNegatives = compiled.flatMap((language) => (language.shortNegative === null ? [] : [{ language: language.source.language, pattern: language.shortNegative }]))
   const refusalSentences = findRefusalSentences(folded, shortNegatives, reading.sentence)
-  const falseConditions = findFalseConditions(folded, sentencePatterns)
+  const falseConditions = anyFalseCondition(compiled, folded) ? findFalseConditions(folded, sentencePatterns) : []
   analysis.negative.push(...refusalSentences, ...falseConditions)
   // Interest that a refusal sentence ends, with no interest after it: the reply takes it back
   // ("Definitely! …definitely not.", "book a call? with you? lol no", "Looks great! Not for us though.").
@@ -274,6 +274,19 @@ function narrowsRefusal(folded: string, refusal: PhraseHit, analysis: IntentAnal
     if (analysis.positive.some((hit) => hit.index > conjunction && hit.index < end)) return true
   }
   return false
+}
+
+const falseConditionUnions = new WeakMap<readonly CompiledPhrases[], RegExp | null>()
+
+/** Whether any language's false condition is in the text: one expression for all languages (cached per phrase set), so most replies skip the per-language search. */
+function anyFalseCondition(compiled: readonly CompiledPhrases[], folded: string): boolean {
+  let union = falseConditionUnions.get(compiled)
+  if (union === undefined) {
+    const sources = compiled.flatMap((language) => language.source.falseConditions ?? [])
+    union = sources.length === 0 ? null : new RegExp(sources.map((source) => `(?:${source})`).join('|'))
+    falseConditionUnions.set(compiled, union)
+  }
+  return union !== null && union.test(folded)
 }
 
 /** Two hits share some of their text. */

@@ -261,6 +261,9 @@ export function findFalseConditions(folded: string, languages: readonly Sentence
   return hits
 }
 
+/** A refusal sentence is short ("Thanks, but we're all set, sorry."): longer sentences are not read for one (characters). */
+const longestRefusalSentence = 80
+
 /**
  * Sentences after the first that are only a refusal ("Interested? No.", "book a call? with
  * you? lol no", "Definitely! …definitely not.", "Great pitch. Still a no.", "Tolle Idee.
@@ -282,7 +285,7 @@ export function findRefusalSentences(
       first = false
       continue
     }
-    if (text.includes('?')) continue
+    if (text.length > longestRefusalSentence || text.includes('?')) continue
     // "No. 5 Main Street" in a signature is an address, not a refusal.
     if (/^\s*\d/.test(folded.slice(match.index + match[0].length))) continue
     const refusal = text.replace(reading.refusalOpening, '')
