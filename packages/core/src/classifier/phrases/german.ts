@@ -127,7 +127,7 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:mich|uns|meine (?:e-?mail|adresse|daten|kontaktdaten)) .{0,40}(?:austragen|entfernen|loschen|loeschen|streichen)\\b',
     '\\b(?:austragen|entfernen|loschen|loeschen|streichen) sie (?:mich|uns|meine)\\b',
     // Not "lese keine Mails" (an absence note: I read no mail).
-    '(?<!\\b(?:lese|lesen|liest|checke|checken|prufe|pruefe|prufen|pruefen|bearbeite|bearbeiten|beantworte|beantworten|rufe|sehe|sehen|empfange|bekomme) )\\bkeine (?:weiteren |weitere )?(?:e-?mails|mails|nachrichten|zusendungen|kontaktaufnahme|werbung)\\b',
+    '\\bkeine(?<!\\b(?:lese|lesen|liest|checke|checken|prufe|pruefe|prufen|pruefen|bearbeite|bearbeiten|beantworte|beantworten|rufe|sehe|sehen|empfange|bekomme) keine) (?:weiteren |weitere )?(?:e-?mails|mails|nachrichten|zusendungen|kontaktaufnahme|werbung)\\b',
     '\\b(?:schreiben|kontaktieren|mailen|anschreiben) sie (?:mich|uns) (?:bitte )?nicht (?:mehr|wieder)\\b',
     '\\bnicht mehr (?:kontaktieren|anschreiben|anmailen|schreiben)\\b',
     '\\bhoren sie auf\\b',
