@@ -263,13 +263,18 @@ export function findFalseConditions(folded: string, languages: readonly Sentence
 
 /** A refusal sentence is short ("Thanks, but we're all set, sorry."): longer sentences are not read for one (characters). */
 const longestRefusalSentence = 80
+/** A dash between a refusal and its reason ("Not really - we book four meetings a month."). */
+const reasonDash = /\s[-–—]+\s/
 
 /**
  * Sentences after the first that are only a refusal ("Interested? No.", "book a call? with
  * you? lol no", "Definitely! …definitely not.", "Great pitch. Still a no.", "Tolle Idee.
  * Trotzdem: nein.", "Génial, encore un prestataire… Non."): a short refusal of some language
  * (`shortNegatives`, each matching a whole text), after an opening ellipsis, contrastive or
- * conceding word. A question ("No?") is not one.
+ * conceding word, and possibly followed by a dash and its reason ("Useful? Not really - we
+ * book four meetings a month."). The last clause of any sentence, the first included, counts
+ * too when a contrastive conjunction opens it ("Nice try, but no.", "Leuk geprobeerd, maar
+ * nee."). A question ("No?") is not one.
  */
 export function findRefusalSentences(
   folded: string,
@@ -281,17 +286,31 @@ export function findRefusalSentences(
   for (const match of folded.matchAll(/[^.!?\n]+(?:[.!?]+|\n|$)/g)) {
     const text = match[0].trim()
     if (text === '') continue
-    if (first) {
-      first = false
-      continue
-    }
+    const opening = first
+    first = false
     if (text.length > longestRefusalSentence || text.includes('?')) continue
     // "No. 5 Main Street" in a signature is an address, not a refusal.
     if (/^\s*\d/.test(folded.slice(match.index + match[0].length))) continue
-    const refusal = text.replace(reading.refusalOpening, '')
-    if (refusal === '') continue
-    const language = shortNegatives.find((candidate) => candidate.pattern.test(refusal))
-    if (language !== undefined) hits.push({ phrase: refusal, language: language.language, index: match.index })
+    const candidates: { text: string; index: number }[] = opening ? [] : [{ text: match[0], index: match.index }]
+    const tail = lastContrastiveClause(match[0], reading)
+    if (tail !== null) candidates.push({ text: match[0].slice(tail), index: match.index + tail })
+    for (const candidate of candidates) {
+      const refusal = (candidate.text.trim().replace(reading.refusalOpening, '').split(reasonDash)[0] ?? '').trim()
+      if (refusal === '') continue
+      const language = shortNegatives.find((entry) => entry.pattern.test(refusal))
+      if (language === undefined) continue
+      hits.push({ phrase: refusal, language: language.language, index: candidate.index })
+      break
+    }
   }
   return hits
+}
+
+/** Where the clause after a sentence's last contrastive conjunction starts (at the conjunction), or null. */
+function lastContrastiveClause(sentence: string, reading: SentenceReading): number | null {
+  if (reading.contrastive === null) return null
+  let last: number | null = null
+  reading.contrastive.lastIndex = 0
+  for (const match of sentence.matchAll(reading.contrastive)) last = match.index + match[0].length
+  return last
 }

@@ -49,6 +49,9 @@ export const dutchStructure: StructureWords = {
   ],
   nowTimes: ['\\b(?:op dit moment|momenteel|nu|voorlopig|dit jaar)\\b'],
   incumbent: [
+    // round 6: signed with another vendor
+    '\\bmet een (?:andere|concurrerende) (?:partij|leverancier|aanbieder|partner)\\b',
+    '\\bbij een concurrent\\b',
     '\\b(?:hebben|gebruiken|werken) (?:[a-z]+ )?al\\b',
     '\\bal (?:een|met een) (?:[a-z-]+ )?(?:partij|leverancier|bureau|partner|oplossing|tool|systeem|contract)\\b',
     '\\bonze (?:huidige|vaste) (?:[a-z-]+ )?(?:partij|leverancier|bureau|partner|oplossing|tool|systeem|contract)\\b',

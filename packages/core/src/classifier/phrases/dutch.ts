@@ -38,6 +38,8 @@ export const dutchPhrases: LanguagePhrases = {
   ],
   shortPositive: ['(?:ja|graag|ja graag|zeker|klinkt goed|waarom niet|interessant)(?: (?:graag|bedankt|dank je|dank u))?'],
   question: [
+    // round 6: the only thing of interest
+    '\\bhet enige wat (?:me|mij|ons) (?:zou )?interesse(?:ert|ren)\\b',
     '\\bwat (?:kost|kosten) (?:het|dat|dit|jullie|uw)\\b',
     '\\bhoeveel (?:kost|kosten|is)\\b',
     '\\b(?:prijs|prijzen|tarief|tarieven|kosten)\\b.*\\?',
@@ -110,6 +112,8 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:hebben|heb) (?:we |wij |ik )?(?:wel )?interesse,? (?:als|indien|mits|zolang)\\b',
   ],
   unsubscribe: [
+    // round 6: removal with the verb after the list ("als u mij van uw lijst haalt")
+    '\\b(?:mij|me|ons) van (?:uw|jullie|je|de|deze) (?:[a-z-]+ )?(?:lijst|mailinglijst|verzendlijst|bestand) (?:haalt|haal|halen|afhaalt|verwijdert|verwijderen)\\b',
     '\\b(?:afmelden|uitschrijven|afmelding|uitschrijving)\\b',
     '\\b(?:verwijder|verwijdert|haal|haalt)(?: me| mij| ons| mijn (?:e-?mailadres|adres|gegevens))? (?:van|uit) (?:de|uw|jullie|je) (?:lijst|mailinglijst|database|bestand)\\b',
     '\\b(?:verwijder|verwijdert) (?:me|mij|ons|mijn (?:e-?mailadres|adres|gegevens))\\b',
@@ -149,6 +153,9 @@ export const dutchPhrases: LanguagePhrases = {
     '\\b(?:in|tot|rond|voor) (?:19|20)\\d{2}\\b',
   ],
   falseConditions: [
+    // round 6: a counterfactual condition ("we zouden interesse hebben als we budget hadden")
+    '\\b(?:zou|zouden)\\b[^.!?\\n]{0,60}\\bals (?:we|wij|ik) (?:[a-z-]+ ){0,4}(?:hadden|waren|nodig hadden)\\b',
+    '\\bwat niet (?:zo is|het geval is)\\b',
     '\\bals (?:we|wij|ik) (?:nog|nog steeds) (?:[a-z]+ ){0,4}(?:waren|hadden|zouden|was|had)\\b',
     '\\bals (?:we|wij|ik) (?:niet al|nog niet) (?:[a-z]+ ){0,4}(?:hadden|waren|had|was)\\b',
   ],
@@ -197,7 +204,7 @@ export const dutchPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:maandag|dinsdag|woensdag|donderdag|vrijdag)\\b', '\\b(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\\b'],
   clauseBoundaries: ['maar', 'echter'],
   contrastives: ['maar'],
-  concessives: ['toch', 'alsnog', 'desondanks', 'evengoed', 'echter', 'dus', 'en'],
+  concessives: ['toch', 'alsnog', 'desondanks', 'evengoed', 'echter', 'dus', 'en', 'daarom'],
   fillers: ['alsjeblieft', 'alstublieft', 'aub', 'a\\.u\\.b\\.', 'even', 'maar', 'gerust', 'graag'],
   acknowledgements: ['(?:niet|geen)\\b', 'ontvangen', 'gezien', 'gelezen', 'genoteerd', 'begrepen', 'gedaan'],
   thanks: ['bedankt', 'dank je', 'dank u'],

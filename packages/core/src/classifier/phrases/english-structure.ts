@@ -40,7 +40,7 @@ export const englishStructure: StructureWords = {
     '\\b(?:off|from) (?:whatever|any|every) (?:list|lists|database)\\b',
   ],
   stopVerbs: ['\\b(?:stop|cease|quit|halt)\\b'],
-  mailing: ['\\b(?:e-?mail(?:s|ing|ed)?|mail(?:s|ing|ed)?|send(?:ing)?|writ(?:e|ing)|contact(?:ing)?|messag(?:e|es|ing)|spam(?:ming)?|reach(?:ing)? out|follow(?:ing)?[- ]?ups?|outreach|newsletters?)\\b'],
+  mailing: ['\\b(?:e-?mail(?:s|ing|ed)?|mail(?:s|ing|ed)?|send(?:ing)?|writ(?:e|ing)|contact(?:ing)?|messag(?:e|es|ing)|spam(?:ming)?|reach(?:ing)? out|follow(?:ing)?[- ]?ups?|outreach|newsletters?)\\b', '\\bhear(?:ing)? from (?:you|u|your (?:company|team))\\b'],
   again: ['\\b(?:again|anymore|any more|any longer|ever again|in (?:the )?future|further|more)\\b'],
   availability: [
     '\\b(?:are|r) (?:you|u) (?:around|free|available|about|in town|open)\\b',
@@ -57,6 +57,9 @@ export const englishStructure: StructureWords = {
   ],
   nowTimes: ['\\b(?:right now|at the moment|currently|at (?:this|the present) (?:time|point|stage)|this (?:year|quarter|fiscal year)|for now|at present|these days)\\b'],
   incumbent: [
+    // round 6: signed with another vendor
+    '\\bsigned (?:up )?(?:an? (?:[a-z-]+ )?(?:contract|deal) )?with (?:another|a different|a competing|a rival|someone else|a competitor|one of your competitors)\\b',
+    '\\b(?:went|gone|going) with (?:another|a different|a competing|a rival|a competitor|someone else)\\b',
     '\\b(?:our|my) (?:[a-z-]+ )?(?:current|existing|present|incumbent) (?:[a-z-]+ )?(?:vendor|provider|supplier|agency|partner|solution|tool|tools|platform|system|setup|stack|contract|crm)\\b',
     '\\b(?:already|just) (?:have|has|use|uses|using|work with|working with|renewed|signed|bought|chose|picked|contracted|extended)\\b',
     '\\b(?:renewed|extended) (?:with|our)\\b',

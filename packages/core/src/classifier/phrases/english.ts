@@ -89,6 +89,9 @@ export const englishPhrases: LanguagePhrases = {
     '(?:yes|yeah|yep|yup|sure|absolutely|definitely|of course|why not|ok(?:ay)?,? why not|sounds good|sounds great|interested|love it|go for it|let\'?s do it)(?: (?:please|thanks|thank you|sure|let\'?s do it|why not|interested))?',
   ],
   question: [
+    // round 6: interest in something other than the offer, said to ask about it
+    '\\binterested (?:in|to (?:know|hear|learn|find out)) (?:how|where|why|who|when) (?:you|u|your (?:company|team)) (?:got|get|found|find|obtained|sourced|bought|came across|pulled|scraped)\\b',
+    '\\b(?:the )?only thing (?:i|we)(?:\'d| would|\'m| am|\'re| are)? (?:be )?(?:really )?interested in\\b',
     '\\bhow much\\b',
     '\\bwhat (?:does|would|do) (?:it|this|that|you) (?:cost|charge|run)',
     '\\b(?:what(?:\'s| is| are)|share|send|any) (?:the |your )?(?:pricing|price|prices|cost|costs|rates?|fees?|plans?)\\b',
@@ -151,6 +154,12 @@ export const englishPhrases: LanguagePhrases = {
     "\\byou(?:'ll| will)? (?:want|need) (?=[a-z0-9._%+-]+@)",
   ],
   negative: [
+    // round 6: interest in the goal but not from a vendor, built in-house, no outside tools, nothing to be done, sarcastic "oh great, another"
+    '\\bjust not (?:with|from|through|via|using|by) (?:an? |any |the |you|your|outside|external|third)',
+    '\\b(?:build(?:ing)?|built|develop(?:ing|ed)?|do(?:ing)?|handl(?:e|ing)|keep(?:ing)?|manag(?:e|ing)) (?:it|this|that|everything|all of (?:it|this|that)|(?:our|my) own(?: [a-z-]+)?) in[- ]house\\b',
+    '\\b(?:we|i) (?:don\'t|dont|do not|never) (?:use|work with|hire|buy from) (?:any )?(?:external|outside|third[- ]party) (?:tools?|vendors?|providers?|services?|software|agenc(?:y|ies)|partners?|solutions?)\\b',
+    '\\bnothing (?:i|we) can do\\b',
+    '\\boh (?:great|good|wonderful|joy|perfect|fantastic),? (?:another|more|yet another)\\b',
     '\\bnot (?:really |currently |at all |very |that |too )?interested\\b',
     '\\b(?:no|zero|little) interest\\b',
     '\\buninterested\\b',
@@ -203,7 +212,7 @@ export const englishPhrases: LanguagePhrases = {
     "\\b(?:we|i)(?:'ve| have)? (?:just |recently |already )?(?:signed|renewed|extended|committed to) (?:a |an |our |the )?(?:[0-9a-z]+-year |multi-year |long-term |new )?(?:contract|agreement|deal) (?:with|until|through|for (?:another|the next))\\b",
     "\\b(?:signed|renewed|extended|committed to) (?:a |an |our )?(?:[0-9a-z]+|multi)-year (?:contract|agreement|deal)\\b",
   ],
-  shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now|(?:absolutely|definitely|certainly|hell|heck) (?:not|no)|not a chance|no chance|not happening|yeah,? no|hard no|not really|(?:we\'?re |i\'?m )?all set|let\'?s not|(?:i\'?ll|we\'?ll|i will|we will) pass)(?:,? (?:sorry|thanks|thank you|i\'m afraid|cheers|mate|though))*'],
+  shortNegative: ['(?:(?:respectfully|honestly|sorry|lol|haha|unfortunately|regretfully|politely|thanks|thank you|appreciate it|i\'m afraid)[,.!]* (?:but )?)?(?:no|nope|nah|no way|not interested|pass|no thanks?|no thank you|negative|hard pass|not for us|not now|(?:absolutely|definitely|certainly|hell|heck) (?:not|no)|not a chance|no chance|not happening|yeah,? no|hard no|not really|(?:(?:we\'?re|we are|i\'?m|i am) (?:all )?set|all set)|let\'?s not|(?:i\'?ll|we\'?ll|i will|we will) pass)(?:,? (?:sorry|thanks|thank you|i\'m afraid|cheers|mate|though))*'],
   deferral: [
     '\\bnot (?:right )?now\\b',
     '\\bnot (?:at|for) (?:the|this) (?:moment|time)\\b',
@@ -330,12 +339,16 @@ export const englishPhrases: LanguagePhrases = {
   ],
   distantTimes: [
     "(?<!(?:about|for|regarding|of|on) )\\bnext year\\b(?!'s)",
-    '\\bin (?:a|one|two|three|a few|a couple(?: of)?|several|\\d+) years?(?: time)?\\b',
+    '\\bin (?:about |around |roughly |approximately |maybe |perhaps )?(?:a|one|two|three|a few|a couple(?: of)?|several|\\d+) years?(?: time)?\\b',
+    '\\bin (?:about |around |roughly |approximately )?(?:twelve|eighteen|twenty-four|[1-9]\\d) months\\b',
     '\\byears? from now\\b',
     '\\b(?:some ?day|in the (?:distant |far )?future)\\b',
     '\\b(?:in|by|until|till|before|around) (?:19|20)\\d{2}\\b',
   ],
   falseConditions: [
+    // round 6: a second conditional ("I'd be happy to chat if we had a sales team") or a condition the writer denies ("…, which we don't")
+    '(?:\'d|\\bwould)\\b[^.!?\\n]{0,60}\\bif (?:we|i) (?:had|needed|sold|ran|employed|were (?:a|an|bigger|larger|hiring|growing))\\b',
+    '\\bif (?:we|i) [^.!?\\n]{1,60}, which (?:we|i) (?:don\'t|dont|do not|aren\'t|are not|haven\'t|have not|can\'t|won\'t|am not|\'m not)\\b',
     "\\bif (?:we|i) (?:were|was) still\\b",
     "\\bif (?:we|i) still (?:had|did|ran|owned|were|was|worked|needed|used|did any)\\b",
     "\\bif (?:we|i) (?:weren'?t|wasn'?t|hadn'?t|didn'?t|were not|was not|had not|did not) (?:already|just)\\b",
@@ -386,8 +399,8 @@ export const englishPhrases: LanguagePhrases = {
   durationUnits: ['hours?', 'days?', 'weeks?'],
   calendarWords: ['\\b(?:mon|tues|wednes|thurs|fri|satur|sun)day', '\\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\\b'],
   clauseBoundaries: ['but', 'however', 'although', 'though'],
-  contrastives: ['but', 'however', 'though', 'although', 'unfortunately'],
-  concessives: ['still', 'even so', 'nevertheless', 'that said', 'regardless', 'sadly', 'alas', 'so', 'and'],
+  contrastives: ['but', 'however', 'though', 'although', 'unfortunately', 'just not'],
+  concessives: ['still', 'even so', 'nevertheless', 'that said', 'regardless', 'sadly', 'alas', 'so', 'and', 'therefore', 'hence'],
   shorthand: [
     // Only after English words: "u" is Dutch for the formal "you" ("kunt u", "wat dacht u van").
     ['\\b(can|could|do|did|are|will|would|thank|see|let|if|for|to|with|when|have|got|meet|call|send|tell|and) u\\b', '$1 you'],

@@ -51,6 +51,8 @@ export const frenchStructure: StructureWords = {
   ],
   nowTimes: ["\\b(?:actuellement|en ce moment|pour le moment|pour l'instant|cette annee|a l'heure actuelle|pour l'heure)\\b"],
   incumbent: [
+    // round 6: signed with another vendor
+    '\\b(?:avec|chez) (?:un|une) (?:concurrent|autre (?:prestataire|fournisseur|partenaire|agence|solution|editeur))\\b',
     '\\b(?:notre|nos) (?:[a-z-]+ )?(?:prestataire|fournisseur|agence|partenaire|solution|outil|logiciel|contrat|crm)s? (?:actuel(?:le)?s?|habituel(?:le)?s?|existant(?:e)?s?)\\b',
     '\\b(?:avons|ai) deja\\b',
     '\\bdeja (?:bien )?(?:equipes?|un prestataire|une solution|un outil|un partenaire|une agence)\\b',

@@ -42,6 +42,8 @@ export const frenchPhrases: LanguagePhrases = {
   ],
   shortPositive: ["(?:oui|volontiers|avec plaisir|pourquoi pas|interesse|interessee|bien sur|ca m'interesse)(?: (?:merci|volontiers|avec plaisir))?"],
   question: [
+    // round 6: the only thing of interest
+    '\\bla seule chose qui (?:m\'|nous )interesse(?:rait)?\\b',
     "\\b(?:combien|quel) (?:ca |cela )?(?:coute|coutent|est le prix|est le tarif|sont les tarifs)\\b",
     "\\b(?:quel|quels) (?:est votre|sont vos) (?:prix|tarifs?|conditions)\\b",
     "\\b(?:prix|tarifs?|cout)\\b.*\\?",
@@ -151,6 +153,9 @@ export const frenchPhrases: LanguagePhrases = {
     "\\b(?:en|d'ici|vers|avant) (?:19|20)\\d{2}\\b",
   ],
   falseConditions: [
+    // round 6: a counterfactual condition ("ça m'intéresserait si nous avions …")
+    '(?:rais|rait|rions|riez|raient)\\b[^.!?\\n]{0,60}\\bsi (?:nous |on |je |j\')(?:avions|avait|avais|etions|etait|etais)\\b',
+    '\\bce qui n\'est pas le cas\\b',
     "\\bsi (?:nous (?:etions|avions)|j'(?:etais|avais)|on (?:etait|avait)) (?:encore|toujours)\\b",
     "\\bsi (?:nous n'avions|je n'avais|on n'avait) pas deja\\b",
   ],

@@ -58,6 +58,9 @@ export const germanStructure: StructureWords = {
   ],
   nowTimes: ['\\b(?:derzeit|momentan|aktuell|zurzeit|zur zeit|im moment|gerade|dieses jahr|in diesem jahr|vorerst)\\b'],
   incumbent: [
+    // round 6: signed with another vendor
+    '\\bmit (?:einem|einer) (?:anderen|konkurrierenden) (?:anbieter|dienstleister|partner|agentur|losung|loesung)\\b',
+    '\\b(?:bei|mit) (?:einem|einer) (?:wettbewerber|konkurrenten|mitbewerber)\\b',
     '\\b(?:unser|unsere|unserem|unseren|unserer) (?:aktuelle[nmr]?|bisherige[nmr]?|jetzige[nmr]?|bestehende[nmr]?) (?:[a-z-]+ )?(?:anbieter|dienstleister|agentur|partner|losung|loesung|tool|system|vertrag)\\b',
     '\\b(?:haben|nutzen|arbeiten|verwenden) (?:[a-z]+ ){0,2}(?:bereits|schon|seit jahren)\\b',
     '\\bseit (?:vielen |einigen )?jahren mit\\b',

@@ -42,6 +42,9 @@ export const germanPhrases: LanguagePhrases = {
   ],
   shortPositive: ['(?:ja|gerne|gern|ja gerne|ja bitte|klingt gut|sehr gerne|warum nicht|interessiert|auf jeden fall)(?: (?:danke|gerne|bitte))?'],
   question: [
+    // round 6: where the address came from; the only thing of interest
+    '\\bwoher (?:sie|du|ihr) (?:meine|unsere) [a-z-]*(?:adresse|daten|nummer|mail)\\b',
+    '\\b(?:das )?einzige,? was (?:mich|uns) (?:daran )?interessier(?:t|en wurde|en wuerde)\\b',
     '\\bwas (?:kostet|kosten|wurde|wuerde) (?:das|es|ihr|ihre)\\b',
     '\\bwie (?:viel|teuer) (?:kostet|ist|ware|waere|kosten)\\b',
     '\\b(?:preis|preise|kosten|konditionen|preisliste|preismodell)\\b.*\\?',
@@ -174,6 +177,9 @@ export const germanPhrases: LanguagePhrases = {
     '\\b(?:im jahr|in|ab|bis|vor|um) (?:19|20)\\d{2}\\b',
   ],
   falseConditions: [
+    // round 6: a counterfactual condition ("wir wären interessiert, wenn wir ein Budget hätten")
+    '\\b(?:wurde|wurden|wuerde|wuerden|ware|waren|waere|waeren)\\b[^.!?\\n]{0,60}\\bwenn (?:wir|ich) (?:[a-z-]+ ){0,4}(?:hatten|haetten|waren|waeren|brauchten|braeuchten)\\b',
+    '\\bwas (?:aber |leider )?nicht der fall ist\\b',
     '\\bwenn (?:wir|ich) (?:noch|nicht (?:schon|bereits)) (?:[a-z]+ ){0,4}(?:waren|waeren|hatten|haetten|wurden|wuerden|ware|waere|hatte|haette)\\b',
     '\\b(?:waren|waeren|hatten|haetten|gabe|gaebe) (?:wir|ich|es uns) (?:noch|nicht (?:schon|bereits))\\b',
   ],
@@ -220,7 +226,7 @@ export const germanPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:montag|dienstag|mittwoch|donnerstag|freitag)\\b', '\\b(?:januar|februar|marz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember)\\b'],
   clauseBoundaries: ['aber', 'jedoch'],
   contrastives: ['aber', 'jedoch'],
-  concessives: ['trotzdem', 'dennoch', 'allerdings', 'leider', 'also', 'und', 'ehrlich gesagt'],
+  concessives: ['trotzdem', 'dennoch', 'allerdings', 'leider', 'also', 'und', 'ehrlich gesagt', 'daher', 'deshalb', 'deswegen', 'darum'],
   fillers: ['bitte', 'einfach', 'doch', 'mal'],
   acknowledgements: ['(?:nicht|kein\\w*)\\b', '(?:das )?habe ich', 'ich habe (?:ihre|deine|die)', 'erhalten', 'gelesen', 'verstanden', 'geschehen'],
   thanks: ['danke(?: schon| sehr)?', 'vielen dank'],

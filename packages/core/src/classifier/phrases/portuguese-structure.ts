@@ -55,6 +55,9 @@ export const portugueseStructure: StructureWords = {
   ],
   nowTimes: ['\\b(?:agora|no momento|neste momento|nesse momento|atualmente|por enquanto|este ano|esse ano|por agora)\\b'],
   incumbent: [
+    // round 6: signed with another vendor
+    '\\bcom (?:outro|um) (?:fornecedor|concorrente|parceiro)\\b',
+    '\\bcom a concorrencia\\b',
     '\\bja (?:temos|usamos|utilizamos|trabalhamos|contamos|estamos)\\b',
     '\\b(?:nosso|nossa) (?:[a-z-]+ )?(?:fornecedor|agencia|parceiro|solucao|ferramenta|sistema|contrato) (?:atual|de sempre)\\b',
   ],

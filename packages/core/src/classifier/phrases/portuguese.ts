@@ -36,6 +36,8 @@ export const portuguesePhrases: LanguagePhrases = {
   ],
   shortPositive: ['(?:sim|claro|com certeza|tenho interesse|por que nao|porque nao|com prazer|bora|interessado|interessada)(?: (?:obrigado|obrigada|claro))?'],
   question: [
+    // round 6: the only thing of interest
+    '\\b(?:a )?unica coisa que (?:me|nos) interessa(?:ria)?\\b',
     '\\bquanto (?:custa|custam|sai|fica|e o investimento)\\b',
     '\\b(?:qual|quais) (?:e|sao) (?:o preco|os precos|o valor|os valores|o custo|os custos|as condicoes|o investimento)\\b',
     '\\b(?:preco|precos|valor|valores|custo|investimento)\\b.*\\?',
@@ -142,6 +144,9 @@ export const portuguesePhrases: LanguagePhrases = {
     '\\b(?:em|para|ate|antes de) (?:19|20)\\d{2}\\b',
   ],
   falseConditions: [
+    // round 6: a counterfactual condition ("se tivéssemos orçamento")
+    '\\bse (?:tivessemos|precisassemos|fossemos|vendessemos|contassemos com)\\b',
+    '\\bo que nao e o caso\\b',
     '\\bse ainda (?:estivessemos|tivessemos|estivesse|tivesse|existissemos|existisse|funcionassemos)\\b',
     '\\bse (?:estivessemos|tivessemos|estivesse|tivesse|existissemos|existisse) ainda\\b',
     '\\bse (?:ja )?nao (?:tivessemos|tivesse) ja\\b',
@@ -193,7 +198,7 @@ export const portuguesePhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:segunda|terca|quarta|quinta|sexta)\\b', '\\b(?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)\\b'],
   clauseBoundaries: ['porem', 'contudo', 'entretanto'],
   contrastives: ['porem', '(?<=, )mas'],
-  concessives: ['mas', 'mesmo assim', 'ainda assim', 'de qualquer forma', 'contudo', 'entao', 'e'],
+  concessives: ['mas', 'mesmo assim', 'ainda assim', 'de qualquer forma', 'contudo', 'entao', 'e', 'por isso', 'portanto'],
   fillers: ['por gentileza'],
   acknowledgements: ['(?:nao|nunca)\\b', 'recebid[oa]', 'recebi'],
   thanks: ['obrigad[oa]'],

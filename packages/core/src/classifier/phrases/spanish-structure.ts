@@ -63,6 +63,9 @@ export const spanishStructure: StructureWords = {
   ],
   nowTimes: ['\\b(?:ahora mismo|ahora|actualmente|en este momento|por ahora|de momento|este ano|este trimestre|hoy por hoy)\\b'],
   incumbent: [
+    // round 6: signed with another vendor
+    '\\bcon (?:otro|un) (?:proveedor|competidor)\\b',
+    '\\bcon la competencia\\b',
     '\\b(?:nuestro|nuestra) (?:[a-z-]+ )?(?:proveedor|agencia|socio|solucion|herramienta|sistema|contrato|crm) (?:actual|de siempre|habitual)\\b',
     '\\bya (?:tenemos|contamos|trabajamos|usamos|utilizamos|estamos)\\b',
   ],

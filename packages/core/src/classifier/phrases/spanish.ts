@@ -38,6 +38,8 @@ export const spanishPhrases: LanguagePhrases = {
   ],
   shortPositive: ['(?:si|claro|por supuesto|me interesa|con gusto|interesado|interesada|por que no)(?: (?:gracias|claro))?'],
   question: [
+    // round 6: the only thing of interest
+    '\\b(?:lo )?unico que (?:me|nos) interes(?:a|aria)\\b',
     '\\bcuanto (?:cuesta|cuestan|vale|sale|costaria)\\b',
     '\\b(?:cual|cuales) (?:es|son) (?:el precio|los precios|la tarifa|las tarifas|el costo|los costos|las condiciones)\\b',
     '\\b(?:precio|precios|tarifa|tarifas|costo|coste)\\b.*\\?',
@@ -155,6 +157,9 @@ export const spanishPhrases: LanguagePhrases = {
     '\\b(?:en|para|hasta|antes de) (?:19|20)\\d{2}\\b',
   ],
   falseConditions: [
+    // round 6: a counterfactual condition ("si tuviéramos presupuesto")
+    '\\bsi (?:tuvieramos|tuviesemos|necesitaramos|contaramos con|fueramos|vendieramos)\\b',
+    '\\b(?:cosa que|lo cual|lo que) no (?:es el caso|tenemos|hacemos)\\b',
     '\\bsi (?:todavia|aun|siguieramos|siguiera) (?:[a-z]+ ){0,2}(?:estuvieramos|estuviera|tuvieramos|tuviera|existieramos|existiera|abiertos|operando|funcionando)\\b',
     '\\bsi (?:estuvieramos|tuvieramos|estuviera|tuviera|existieramos|existiera) (?:todavia|aun)\\b',
     '\\bsi (?:no (?:tuvieramos|tuviera|estuvieramos|estuviera) ya|ya no (?:tuvieramos|tuviera|estuvieramos|estuviera))\\b',
@@ -206,7 +211,7 @@ export const spanishPhrases: LanguagePhrases = {
   calendarWords: ['\\b(?:lunes|martes|miercoles|jueves|viernes)\\b', '\\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)\\b'],
   clauseBoundaries: ['pero', 'sin embargo'],
   contrastives: ['pero'],
-  concessives: ['aun asi', 'igualmente', 'de todas formas', 'de todos modos', 'sin embargo', 'asi que', 'y'],
+  concessives: ['aun asi', 'igualmente', 'de todas formas', 'de todos modos', 'sin embargo', 'asi que', 'y', 'por eso', 'por lo tanto'],
   fillers: ['por favor', 'porfa', 'mejor', 'directamente'],
   acknowledgements: ['(?:no|nunca)\\b', 'recibid[oa]', 'entendido', 'anotado', 'lo he (?:visto|leido|recibido)'],
   thanks: ['gracias', 'muchas gracias'],
