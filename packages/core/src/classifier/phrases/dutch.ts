@@ -94,7 +94,7 @@ export const dutchPhrases: LanguagePhrases = {
     // "Klinkt goed, maar het blijft nee", "Het antwoord is nog steeds nee".
     '\\b(?:het (?:blijft|is|wordt)|(?:het|mijn|ons) antwoord (?:is|blijft)|toch) (?:(?:nog steeds|toch|gewoon|helaas|een) )*nee\\b(?=\\s*(?:[.!,;:)]|$))',
   ],
-  shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u|absoluut niet|zeker niet|echt niet|helemaal niet|geen sprake van|geen denken aan|mooi niet|geen behoefte|niets voor ons|hoeft niet|laat maar|niet nodig)(?:,? (?:bedankt|sorry|helaas))?'],
+  shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u|absoluut niet|zeker niet|echt niet|helemaal niet|geen sprake van|geen denken aan|mooi niet|geen behoefte|niets voor ons|hoeft niet|laat maar|niet nodig)(?:,? (?:hoor|bedankt|sorry|helaas))*'],
   deferral: [
     '\\b(?:nu|op dit moment|momenteel|voorlopig|op het moment) (?:even )?niet\\b',
     '\\b(?:misschien|wellicht|mogelijk) (?:later|volgend (?:jaar|kwartaal)|over (?:een paar|enkele|\\d+) maanden)\\b',

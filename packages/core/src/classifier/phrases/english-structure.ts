@@ -40,7 +40,7 @@ export const englishStructure: StructureWords = {
     '\\b(?:off|from) (?:whatever|any|every) (?:list|lists|database)\\b',
   ],
   stopVerbs: ['\\b(?:stop|cease|quit|halt)\\b'],
-  mailing: ['\\b(?:e-?mail(?:s|ing|ed)?|mail(?:s|ing|ed)?|send(?:ing)?|writ(?:e|ing)|contact(?:ing)?|messag(?:e|es|ing)|spam(?:ming)?|reach(?:ing)? out|follow(?:ing)?[- ]?ups?|outreach|newsletters?)\\b', '\\bhear(?:ing)? from (?:you|u|your (?:company|team))\\b'],
+  mailing: ['\\b(?:e-?mail(?:s|ing|ed)?|mail(?:s|ing|ed)?|send(?:ing)?|writ(?:e|ing)|contact(?:ing)?|messag(?:e|es|ing)|spam(?:ming)?|reach(?:ing)? out|follow(?:ing)?[- ]?ups?|outreach|newsletters?)\\b', '\\bhear(?:ing)? from (?:you|u|your)\\b'],
   again: ['\\b(?:again|anymore|any more|any longer|ever again|in (?:the )?future|further|more)\\b'],
   availability: [
     '\\b(?:are|r) (?:you|u) (?:around|free|available|about|in town|open)\\b',
