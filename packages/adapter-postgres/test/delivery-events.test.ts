@@ -94,7 +94,7 @@ async function recordDsn(store: PostgresStore, messageId: string, sent: { email:
       leadId: sent.leadId,
       campaignId: sent.campaignId,
       outboundEmailId: sent.email.id,
-      classification: { category: 'bounce', confidence: 1, reason: 'DSN: 550 5.1.1', bounce: { type: 'hard', status: '5.1.1', diagnostic: '550 5.1.1 user unknown', recipient: sent.address } },
+      classification: { category: 'bounce', confidence: 1, reason: 'DSN: 550 5.1.1', bounce: { type: 'hard', reason: 'user_unknown', status: '5.1.1', diagnostic: '550 5.1.1 user unknown', recipient: sent.address } },
       note: null,
       cancelPendingEmails: true,
       suppression: { email: sent.address, reason: 'hard_bounce', source: `message ${messageId}` },
