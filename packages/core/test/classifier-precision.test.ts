@@ -244,7 +244,8 @@ const roundFiveCases: readonly Case[] = [
 // interest wording (another vendor signed, a counterfactual condition, a far-off time with an
 // approximate number, a refusal after "but" or before a dash, a consequence word before the
 // closing no), interest in not hearing from the sender, interest in something else asked
-// about, and yeses that must stay positive. The round-5 rules got 26 of these 41 wrong.
+// about, questions about the price, meeting requests, and yeses that must stay positive. The
+// round-5 rules got 30 of these 47 wrong.
 const roundSixCases: readonly Case[] = [
   // Signed with another vendor after a compliment.
   ['en', 'negative', 'Looks really promising, but we signed a contract with a different provider in January.'],
@@ -290,6 +291,13 @@ const roundSixCases: readonly Case[] = [
   ['es', 'question', '¿Lo único que nos interesa es cómo consiguieron este correo, nos lo explican?'],
   ['pt', 'question', 'A única coisa que me interessa é saber onde conseguiram meu e-mail. Podem dizer?'],
   ['nl', 'question', 'Het enige wat mij interesseert is hoe u aan mijn adres komt. Kunt u dat vertellen?'],
+  // Asking to be told the price; a bare "Intrigued."; a request to arrange a meeting; "je vous propose" with a time.
+  ['en', 'question', 'Please give us your rates for a team of eight.'],
+  ['en', 'question', 'Kindly quote me the price for three seats and the onboarding.'],
+  ['en', 'positive', 'Quite intrigued, to be honest. Wednesday works.'],
+  ['en', 'positive', 'Intrigued!'],
+  ['en', 'positive', 'Kindly schedule a short demo call with our ops team.'],
+  ['fr', 'positive', 'Je vous propose lundi prochain à 14h.'],
   // Genuine yeses that must stay positive.
   ['en', 'positive', "I'd be happy to chat if we can find 20 minutes next week."],
   ['en', 'positive', 'Interested - just not on Mondays. Does Tuesday at 10 work?'],

@@ -14,6 +14,9 @@ export const englishPhrases: LanguagePhrases = {
   negationsBefore: ['not', 'no', 'never', 'nor', "don't", 'dont', "doesn't", "didn't", "isn't", "aren't", "wasn't", "won't", "wouldn't", "can't", 'cannot', "couldn't", "shouldn't", "i'm not", 'neither', 'hardly', 'without', 'unlikely'],
   negationsAfter: [],
   positive: [
+    // round 6: a bare "Intrigued.", a request to arrange a meeting
+    '(?:^|[.!]\\s*)(?:i\'m |we\'re |i am |we are )?(?:very |really |quite )?intrigued(?=[.!,]|$)',
+    '\\b(?:please|kindly) (?:arrange|schedule|set up|book|fix) (?:a|one|an) (?:[a-z-]+ ){0,2}(?:meeting|call|demo|session)\\b',
     "(?:i'?m|i am|we'?re|we are|i'?d be|we'?d be|would be|definitely|very|quite|really|be|certainly|genuinely|am|are) (?:very |quite |really |definitely |genuinely |certainly )?interested",
     '\\binterested in (?:learning|hearing|seeing|a (?:call|demo|chat|meeting|trial)|trying|talking|exploring)',
     "^interested\\b",
@@ -89,6 +92,8 @@ export const englishPhrases: LanguagePhrases = {
     '(?:yes|yeah|yep|yup|sure|absolutely|definitely|of course|why not|ok(?:ay)?,? why not|sounds good|sounds great|interested|love it|go for it|let\'?s do it)(?: (?:please|thanks|thank you|sure|let\'?s do it|why not|interested))?',
   ],
   question: [
+    // round 6: asking to be told the price
+    '\\b(?:tell|send|give|quote) (?:me|us) (?:the |your )?(?:price|pricing|prices|cost|costs|rates?|fees?)\\b',
     // round 6: interest in something other than the offer, said to ask about it
     '\\binterested (?:in|to (?:know|hear|learn|find out)) (?:how|where|why|who|when) (?:you|u|your (?:company|team)) (?:got|get|found|find|obtained|sourced|bought|came across|pulled|scraped)\\b',
     '\\b(?:the )?only thing (?:i|we)(?:\'d| would|\'m| am|\'re| are)? (?:be )?(?:really )?interested in\\b',

@@ -169,6 +169,8 @@ export const frenchPhrases: LanguagePhrases = {
     '\\ben fin de (?:matinee|journee)\\b',
   ],
   meetingProposals: [
+    // round 6: "je vous propose jeudi à 11h"
+    '\\b(?:je|nous) vous propos(?:e|ons)\\b',
     '\\b(?:ca|cela) vous (?:va|irait|convient|conviendrait|dit)\\b',
     '\\bvous (?:convient|conviendrait|irait|arrange|arrangerait)\\b',
     '\\b(?:disponibles?|dispo)\\b',
