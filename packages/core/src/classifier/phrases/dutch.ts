@@ -154,7 +154,7 @@ export const dutchPhrases: LanguagePhrases = {
   ],
   falseConditions: [
     // round 6: a counterfactual condition ("we zouden interesse hebben als we budget hadden")
-    '\\b(?:zou|zouden)\\b[^.!?\\n]{0,60}\\bals (?:we|wij|ik) (?:[a-z-]+ ){0,4}(?:hadden|waren|nodig hadden)\\b',
+    '\\bals (?:we|wij|ik) (?:[a-z-]+ ){0,4}(?:hadden|waren|nodig hadden)\\b(?<=\\b(?:zou|zouden)\\b[^.!?\\n]{0,130})',
     '\\bwat niet (?:zo is|het geval is)\\b',
     '\\bals (?:we|wij|ik) (?:nog|nog steeds) (?:[a-z]+ ){0,4}(?:waren|hadden|zouden|was|had)\\b',
     '\\bals (?:we|wij|ik) (?:niet al|nog niet) (?:[a-z]+ ){0,4}(?:hadden|waren|had|was)\\b',

@@ -15,7 +15,7 @@ export const englishPhrases: LanguagePhrases = {
   negationsAfter: [],
   positive: [
     // round 6: a bare "Intrigued.", a request to arrange a meeting
-    '(?:^|[.!]\\s*)(?:i\'m |we\'re |i am |we are )?(?:very |really |quite )?intrigued(?=[.!,]|$)',
+    '\\b(?:i\'m |we\'re |i am |we are )?(?:very |really |quite )?intrigued(?=[.!,]|$)',
     '\\b(?:please|kindly) (?:arrange|schedule|set up|book|fix) (?:a|one|an) (?:[a-z-]+ ){0,2}(?:meeting|call|demo|session)\\b',
     "(?:i'?m|i am|we'?re|we are|i'?d be|we'?d be|would be|definitely|very|quite|really|be|certainly|genuinely|am|are) (?:very |quite |really |definitely |genuinely |certainly )?interested",
     '\\binterested in (?:learning|hearing|seeing|a (?:call|demo|chat|meeting|trial)|trying|talking|exploring)',
@@ -352,7 +352,7 @@ export const englishPhrases: LanguagePhrases = {
   ],
   falseConditions: [
     // round 6: a second conditional ("I'd be happy to chat if we had a sales team") or a condition the writer denies ("…, which we don't")
-    '(?:\'d|\\bwould)\\b[^.!?\\n]{0,60}\\bif (?:we|i) (?:had|needed|sold|ran|employed|were (?:a|an|bigger|larger|hiring|growing))\\b',
+    '\\bif (?:we|i) (?:had|needed|sold|ran|employed|were (?:a|an|bigger|larger|hiring|growing))\\b(?<=(?:\'d|\\bwould)\\b[^.!?\\n]{0,90})',
     '\\bif (?:we|i) [^.!?\\n]{1,60}, which (?:we|i) (?:don\'t|dont|do not|aren\'t|are not|haven\'t|have not|can\'t|won\'t|am not|\'m not)\\b',
     "\\bif (?:we|i) (?:were|was) still\\b",
     "\\bif (?:we|i) still (?:had|did|ran|owned|were|was|worked|needed|used|did any)\\b",

@@ -154,7 +154,7 @@ export const frenchPhrases: LanguagePhrases = {
   ],
   falseConditions: [
     // round 6: a counterfactual condition ("ça m'intéresserait si nous avions …")
-    '(?:rais|rait|rions|riez|raient)\\b[^.!?\\n]{0,60}\\bsi (?:nous |on |je |j\')(?:avions|avait|avais|etions|etait|etais)\\b',
+    '\\bsi (?:nous |on |je |j\')(?:avions|avait|avais|etions|etait|etais)\\b(?<=(?:rais|rait|rions|riez|raient)\\b[^.!?\\n]{0,80})',
     '\\bce qui n\'est pas le cas\\b',
     "\\bsi (?:nous (?:etions|avions)|j'(?:etais|avais)|on (?:etait|avait)) (?:encore|toujours)\\b",
     "\\bsi (?:nous n'avions|je n'avais|on n'avait) pas deja\\b",

@@ -178,7 +178,7 @@ export const germanPhrases: LanguagePhrases = {
   ],
   falseConditions: [
     // round 6: a counterfactual condition ("wir wären interessiert, wenn wir ein Budget hätten")
-    '\\b(?:wurde|wurden|wuerde|wuerden|ware|waren|waere|waeren)\\b[^.!?\\n]{0,60}\\bwenn (?:wir|ich) (?:[a-z-]+ ){0,4}(?:hatten|haetten|waren|waeren|brauchten|braeuchten)\\b',
+    '\\bwenn (?:wir|ich) (?:[a-z-]+ ){0,4}(?:hatten|haetten|waren|waeren|brauchten|braeuchten)\\b(?<=\\b(?:wurde|wurden|wuerde|wuerden|ware|waren|waere|waeren)\\b[^.!?\\n]{0,130})',
     '\\bwas (?:aber |leider )?nicht der fall ist\\b',
     '\\bwenn (?:wir|ich) (?:noch|nicht (?:schon|bereits)) (?:[a-z]+ ){0,4}(?:waren|waeren|hatten|haetten|wurden|wuerden|ware|waere|hatte|haette)\\b',
     '\\b(?:waren|waeren|hatten|haetten|gabe|gaebe) (?:wir|ich|es uns) (?:noch|nicht (?:schon|bereits))\\b',
