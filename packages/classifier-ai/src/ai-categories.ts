@@ -1,4 +1,4 @@
-import type { ReplyCategory } from '@cam/core'
+import { replyCategories, type ReplyCategory } from '@cam/core'
 
 /**
  * The reply categories a language model may answer: every {@link ReplyCategory} except
@@ -8,20 +8,13 @@ import type { ReplyCategory } from '@cam/core'
  */
 export type AiCategory = Exclude<ReplyCategory, 'bounce' | 'complaint'>
 
-/** The categories the model may answer by default: all of {@link AiCategory}. */
-export const defaultAiCategories: readonly AiCategory[] = [
-  'positive',
-  'question',
-  'referral',
-  'negative',
-  'unsubscribe',
-  'out_of_office',
-  'auto_reply',
-  'unknown',
-]
-
 /** Categories only the message's structure can tell, never offered to the model. */
 export const structuralCategories: readonly ReplyCategory[] = ['bounce', 'complaint']
+
+/** The categories the model may answer by default: all of {@link AiCategory} (every reply category but the structural ones). */
+export const defaultAiCategories: readonly AiCategory[] = replyCategories.filter(
+  (category): category is AiCategory => !structuralCategories.includes(category),
+)
 
 /** What each category means, as the model is told (the wording of `ReplyCategory` in `@cam/core`). */
 export const categoryMeanings: Readonly<Record<AiCategory, string>> = {
