@@ -310,12 +310,14 @@ export function bounceFromText(message: ParsedMessage, hasBounceSubject: boolean
  * message is never a person's reply.
  */
 export function isMailSystemReport(message: ParsedMessage, words: CompiledBounceWords = compiledBuiltIn): boolean {
-  const fromDaemon = message.automation.fromMailerDaemon || isMailerDaemonAddress(message.from?.address)
-  const fromSystem = fromDaemon || words.mailSystemName.test(message.from?.name ?? '')
+  const { automation } = message
+  const fromDaemon = automation.fromMailerDaemon || isMailerDaemonAddress(message.from?.address)
+  if (fromDaemon && (automation.autoSubmitted !== null || automation.nullReturnPath || /^(?:mailer-daemon|mail-daemon|mailerdaemon)@/i.test(message.from?.address ?? ''))) return true
+  // Success wording is read only from a machine sender: a person's reply never gets this far.
+  const machine = fromDaemon || automation.nullReturnPath || automation.autoSubmitted !== null || words.mailSystemName.test(message.from?.name ?? '')
+  if (!machine) return false
   const head = `${message.subject}\n${noticePart(message.text.slice(0, noticeTextRead), words)}`
-  const success = matches(words.success, head) || /(?:^|[\s:;(])2\.\d{1,3}\.\d{1,3}(?![\d.])/.test(head)
-  if (success && (fromSystem || message.automation.nullReturnPath || message.automation.autoSubmitted !== null)) return true
-  return fromDaemon && (message.automation.autoSubmitted !== null || message.automation.nullReturnPath || /^(?:mailer-daemon|mail-daemon|mailerdaemon)@/i.test(message.from?.address ?? ''))
+  return matches(words.success, head) || /(?:^|[\s:;(])2\.\d{1,3}\.\d{1,3}(?![\d.])/.test(head)
 }
 
 /** The notice part of a bounce body: everything before the returned copy of our message. */

@@ -385,11 +385,10 @@ const complaintWording =
  * a complaint forwarded as a plain message with our original attached.
  */
 function complaintNotice(message: ParsedMessage): boolean {
-  const from = message.from?.address.toLowerCase() ?? ''
-  const fromLoop = feedbackLoopSender.test(from)
-  const subject = isComplaintSubject(message.subject)
-  const wording = complaintWording.test(message.text.slice(0, 2000))
+  const fromLoop = feedbackLoopSender.test(message.from?.address.toLowerCase() ?? '')
   const original = message.originalMessageId !== null
-  if (fromLoop) return subject || (original && wording)
-  return original && subject && wording
+  // The wording is read only where it can decide (most replies have neither condition).
+  const wording = () => complaintWording.test(message.text.slice(0, 2000))
+  if (fromLoop) return isComplaintSubject(message.subject) || (original && wording())
+  return original && isComplaintSubject(message.subject) && wording()
 }
