@@ -15,6 +15,8 @@ type AlertMethods = Pick<
   | 'getCampaignCounters'
   | 'getSuppression'
   | 'listSuppressions'
+  | 'removeSuppression'
+  | 'getCampaignDailyCounters'
   | 'recordHeartbeat'
   | 'listHeartbeats'
 >
@@ -131,8 +133,39 @@ export function alertMethods(context: StoreContext): AlertMethods {
     },
     listSuppressions(filter = {}) {
       return context.run('listSuppressions', async () => {
-        const { rows } = await db.query(`SELECT * FROM ${schema}.suppressions ORDER BY seq LIMIT $1`, [filter.limit ?? 1000])
+        const where: string[] = []
+        const params: unknown[] = []
+        if (filter.search) {
+          // Matched literally: LIKE's wildcards and escape character in the text are escaped.
+          where.push(`email LIKE $${params.push(`%${filter.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`)
+        }
+        // Keyset: after the given entry in order of addition (nothing when it does not exist).
+        if (filter.after !== undefined) where.push(`seq > (SELECT seq FROM ${schema}.suppressions WHERE email = $${params.push(filter.after)})`)
+        const { rows } = await db.query(
+          `SELECT * FROM ${schema}.suppressions ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.push(filter.limit ?? 1000)}`,
+          params,
+        )
         return rows.map(toSuppression)
+      })
+    },
+    removeSuppression({ email }) {
+      return context.run('removeSuppression', async () => {
+        const { rows } = await db.query(`DELETE FROM ${schema}.suppressions WHERE email = $1 RETURNING *`, [email])
+        return rows[0] ? toSuppression(rows[0]) : null
+      })
+    },
+    getCampaignDailyCounters({ campaignId, sinceDay }) {
+      return context.run('getCampaignDailyCounters', async () => {
+        const { rows } = await db.query(
+          `SELECT to_char(day, 'YYYY-MM-DD') AS day, ${columns.map((c) => `sum(${c})::float8 AS ${c}`).join(', ')}
+           FROM ${schema}.campaign_counters WHERE campaign_id = $1 AND day >= $2::date GROUP BY day ORDER BY day`,
+          [campaignId, sinceDay],
+        )
+        return rows.map((row) => {
+          const counts = emptyMetricCounts()
+          for (const name of metricNames) counts[name] = Number(row[counterColumns[name]] ?? 0)
+          return { day: String(row.day), counts }
+        })
       })
     },
     recordHeartbeat(heartbeat) {

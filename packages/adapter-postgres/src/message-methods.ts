@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { ConflictError, NotFoundError, type LeadTransition, type StoreV1, type SuppressionReason } from '@cam/core'
+import { ConflictError, NotFoundError, type LeadTransition, type MessageOutcome, type StoreV1, type SuppressionReason } from '@cam/core'
 import type { SqlExecutor } from './database.js'
 import { applyEmailFinding, lockEmails } from './email-findings.js'
 import { toMessage } from './rows.js'
 import { counterParams, insertAlert, openStates, type SharedStatements } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
+
+/** The parts of a message's outcome that act on its lead, campaign and alerts. */
+type ReplyEffects = Pick<MessageOutcome, 'leadId' | 'campaignId' | 'cancelPendingEmails' | 'reschedulePendingEmailTo' | 'suppression' | 'alert' | 'metrics'>
 
 type MessageMethods = Pick<
   StoreV1,
@@ -18,6 +21,7 @@ type MessageMethods = Pick<
   | 'retryQuarantinedMessage'
   | 'getInboundMessage'
   | 'listInboundMessages'
+  | 'reclassifyMessage'
   | 'suppress'
 >
 
@@ -88,6 +92,23 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
     const exists = await db.query(`SELECT 1 FROM ${schema}.inbound_messages WHERE id = $1`, [messageId])
     if (exists.rows.length === 0) throw new NotFoundError(`inbound message ${messageId} not found`)
     throw new ConflictError(`inbound message ${messageId} is not claimed by ${workerId}`)
+  }
+  /** What a classified reply does beyond the message itself (shared by outcome and reclassification), inside `tx`. */
+  const applyReplyEffects = async (tx: SqlExecutor, effects: ReplyEffects, now: Date) => {
+    if (effects.leadId && effects.cancelPendingEmails) {
+      await tx.query(shared.cancelQueuedEmails, [[effects.leadId], 'sequence stopped by reply', now])
+    }
+    if (effects.leadId && effects.reschedulePendingEmailTo) {
+      await tx.query(`UPDATE ${schema}.outbound_emails SET scheduled_at = $2, updated_at = $3 WHERE lead_id = $1 AND status = 'queued'`, [
+        effects.leadId,
+        effects.reschedulePendingEmailTo,
+        now,
+      ])
+    }
+    if (effects.suppression) await applySuppression(tx, schema, shared, { ...effects.suppression, now })
+    if (effects.alert) await insertAlert(tx, schema, effects.alert.alert, effects.alert.channels, now)
+    const counters = counterParams(effects.campaignId, utcDay(now), effects.metrics)
+    if (counters) await tx.query(shared.addCounters, counters)
   }
   return {
     getInboxCursor(inbox) {
@@ -168,20 +189,7 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
            WHERE id = $1`,
           [outcome.messageId, now, outcome.leadId, outcome.campaignId, outcome.outboundEmailId, outcome.classification ? JSON.stringify(outcome.classification) : null, outcome.note],
         )
-        if (outcome.leadId && outcome.cancelPendingEmails) {
-          await tx.query(shared.cancelQueuedEmails, [[outcome.leadId], 'sequence stopped by reply', now])
-        }
-        if (outcome.leadId && outcome.reschedulePendingEmailTo) {
-          await tx.query(`UPDATE ${schema}.outbound_emails SET scheduled_at = $2, updated_at = $3 WHERE lead_id = $1 AND status = 'queued'`, [
-            outcome.leadId,
-            outcome.reschedulePendingEmailTo,
-            now,
-          ])
-        }
-        if (outcome.suppression) await applySuppression(tx, schema, shared, { ...outcome.suppression, now })
-        if (outcome.alert) await insertAlert(tx, schema, outcome.alert.alert, outcome.alert.channels, now)
-        const counters = counterParams(outcome.campaignId, utcDay(now), outcome.metrics)
-        if (counters) await tx.query(shared.addCounters, counters)
+        await applyReplyEffects(tx, outcome, now)
         // Counted once per email and kind, also when a provider's event reported it first.
         if (outcome.finding) await applyEmailFinding(tx, schema, shared, outcome.finding, now)
       })
@@ -235,20 +243,46 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
     },
     listInboundMessages(filter) {
       return context.run('listInboundMessages', async () => {
+        const newestFirst = filter.order === 'newest_first'
         const where: string[] = []
         const params: unknown[] = []
         if (filter.leadId !== undefined) where.push(`lead_id = $${params.push(filter.leadId)}`)
+        if (filter.campaignId !== undefined) where.push(`campaign_id = $${params.push(filter.campaignId)}`)
         if (filter.status !== undefined) where.push(`status = $${params.push(filter.status)}`)
+        if (filter.category !== undefined) where.push(`classification->>'category' = $${params.push(filter.category)}`)
         if (filter.after !== undefined) {
-          // Keyset: after the given message in storage order (nothing when it does not exist).
-          where.push(`seq > (SELECT seq FROM ${schema}.inbound_messages WHERE id = $${params.push(filter.after)})`)
+          // Keyset: after the given message in the chosen order (nothing when it does not exist).
+          where.push(`seq ${newestFirst ? '<' : '>'} (SELECT seq FROM ${schema}.inbound_messages WHERE id = $${params.push(filter.after)})`)
         }
         const limit = filter.limit === undefined ? '' : `LIMIT $${params.push(filter.limit)}`
         const { rows } = await db.query(
-          `SELECT * FROM ${schema}.inbound_messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${limit}`,
+          `SELECT * FROM ${schema}.inbound_messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${newestFirst ? 'DESC' : ''} ${limit}`,
           params,
         )
         return rows.map(toMessage)
+      })
+    },
+    reclassifyMessage(input) {
+      return context.transaction('reclassifyMessage', async (tx) => {
+        const { rows } = await tx.query(`SELECT status, lead_id, campaign_id, classification->>'category' AS category FROM ${schema}.inbound_messages WHERE id = $1 FOR UPDATE`, [
+          input.messageId,
+        ])
+        const message = rows[0]
+        if (!message) throw new NotFoundError(`inbound message ${input.messageId} not found`)
+        if (message.status !== 'processed') throw new ConflictError(`inbound message ${input.messageId} is ${String(message.status)}, not processed`)
+        const stored = (message.category as string | null) ?? null
+        if (stored !== input.expectedCategory) {
+          throw new ConflictError(`inbound message ${input.messageId} is classified ${stored ?? 'nothing'}, expected ${input.expectedCategory ?? 'nothing'}`)
+        }
+        if (input.leadTransition) await applyLeadTransition(tx, schema, input.leadTransition, input.now)
+        const updated = await tx.query(`UPDATE ${schema}.inbound_messages SET classification = $2::jsonb, note = $3 WHERE id = $1 RETURNING *`, [
+          input.messageId,
+          JSON.stringify(input.classification),
+          input.note,
+        ])
+        const leadId = (message.lead_id as string | null) ?? null
+        await applyReplyEffects(tx, { ...input, leadId, campaignId: (message.campaign_id as string | null) ?? null }, input.now)
+        return toMessage(updated.rows[0]!)
       })
     },
     suppress(input) {

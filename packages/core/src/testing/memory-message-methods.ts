@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { InboundMessage } from '../domain/inbound-message.js'
+import type { Lead } from '../domain/lead.js'
 import { ConflictError, NotFoundError } from '../errors/adapter-error.js'
-import type { StoreV1 } from '../ports/store-v1.js'
+import type { LeadTransition, MessageOutcome, StoreV1 } from '../ports/store-v1.js'
 import { utcDayKey } from '../util/day-key.js'
 import { clone, type MemoryStoreState, type StoredMessage } from './memory-store-state.js'
+
+/** The parts of a message's outcome that act on its lead, campaign and alerts. */
+type ReplyEffects = Pick<MessageOutcome, 'leadId' | 'campaignId' | 'leadTransition' | 'cancelPendingEmails' | 'reschedulePendingEmailTo' | 'suppression' | 'alert' | 'metrics'>
 
 type MessageMethods = Pick<
   StoreV1,
@@ -17,6 +21,7 @@ type MessageMethods = Pick<
   | 'retryQuarantinedMessage'
   | 'getInboundMessage'
   | 'listInboundMessages'
+  | 'reclassifyMessage'
 >
 
 /** The memory store's inbound messages: stored with their cursor, claimed, processed, quarantined. */
@@ -30,6 +35,39 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
       throw new ConflictError(`inbound message ${messageId} is not claimed by ${workerId}`)
     }
     return message
+  }
+
+  /** What a classified reply does beyond the message itself (shared by outcome and reclassification). */
+  const applyReplyEffects = (effects: ReplyEffects & { lead: Lead | undefined }, now: Date) => {
+    const { lead, leadTransition: transition } = effects
+    if (transition && lead) {
+      lead.state = transition.to
+      lead.stateReason = transition.reason
+      if (transition.resumeAt !== undefined) lead.resumeAt = transition.resumeAt
+      if (transition.replyDeadlineAt !== undefined) lead.replyDeadlineAt = transition.replyDeadlineAt
+      lead.updatedAt = now
+    }
+    if (effects.leadId && effects.cancelPendingEmails) state.cancelQueuedEmails(effects.leadId, now, 'sequence stopped by reply')
+    if (effects.leadId && effects.reschedulePendingEmailTo) {
+      for (const email of state.leadEmails(effects.leadId)) {
+        if (email.status === 'queued') {
+          email.scheduledAt = effects.reschedulePendingEmailTo
+          email.updatedAt = now
+        }
+      }
+    }
+    if (effects.suppression) state.applySuppression(effects.suppression.email, effects.suppression.reason, effects.suppression.source, now)
+    if (effects.alert) state.createAlertRows(effects.alert.alert, effects.alert.channels, now)
+    state.addCounts(effects.campaignId, utcDayKey(now), effects.metrics)
+  }
+
+  /** A lead transition's lead, checked: it exists and is still in `from`. */
+  const requireLeadIn = (transition: LeadTransition | undefined): Lead | undefined => {
+    if (!transition) return undefined
+    const lead = leads.get(transition.leadId)
+    if (!lead) throw new NotFoundError(`lead ${transition.leadId} not found`)
+    if (lead.state !== transition.from) throw new ConflictError(`lead ${transition.leadId} is ${lead.state}, expected ${transition.from}`)
+    return lead
   }
 
   return {
@@ -101,14 +139,7 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
     },
     async recordMessageOutcome(outcome) {
       const message = requireClaimedMessage(outcome.messageId, outcome.workerId)
-      const transition = outcome.leadTransition
-      const lead = transition ? leads.get(transition.leadId) : undefined
-      if (transition) {
-        if (!lead) throw new NotFoundError(`lead ${transition.leadId} not found`)
-        if (lead.state !== transition.from) {
-          throw new ConflictError(`lead ${transition.leadId} is ${lead.state}, expected ${transition.from}`)
-        }
-      }
+      const lead = requireLeadIn(outcome.leadTransition)
       if (outcome.finding && !state.emails.has(outcome.finding.emailId)) throw new NotFoundError(`outbound email ${outcome.finding.emailId} not found`)
       // Every check passed: apply everything.
       const { now } = outcome
@@ -121,25 +152,7 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
       message.note = outcome.note
       message.claimedBy = null
       message.claimExpiresAt = null
-      if (transition && lead) {
-        lead.state = transition.to
-        lead.stateReason = transition.reason
-        if (transition.resumeAt !== undefined) lead.resumeAt = transition.resumeAt
-        if (transition.replyDeadlineAt !== undefined) lead.replyDeadlineAt = transition.replyDeadlineAt
-        lead.updatedAt = now
-      }
-      if (outcome.leadId && outcome.cancelPendingEmails) state.cancelQueuedEmails(outcome.leadId, now, 'sequence stopped by reply')
-      if (outcome.leadId && outcome.reschedulePendingEmailTo) {
-        for (const email of state.leadEmails(outcome.leadId)) {
-          if (email.status === 'queued') {
-            email.scheduledAt = outcome.reschedulePendingEmailTo
-            email.updatedAt = now
-          }
-        }
-      }
-      if (outcome.suppression) state.applySuppression(outcome.suppression.email, outcome.suppression.reason, outcome.suppression.source, now)
-      if (outcome.alert) state.createAlertRows(outcome.alert.alert, outcome.alert.channels, now)
-      state.addCounts(outcome.campaignId, utcDayKey(now), outcome.metrics)
+      applyReplyEffects({ ...outcome, lead }, now)
       if (outcome.finding) state.applyFinding(outcome.finding, now)
     },
     async releaseMessage(input) {
@@ -176,16 +189,33 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
       return message ? publicMessage(message) : null
     },
     async listInboundMessages(filter) {
-      const afterSeq = filter.after === undefined ? 0 : (messages.get(filter.after)?.seq ?? Number.POSITIVE_INFINITY)
+      const newestFirst = filter.order === 'newest_first'
+      // After a message that does not exist: nothing.
+      const afterSeq = filter.after === undefined ? undefined : (messages.get(filter.after)?.seq ?? (newestFirst ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY))
       const out: InboundMessage[] = []
-      for (const message of [...messages.values()].sort((a, b) => a.seq - b.seq)) {
+      for (const message of [...messages.values()].sort((a, b) => (newestFirst ? b.seq - a.seq : a.seq - b.seq))) {
         if (filter.limit !== undefined && out.length >= filter.limit) break
-        if (message.seq <= afterSeq) continue
+        if (afterSeq !== undefined && (newestFirst ? message.seq >= afterSeq : message.seq <= afterSeq)) continue
         if (filter.leadId !== undefined && message.leadId !== filter.leadId) continue
+        if (filter.campaignId !== undefined && message.campaignId !== filter.campaignId) continue
         if (filter.status !== undefined && message.status !== filter.status) continue
+        if (filter.category !== undefined && message.classification?.category !== filter.category) continue
         out.push(publicMessage(message))
       }
       return out
+    },
+    async reclassifyMessage(input) {
+      const message = messages.get(input.messageId)
+      if (!message) throw new NotFoundError(`inbound message ${input.messageId} not found`)
+      if (message.status !== 'processed') throw new ConflictError(`inbound message ${input.messageId} is ${message.status}, not processed`)
+      const stored = message.classification?.category ?? null
+      if (stored !== input.expectedCategory) throw new ConflictError(`inbound message ${input.messageId} is classified ${stored ?? 'nothing'}, expected ${input.expectedCategory ?? 'nothing'}`)
+      const lead = requireLeadIn(input.leadTransition)
+      // Every check passed: apply everything.
+      message.classification = clone(input.classification)
+      message.note = input.note
+      applyReplyEffects({ ...input, lead, leadId: message.leadId, campaignId: message.campaignId }, input.now)
+      return publicMessage(message)
     },
   }
 }

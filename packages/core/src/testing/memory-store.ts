@@ -64,7 +64,20 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
       return entry ? clone(entry) : null
     },
     async listSuppressions(filter = {}) {
-      return [...suppressions.values()].slice(0, filter.limit ?? 1000).map(clone)
+      let entries = [...suppressions.values()]
+      if (filter.after !== undefined) {
+        const index = entries.findIndex((entry) => entry.email === filter.after)
+        entries = index === -1 ? [] : entries.slice(index + 1)
+      }
+      const search = filter.search?.toLowerCase()
+      if (search) entries = entries.filter((entry) => entry.email.includes(search))
+      return entries.slice(0, filter.limit ?? 1000).map(clone)
+    },
+    async removeSuppression({ email }) {
+      const entry = suppressions.get(email)
+      if (!entry) return null
+      suppressions.delete(email)
+      return clone(entry)
     },
 
     // ── metrics ────────────────────────────────────────────────────────────────
@@ -78,6 +91,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
         }
         return { campaignId, lifetime, window }
       })
+    },
+
+    async getCampaignDailyCounters({ campaignId, sinceDay }) {
+      return [...(counters.get(campaignId) ?? [])]
+        .filter(([day]) => day >= sinceDay)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, counts]) => ({ day, counts: addMetricCounts(emptyMetricCounts(), counts) }))
     },
 
     // ── workers ────────────────────────────────────────────────────────────────

@@ -1,13 +1,12 @@
-import type { NewAlert } from '../../domain/alert.js'
-import type { ClassificationResult, ReplyCategory } from '../../domain/classification.js'
+import type { ClassificationResult } from '../../domain/classification.js'
 import type { InboundMessage } from '../../domain/inbound-message.js'
-import { toSingleLine } from '../../domain/plain-text.js'
 import { AdapterError } from '../../errors/adapter-error.js'
 import { CamError, errorMessage } from '../../errors/cam-error.js'
 import { parseRawMessage } from '../../mime/parse-raw-message.js'
 import type { ParsedMessage } from '../../mime/parsed-message.js'
 import { bounceOrComplaintFinding } from '../../policy/delivery-event-policy.js'
 import { decideFollowUp } from '../../policy/follow-up-policy.js'
+import { buildReplyAlert } from '../../policy/reply-alert.js'
 import type { MessageOutcome } from '../../ports/store-v1.js'
 import { nextSendWindowStart } from '../../schedule/send-window.js'
 import { backoffMs } from '../../util/backoff.js'
@@ -16,26 +15,10 @@ import { runHook, type WorkerRuntime } from '../worker-runtime.js'
 import { cleanClassification } from './clean-classification.js'
 import { matchMessage, type MessageMatch } from './match-message.js'
 
-const categoryLabels: Record<ReplyCategory, string> = {
-  positive: 'Positive reply',
-  question: 'Question',
-  referral: 'Referral',
-  negative: 'Negative reply',
-  unsubscribe: 'Unsubscribe request',
-  out_of_office: 'Out of office',
-  auto_reply: 'Automatic reply',
-  bounce: 'Bounce',
-  complaint: 'Spam complaint',
-  unknown: 'Reply',
-}
-
 /** Batches of `processBatchSize` messages per cycle at most, so a backlog leaves room for the other steps. */
 const maxBatchesPerCycle = 10
 /** A lead that changed while its reply was decided is read again and decided once more, not more. */
 const decisionsPerMessage = 2
-
-/** Longest reply excerpt kept in an alert (channels cut further to their own limits). */
-const excerptLimit = 4000
 
 /**
  * Step 3 — process: matches each stored message to a lead, extracts the new reply
@@ -255,30 +238,7 @@ async function buildOutcome(
   if (decision.suppression) outcome.suppression = { email: lead.emailNormalized, reason: decision.suppression, source: `message ${base.messageId}` }
   const channels = runtime.alertChannels.map((channel) => channel.name)
   if (decision.alert && runtime.config.alertsEnabled && channels.length > 0) {
-    outcome.alert = { alert: buildReplyAlert(parsed, match, decision.category, classification, base.messageId), channels }
+    outcome.alert = { alert: buildReplyAlert({ parsed, lead, campaign, category: decision.category, classification, messageId: base.messageId }), channels }
   }
   return outcome
-}
-
-function buildReplyAlert(parsed: ParsedMessage, match: MessageMatch, category: ReplyCategory, classification: ClassificationResult, messageId: string): NewAlert {
-  const lead = match.lead!
-  const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ') || null
-  const who = `${name ?? lead.email}${lead.company ? ` (${lead.company})` : ''}`
-  const excerpt = parsed.replyText.trim() || parsed.text.trim()
-  const referral = classification.referralEmail && !classification.reason.includes(classification.referralEmail) ? ` — referred to ${classification.referralEmail}` : ''
-  return {
-    kind: 'reply',
-    title: `${categoryLabels[category]} from ${who}`,
-    campaignId: match.campaign?.id ?? null,
-    campaignName: match.campaign?.name ?? null,
-    leadId: lead.id,
-    leadEmail: lead.email,
-    leadName: name,
-    category,
-    subject: toSingleLine(parsed.subject) || null,
-    // Cut between code points: half an emoji would be a lone surrogate.
-    excerpt: excerpt.length > excerptLimit ? `${excerpt.slice(0, /[\ud800-\udbff]/.test(excerpt.charAt(excerptLimit - 1)) ? excerptLimit - 1 : excerptLimit)}…` : excerpt,
-    reason: `${classification.reason}${referral}`,
-    messageId,
-  }
 }
