@@ -49,6 +49,8 @@ export type { StepCounts, StepReport, CycleReport } from './worker/cycle-report.
 export type { WorkerConfig, WorkerConfigInput } from './worker/worker-config.js'
 export { createCamClient, type CamClient, type CamClientOptions, type UnsubscribeResult } from './client/create-cam-client.js'
 export type { MailboxMetrics } from './client/mailbox-metrics.js'
+export { overridableCategories, type OverridableCategory } from './client/review-replies.js'
+export { defaultAlertCategories } from './policy/follow-up-policy.js'
 export type { AddLeadsReport, InvalidLead } from './sequence/enroll-leads.js'
 export {
   loadConfigFromEnv,

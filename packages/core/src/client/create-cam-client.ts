@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { bounceActionsSchema, type BounceAction } from '../policy/bounce-actions.js'
-import type { BounceReason } from '../domain/classification.js'
-import type { Alert } from '../domain/alert.js'
+import { replyCategories, type BounceReason, type ReplyCategory } from '../domain/classification.js'
+import type { Alert, AlertDelivery } from '../domain/alert.js'
+import type { WorkerHeartbeat } from '../domain/heartbeat.js'
+import { emptyMetricCounts } from '../domain/metrics.js'
 import type { DeliveryEvent, DeliveryEventInput, DeliveryEventResult } from '../domain/delivery-event.js'
 import {
   campaignInputSchema,
@@ -21,7 +23,7 @@ import type { Suppression, SuppressionReason } from '../domain/suppression.js'
 import { ConflictError, NotFoundError } from '../errors/adapter-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import { computeCampaignMetrics } from '../metrics/compute-campaign-metrics.js'
-import type { InDoubtResolution, ListLeadsFilter, StoreV1 } from '../ports/store-v1.js'
+import type { CampaignDayCounters, InDoubtResolution, ListLeadsFilter, StoreV1 } from '../ports/store-v1.js'
 import { progressAfterSend } from '../sequence/lead-progress.js'
 import { compileCampaignTemplates } from '../templates/campaign-templates.js'
 import { verifyUnsubscribeToken } from '../unsubscribe/unsubscribe-token.js'
@@ -30,7 +32,9 @@ import { silentLogger, type Logger } from '../util/logger.js'
 import { zodIssues } from '../util/zod-issues.js'
 import { wrapPort } from '../ports/wrap-port.js'
 import { addLeadsToCampaign, type AddLeadsReport } from '../sequence/enroll-leads.js'
+import { defaultAlertCategories } from '../policy/follow-up-policy.js'
 import { recordDeliveryEvent } from './record-delivery-event.js'
+import { overridableCategories, overrideReplyClassification, type OverridableCategory } from './review-replies.js'
 import { computeMailboxMetrics, type MailboxMetrics } from './mailbox-metrics.js'
 import type { MailboxState } from '../domain/mailbox.js'
 import {
@@ -63,6 +67,16 @@ export interface CamClientOptions {
    * reasons take `defaultBounceActions`.
    */
   bounceActions?: Readonly<Partial<Record<BounceReason, BounceAction>>> | undefined
+  /**
+   * Categories whose replies page a human when a person sets them with
+   * `overrideReplyClassification` — the worker's `config.alertCategories`; give both the
+   * same value. Default: positive, question, referral.
+   */
+  alertCategories?: readonly ReplyCategory[] | undefined
+  /** Names of the worker's alert channels, for alerts raised by an override. Default: none (no alert). */
+  alertChannels?: readonly string[] | undefined
+  /** The worker's `config.outOfOfficeDefaultDays`, for an override to out of office without a return date (default 7). */
+  outOfOfficeDefaultDays?: number | undefined
 }
 
 /** Result of an unsubscribe. */
@@ -163,6 +177,39 @@ export interface CamClient {
   pauseMailbox(name: string, reason?: string): Promise<MailboxState>
   /** Resumes a paused pool mailbox (after fixing its authentication, or once its reputation recovered). */
   resumeMailbox(name: string): Promise<MailboxState>
+  /**
+   * Processed replies, newest first, optionally of one campaign or one category (the stored
+   * classification's). Page with `before` (the last id of the previous page); `limit` 1 to
+   * 1000 (default 50).
+   */
+  listReplies(filter?: { campaignId?: string; category?: ReplyCategory; limit?: number; before?: string }): Promise<InboundMessage[]>
+  /**
+   * A person's correction of a processed reply's category: the reply takes it (confidence 1,
+   * the reason naming `actor` and `reason`) and the follow-up policy runs as if the
+   * classifier had said it — the lead moves, the sequence stops, an unsubscribe or complaint
+   * suppresses, an alert category alerts on the `alertChannels` of the client options —
+   * all in one store transaction. Counters of the old category that the lead still shows
+   * (positive, negative) are taken back. An override never lifts a suppression.
+   * `category`: any category but `bounce` (bounces are read from their reports).
+   */
+  overrideReplyClassification(messageId: string, input: { category: OverridableCategory; actor: string; reason?: string }): Promise<InboundMessage>
+  /**
+   * The suppression list in order of addition; `search`: part of an address
+   * (case-insensitive, literal); page with `after` (the last address of the previous page);
+   * `limit` 1 to 1000 (default 100).
+   */
+  listSuppressions(filter?: { search?: string; limit?: number; after?: string }): Promise<Suppression[]>
+  /**
+   * Takes an address off the suppression list (logged with `actor` and `reason`). Leads it
+   * already ended stay ended: add the address to a campaign again to write to it.
+   */
+  removeSuppression(email: string, input: { actor: string; reason: string }): Promise<{ removed: boolean }>
+  /** The workers' last heartbeats: host, pid, cycles, leases held, last error. */
+  listWorkers(): Promise<WorkerHeartbeat[]>
+  /** Deliveries of alerts to their channels (one per alert and channel), optionally of one alert. */
+  listAlertDeliveries(filter?: { alertId?: string }): Promise<AlertDelivery[]>
+  /** A campaign's counters per UTC day over the last `days` (1 to 365, default 30), oldest first; days without activity are zeros. */
+  getCampaignDailyMetrics(campaignId: string, options?: { days?: number }): Promise<CampaignDayCounters[]>
 }
 
 function validateCampaign(input: unknown): NewCampaign {
@@ -242,6 +289,30 @@ const windowDaysArgument = z
 const listMailboxesArguments = clientArguments('listMailboxes', {
   options: filterArgument({ windowDays: windowDaysArgument.optional(), names: z.array(idArgument, { error: 'expected an array of mailbox names' }).optional() }).optional(),
 })
+const listRepliesArguments = clientArguments('listReplies', {
+  filter: filterArgument({
+    campaignId: idArgument.optional(),
+    category: oneOf(replyCategories, 'reply category').optional(),
+    limit: limitArgument.optional(),
+    before: idArgument.optional(),
+  }).optional(),
+})
+const overrideArguments = clientArguments('overrideReplyClassification', {
+  messageId: idArgument,
+  input: filterArgument({ category: oneOf(overridableCategories, 'category a person may set'), actor: textArgument(200), reason: textArgument(500).optional() }),
+})
+const listSuppressionsArguments = clientArguments('listSuppressions', {
+  filter: filterArgument({ search: textArgument(320).optional(), limit: limitArgument.optional(), after: emailArgument.optional() }).optional(),
+})
+const removeSuppressionArguments = clientArguments('removeSuppression', {
+  email: emailArgument,
+  input: filterArgument({ actor: textArgument(200), reason: textArgument(500) }),
+})
+const listAlertDeliveriesArguments = clientArguments('listAlertDeliveries', { filter: filterArgument({ alertId: idArgument.optional() }).optional() })
+const dailyMetricsArguments = clientArguments('getCampaignDailyMetrics', {
+  campaignId: idArgument,
+  options: filterArgument({ days: windowDaysArgument.optional() }).optional(),
+})
 const pauseMailboxArguments = clientArguments('pauseMailbox', { name: idArgument, reason: textArgument(500).optional() })
 const resumeMailboxArguments = clientArguments('resumeMailbox', { name: idArgument })
 const clientOptionsSchema = z.object({
@@ -250,6 +321,9 @@ const clientOptionsSchema = z.object({
   unsubscribeSecret: z.string({ error: 'expected a string of at least 16 characters' }).min(16, { message: 'expected a string of at least 16 characters' }).optional(),
   logger: z.custom<Logger>((value) => ['debug', 'info', 'warn', 'error'].every((method) => typeof (value as Record<string, unknown> | null)?.[method] === 'function'), { error: 'expected a logger with debug, info, warn and error methods' }).optional(),
   bounceActions: bounceActionsSchema.optional(),
+  alertCategories: z.array(oneOf(replyCategories, 'reply category'), { error: 'expected an array of reply categories' }).optional(),
+  alertChannels: z.array(idArgument, { error: 'expected an array of alert channel names' }).optional(),
+  outOfOfficeDefaultDays: z.number({ error: 'expected a number of days from 0 to 90' }).min(0, { message: 'expected a number of days from 0 to 90' }).max(90, { message: 'expected a number of days from 0 to 90' }).optional(),
 })
 
 /**
@@ -269,6 +343,11 @@ export function createCamClient(options: CamClientOptions): CamClient {
   const store = wrapPort(options.store, 'store', 'STORE_FAILED')
   const clock = options.clock ?? systemClock
   const logger = options.logger ?? silentLogger
+  const replyPolicy = {
+    alertCategories: options.alertCategories ?? defaultAlertCategories,
+    alertChannels: options.alertChannels ?? [],
+    outOfOfficeDefaultDays: options.outOfOfficeDefaultDays ?? 7,
+  }
 
   /** The campaign, or `NotFoundError`; `campaignId` is already validated. */
   async function requireCampaign(campaignId: string): Promise<Campaign> {
@@ -453,6 +532,47 @@ export function createCamClient(options: CamClientOptions): CamClient {
     async listAlerts(filter) {
       const parsed = listAlertsArguments({ filter }).filter ?? {}
       return store.listAlerts(Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== undefined)))
+    },
+    async listReplies(filter) {
+      const parsed = listRepliesArguments({ filter }).filter ?? {}
+      return store.listInboundMessages({
+        status: 'processed',
+        order: 'newest_first',
+        limit: parsed.limit ?? 50,
+        ...(parsed.campaignId !== undefined ? { campaignId: parsed.campaignId } : {}),
+        ...(parsed.category !== undefined ? { category: parsed.category } : {}),
+        ...(parsed.before !== undefined ? { after: parsed.before } : {}),
+      })
+    },
+    async overrideReplyClassification(messageId, input) {
+      const parsed = overrideArguments({ messageId, input })
+      return overrideReplyClassification(store, logger, replyPolicy, clock.now(), { messageId: parsed.messageId, ...parsed.input })
+    },
+    async listSuppressions(filter) {
+      const parsed = listSuppressionsArguments({ filter }).filter ?? {}
+      return store.listSuppressions({ limit: parsed.limit ?? 100, ...(parsed.search !== undefined ? { search: parsed.search } : {}), ...(parsed.after !== undefined ? { after: parsed.after } : {}) })
+    },
+    async removeSuppression(email, input) {
+      const parsed = removeSuppressionArguments({ email, input })
+      const removed = await store.removeSuppression({ email: parsed.email, now: clock.now() })
+      if (removed) logger.info('suppression removed', { email: parsed.email, actor: parsed.input.actor, reason: parsed.input.reason, was: removed.reason })
+      return { removed: removed !== null }
+    },
+    async listWorkers() {
+      return store.listHeartbeats()
+    },
+    async listAlertDeliveries(filter) {
+      const parsed = listAlertDeliveriesArguments({ filter }).filter ?? {}
+      return store.listAlertDeliveries(parsed.alertId !== undefined ? { alertId: parsed.alertId } : {})
+    },
+    async getCampaignDailyMetrics(campaignId, dailyOptions) {
+      const parsed = dailyMetricsArguments({ campaignId, options: dailyOptions })
+      await requireCampaign(parsed.campaignId)
+      const days = parsed.options?.days ?? 30
+      const today = Date.UTC(clock.now().getUTCFullYear(), clock.now().getUTCMonth(), clock.now().getUTCDate())
+      const dayKeys = Array.from({ length: days }, (_, index) => new Date(today - (days - 1 - index) * 86_400_000).toISOString().slice(0, 10))
+      const stored = new Map((await store.getCampaignDailyCounters({ campaignId: parsed.campaignId, sinceDay: dayKeys[0]! })).map((entry) => [entry.day, entry.counts]))
+      return dayKeys.map((day) => ({ day, counts: stored.get(day) ?? emptyMetricCounts() }))
     },
   }
 }

@@ -8,6 +8,9 @@ import { bounceActionFor, type BounceAction } from './bounce-actions.js'
 /** Lead states of someone still in (or just past) the sequence who has not answered yet. */
 const notYetReplied: readonly LeadState[] = [...openLeadStates, 'no_reply', 'failed']
 
+/** Categories whose replies page a human unless configured otherwise (worker `alertCategories`, client options). */
+export const defaultAlertCategories: readonly ReplyCategory[] = ['positive', 'question', 'referral']
+
 /** Settings the policy reads. */
 export interface FollowUpPolicySettings {
   outOfOfficeDefaultDays: number

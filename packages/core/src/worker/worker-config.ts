@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { replyCategories, type ReplyCategory } from '../domain/classification.js'
 import { ValidationError } from '../errors/validation-error.js'
 import { bounceActionsSchema } from '../policy/bounce-actions.js'
+import { defaultAlertCategories } from '../policy/follow-up-policy.js'
 import { zodIssues } from '../util/zod-issues.js'
 
 const positiveInt = (what: string) => z.number({ error: `expected ${what}` }).int({ message: `expected ${what}` }).positive({ message: `expected ${what}` })
@@ -75,7 +76,7 @@ export const workerConfigSchema = z.object({
   /** Lease TTL for leader-only steps (default 2 min; renewed every cycle). */
   leaseTtlMs: milliseconds().default(120_000),
   /** Categories that page a human (default positive, question, referral). */
-  alertCategories: z.array(z.enum(replyCategories as [ReplyCategory, ...ReplyCategory[]])).default(['positive', 'question', 'referral']),
+  alertCategories: z.array(z.enum(replyCategories as [ReplyCategory, ...ReplyCategory[]])).default([...defaultAlertCategories]),
   /** Deliver alerts at all (default true). */
   alertsEnabled: z.boolean().default(true),
   /** First alert retry delay (default 30 s, doubling up to `alertRetryMaxMs`). */

@@ -5,7 +5,10 @@ import { describeStoreEmailTests } from './store-conformance-emails.js'
 import { describeStoreMailboxTests } from './store-conformance-mailboxes.js'
 import { describeStoreMessageFailureTests } from './store-conformance-message-failures.js'
 import { describeStoreMessageTests } from './store-conformance-messages.js'
+import { describeStoreOperatorTests } from './store-conformance-operator-reads.js'
 import { describeStoreSendAttemptTests } from './store-conformance-send-attempts.js'
+import { describeStoreWebhookDeliveryTests } from './store-conformance-webhook-deliveries.js'
+import { describeStoreWebhookTests } from './store-conformance-webhooks.js'
 import type { ConformanceTestApi, WithStore } from './test-api.js'
 
 /** Options of {@link describeStoreConformance}. */
@@ -27,8 +30,9 @@ export interface StoreConformanceOptions {
  * Conformance suite for the {@link StoreV1} port: campaign and lead lifecycle,
  * exclusive claiming with daily caps and crash recovery, send attempts and claim
  * renewal, atomic outcomes, message failures and quarantine, delivery events (once per
- * provider and id, each finding counted once per email), cursors, suppressions, counters
- * and alert deliveries. Run it with your adapter's factory:
+ * provider and id, each finding counted once per email), cursors, suppressions, counters,
+ * alert deliveries, and the webhook outbox (events atomic with their cause, fan-out per
+ * endpoint filter, exclusive claims, per-lead order, dead letters and replays). Run it with your adapter's factory:
  *
  * ```ts
  * import { describe, it } from 'vitest'
@@ -51,7 +55,10 @@ export function describeStoreConformance(api: ConformanceTestApi, options: Store
     describeStoreSendAttemptTests(api, withStore)
     describeStoreMessageTests(api, withStore)
     describeStoreMessageFailureTests(api, withStore)
+    describeStoreOperatorTests(api, withStore)
     describeStoreDeliveryEventTests(api, withStore)
     describeStoreMailboxTests(api, withStore)
+    describeStoreWebhookTests(api, withStore)
+    describeStoreWebhookDeliveryTests(api, withStore)
   })
 }
