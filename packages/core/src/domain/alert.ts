@@ -33,8 +33,11 @@ export interface Alert {
   createdAt: Date
 }
 
-/** Input for creating an alert (the store assigns `id` and `createdAt`). */
-export type NewAlert = Omit<Alert, 'id' | 'createdAt'>
+/**
+ * Input for creating an alert: the store assigns `createdAt`, and `id` unless one is given
+ * (core gives one when an `alert.raised` event recorded with the alert names it).
+ */
+export type NewAlert = Omit<Alert, 'id' | 'createdAt'> & { id?: string }
 
 /** Delivery of one alert to one channel. */
 export interface AlertDelivery {

@@ -26,9 +26,25 @@ export type { MetricCounts, MetricName, MetricRates, MetricPeriod, CampaignMetri
 export type { WorkerHeartbeat } from './heartbeat.js'
 export type { MailboxRampUp, MailboxSettings, MailboxState, MailboxStatus } from './mailbox.js'
 export type { DeliveryBounce, DeliveryEvent, DeliveryEventInput, DeliveryEventResult, DeliveryEventType, EmailFindingKind } from './delivery-event.js'
+export type {
+  AlertRaisedData,
+  CamEvent,
+  CamEventDataMap,
+  CamEventOf,
+  CamEventType,
+  CampaignStatusData,
+  EmailBouncedData,
+  EmailSentData,
+  LeadStateChangedData,
+  NewCamEvent,
+  ReplyClassifiedData,
+} from './cam-event.js'
+export type { WebhookDelivery, WebhookDeliveryStatus, WebhookDeliveryWithEvent, WebhookEndpoint, WebhookEndpointSettings, WebhookEndpointStatus } from './webhook.js'
 export { defaultCampaignRules, isTimezone } from './campaign.js'
 export { leadStates, openLeadStates, sendableLeadStates } from './lead.js'
 export { bounceReasons, bounceReasonTypes, replyCategories } from './classification.js'
 export { deliveryEventTypes, finalFindingKinds } from './delivery-event.js'
+export { camEventExcerptLimit, camEventTypes, camEventVersion } from './cam-event.js'
+export { webhookDeliveryStatuses } from './webhook.js'
 export { mailboxLimitOn, mailboxRampDay } from './mailbox.js'
 export { isEmailAddress, normalizeEmail } from './email-address.js'

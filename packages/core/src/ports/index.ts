@@ -11,6 +11,7 @@ export type * from './inbox-v1.js'
 export type * from './lock-v1.js'
 export type * from './sender-v1.js'
 export type * from './store-v1.js'
+export type * from './store-webhooks-v1.js'
 
 /** The storage port (current version). */
 export type Store = StoreV1

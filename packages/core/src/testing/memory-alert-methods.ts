@@ -9,7 +9,9 @@ export function memoryAlertMethods(state: MemoryStoreState): AlertMethods {
   const { alerts, deliveries, createAlertRows } = state
   return {
     async createAlert(input) {
-      return clone(createAlertRows(input.alert, input.channels, input.now))
+      const alert = createAlertRows(input.alert, input.channels, input.now)
+      state.webhooks.insertEvents(input.events, input.now)
+      return clone(alert)
     },
     async claimAlertDeliveries(input) {
       const channels = new Set(input.channels)

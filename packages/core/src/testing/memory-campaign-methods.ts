@@ -33,6 +33,7 @@ export function memoryCampaignMethods(state: MemoryStoreState): CampaignMethods 
       campaign.statusReason = input.reason
       campaign.updatedAt = input.now
       if (input.alert) createAlertRows(input.alert.alert, input.alert.channels, input.now)
+      state.webhooks.insertEvents(input.events, input.now)
       if (input.to === 'active') notifyWork()
       return clone(campaign)
     },

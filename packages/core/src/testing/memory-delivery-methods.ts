@@ -37,6 +37,7 @@ export function memoryDeliveryMethods(state: MemoryStoreState): DeliveryMethods 
       }
       if (input.cancelPendingEmails) state.cancelQueuedEmails(event.leadId, now, `sequence stopped by ${event.provider} ${event.type} event`)
       if (input.suppression) state.applySuppression(input.suppression.email, input.suppression.reason, input.suppression.source, now)
+      state.webhooks.insertEvents(input.events, now)
       return { recorded: true, counted }
     },
     async listDeliveryEvents(filter) {

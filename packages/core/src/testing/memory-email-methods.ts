@@ -160,6 +160,7 @@ export function memoryEmailMethods(state: MemoryStoreState): EmailMethods {
         if (lead && lead.mailbox === null) lead.mailbox = input.mailbox
         state.addMailboxCounts(input.mailbox, utcDayKey(input.sentAt), { sent: 1 })
       }
+      state.webhooks.insertEvents(input.events, input.sentAt)
       return publicEmail(email)
     },
     async recordEmailFailed(input) {
@@ -225,6 +226,7 @@ export function memoryEmailMethods(state: MemoryStoreState): EmailMethods {
           Object.assign(lead, clone(input.lead), { resumeAt: null, stateReason: 'in-doubt email confirmed sent', updatedAt: input.now })
           if (input.next) insertEmail(lead, input.next, input.now)
         }
+        state.webhooks.insertEvents(input.events, input.now)
       }
       return publicEmail(email)
     },

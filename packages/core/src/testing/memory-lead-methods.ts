@@ -93,6 +93,7 @@ export function memoryLeadMethods(state: MemoryStoreState): LeadMethods {
       if (input.replyDeadlineAt !== undefined) lead.replyDeadlineAt = input.replyDeadlineAt
       lead.updatedAt = input.now
       if (input.cancelPendingEmails) cancelQueuedEmails(lead.id, input.now, `lead moved to ${input.to}`)
+      state.webhooks.insertEvents(input.events, input.now)
       return clone(lead)
     },
     async listLeadsPastReplyDeadline({ now, limit }) {

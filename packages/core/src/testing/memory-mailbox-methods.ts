@@ -67,6 +67,7 @@ export function memoryMailboxMethods(state: MemoryStoreState): MailboxMethods {
       mailbox.statusReason = input.to === 'active' ? null : input.reason
       mailbox.updatedAt = input.now
       if (input.alert) state.createAlertRows(input.alert.alert, input.alert.channels, input.now)
+      state.webhooks.insertEvents(input.events, input.now)
       return toState(mailbox, input.now.toISOString().slice(0, 10))
     },
     async getMailboxCounters(input) {

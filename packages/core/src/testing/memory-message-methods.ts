@@ -154,6 +154,7 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
       message.claimExpiresAt = null
       applyReplyEffects({ ...outcome, lead }, now)
       if (outcome.finding) state.applyFinding(outcome.finding, now)
+      state.webhooks.insertEvents(outcome.events, now)
     },
     async releaseMessage(input) {
       const message = requireClaimedMessage(input.messageId, input.workerId)

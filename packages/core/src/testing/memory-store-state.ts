@@ -13,6 +13,7 @@ import { ConflictError, NotFoundError } from '../errors/adapter-error.js'
 import type { EmailFinding, NewOutboundEmail } from '../ports/store-v1.js'
 import { utcDayKey } from '../util/day-key.js'
 import type { Clock } from '../util/clock.js'
+import { createMemoryWebhookState } from './memory-webhook-state.js'
 
 /** An outbound email as the memory store keeps it. */
 export interface StoredEmail extends OutboundEmail {
@@ -188,7 +189,7 @@ export function createMemoryStoreState(clock: Clock) {
   }
 
   const createAlertRows = (alert: NewAlert, channels: string[], now: Date): Alert => {
-    const stored: Alert = { ...clone(alert), id: randomUUID(), createdAt: now }
+    const stored: Alert = { ...clone(alert), id: alert.id ?? randomUUID(), createdAt: now }
     alerts.set(stored.id, stored)
     for (const channel of new Set(channels)) {
       const delivery: AlertDelivery = {
@@ -287,6 +288,8 @@ export function createMemoryStoreState(clock: Clock) {
     mailboxes,
     mailboxCounters,
     workListeners,
+    /** Webhook endpoints, the event outbox and deliveries. */
+    webhooks: createMemoryWebhookState(),
     /** Where the next email claim starts in its list of campaigns (fair turns across calls). */
     claimRotation: 0,
     nextSequence: () => ++sequence,

@@ -10,6 +10,7 @@ import { memoryLeadMethods } from './memory-lead-methods.js'
 import { memoryLeaseMethods } from './memory-lease-methods.js'
 import { memoryMailboxMethods } from './memory-mailbox-methods.js'
 import { memoryMessageMethods } from './memory-message-methods.js'
+import { memoryWebhookMethods } from './memory-webhook-methods.js'
 import { clone, createMemoryStoreState } from './memory-store-state.js'
 
 /** Options of {@link createMemoryStore}. */
@@ -54,6 +55,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     ...memoryMailboxMethods(state),
     ...memoryAlertMethods(state),
     ...memoryLeaseMethods(state),
+    ...memoryWebhookMethods(state.webhooks),
 
     // ── suppressions ───────────────────────────────────────────────────────────
     async suppress(input) {

@@ -1,0 +1,69 @@
+import type { CamEvent, CamEventType } from './cam-event.js'
+
+/**
+ * Whether CAM delivers to a webhook endpoint. `disabled`: the receiver answered
+ * `410 Gone` (or a person disabled it); its deliveries wait, undelivered, until it is
+ * enabled again.
+ */
+export type WebhookEndpointStatus = 'enabled' | 'disabled'
+
+/** What the store keeps of an endpoint's configuration (registered by the worker; never the secret). */
+export interface WebhookEndpointSettings {
+  /** Stable name, unique among the endpoints; deliveries refer to it. */
+  name: string
+  url: string
+  /** The event types it receives, or `*` for all. */
+  events: CamEventType[] | '*'
+}
+
+/** A registered webhook endpoint. */
+export interface WebhookEndpoint extends WebhookEndpointSettings {
+  status: WebhookEndpointStatus
+  /** Why it is disabled (e.g. `410 Gone`), null when enabled. */
+  statusReason: string | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+/**
+ * Where one delivery of one event to one endpoint is:
+ * - `pending`: waiting for its next attempt (`nextAttemptAt`);
+ * - `delivering`: claimed by a worker (until `claimExpiresAt`; a crashed worker's claim is taken over);
+ * - `delivered`: the endpoint answered 2xx;
+ * - `dead`: given up (dead letter) — the endpoint kept failing longer than its `giveUpAfterMs`; replayable.
+ */
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'dead'
+
+/** Every {@link WebhookDeliveryStatus}. */
+export const webhookDeliveryStatuses: readonly WebhookDeliveryStatus[] = ['pending', 'delivering', 'delivered', 'dead']
+
+/** Delivery of one event to one endpoint. */
+export interface WebhookDelivery {
+  id: string
+  eventId: string
+  /** `WebhookEndpoint.name`. */
+  endpoint: string
+  /** The event's lead (deliveries of one lead's events to one endpoint are made in order). */
+  leadId: string | null
+  status: WebhookDeliveryStatus
+  /** Attempts made (claims), counted since the last replay. */
+  attempts: number
+  /** Earliest time of the next attempt. */
+  nextAttemptAt: Date
+  /** What the last failed attempt got (`HTTP 503`, `timeout after 15000 ms`, …). */
+  lastError: string | null
+  deliveredAt: Date | null
+  /** When it was given up (status `dead`). */
+  deadAt: Date | null
+  /** When a person last replayed it; its give-up time counts from then. */
+  replayedAt: Date | null
+  claimedBy: string | null
+  claimExpiresAt: Date | null
+  createdAt: Date
+}
+
+/** A delivery with its event, as listed and claimed. */
+export interface WebhookDeliveryWithEvent {
+  delivery: WebhookDelivery
+  event: CamEvent
+}
