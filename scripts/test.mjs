@@ -6,8 +6,9 @@
  *    PostgreSQL, creates the test database, installs Dovecot/PgBouncer/PostgreSQL as root
  *    with apt) — or prints ONE line naming what to install and exits before any test runs;
  * 2. builds the packages whose build is missing or stale (scripts/build-if-stale.mjs);
- * 3. runs every package's `test` script one after the other, each to its end even when an
- *    earlier one failed, and prints a summary: passed/failed per package, test counts, time.
+ * 3. runs every package's `test` script, two packages at a time (`CAM_TEST_CONCURRENCY`),
+ *    each to its end even when another one failed, and prints a summary: passed/failed per
+ *    package, test counts, time.
  *
  *   pnpm test                          everything
  *   pnpm test core adapter-imap        only these (directory or package name)
@@ -74,39 +75,67 @@ function testCounts(output) {
   return last ? last.replace(/^\s*Tests\s+/, '').replace(/\s*\(\d+\)\s*$/, '').trim() : ''
 }
 
-let current = null
+/** Running test processes, killed with this one. */
+const running = new Set()
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
-    current?.kill(signal)
+    for (const child of running) child.kill(signal)
     process.exit(130)
   })
 }
 
-for (const project of selected) {
+/**
+ * Packages run `CAM_TEST_CONCURRENCY` at a time (default 2): most test files wait on
+ * servers, child processes and timeouts rather than compute. With more than one at a time,
+ * each package's output is printed in one piece when it ends; the longest packages start first.
+ */
+const concurrency = Math.max(1, Number.parseInt(process.env.CAM_TEST_CONCURRENCY ?? '2', 10) || 1)
+const longestFirst = ['@cam/adapter-postgres', '@cam/core', '@cam/adapter-imap']
+const queue = concurrency === 1 ? [...selected] : [...selected].sort((a, b) => rank(a) - rank(b))
+function rank(project) {
+  const index = longestFirst.indexOf(project.name)
+  return index === -1 ? longestFirst.length : index
+}
+
+async function runPackage(project) {
   const label = `${project.name} (${relative(root, project.directory)})`
-  console.log(`\n━━ ${label}`)
+  const streaming = concurrency === 1
+  console.log(streaming ? `\n━━ ${label}` : `━━ started ${label}`)
   const from = performance.now()
   let output = ''
   const code = await new Promise((resolve) => {
     const env = { ...process.env, ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}) }
-    current = spawn('pnpm', ['run', '--silent', 'test'], { cwd: project.directory, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    current.stdout.on('data', (chunk) => {
+    const child = spawn('pnpm', ['run', '--silent', 'test'], { cwd: project.directory, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    running.add(child)
+    child.stdout.on('data', (chunk) => {
       output += chunk
-      process.stdout.write(chunk)
+      if (streaming) process.stdout.write(chunk)
     })
-    current.stderr.on('data', (chunk) => {
+    child.stderr.on('data', (chunk) => {
       output += chunk
-      process.stderr.write(chunk)
+      if (streaming) process.stderr.write(chunk)
     })
-    current.once('error', (error) => {
+    child.once('error', (error) => {
       output += String(error)
       resolve(1)
     })
-    current.once('close', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)))
+    child.once('close', (exitCode, signal) => {
+      running.delete(child)
+      resolve(exitCode ?? (signal ? 1 : 0))
+    })
   })
-  current = null
-  results.push({ name: project.name, passed: code === 0, counts: testCounts(output), seconds: seconds(from) })
+  if (!streaming) process.stdout.write(`\n━━ ${label}: ${code === 0 ? 'passed' : 'FAILED'} in ${formatDuration(seconds(from))}\n${output}`)
+  return { project, result: { name: project.name, passed: code === 0, counts: testCounts(output), seconds: seconds(from) } }
 }
+
+const finished = []
+await Promise.all(
+  Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let project = queue.shift(); project; project = queue.shift()) finished.push(await runPackage(project))
+  }),
+)
+// The summary in the usual order (core, the other packages, the examples).
+for (const project of selected) results.push(finished.find((entry) => entry.project === project).result)
 
 const failed = results.filter((result) => !result.passed)
 const packageResults = results.filter((result) => !result.name.startsWith('build '))
