@@ -9,31 +9,46 @@
  * Sends into a pickup directory and reads a Maildir so it runs anywhere; swap in
  * Resend and IMAP as in examples/full-stack.
  */
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createFileSender, createMaildirInbox } from '@cam/adapter-filesystem'
-import { createPostgresStore, migrate } from '@cam/adapter-postgres'
+import { SchemaVersionError, createPostgresStore, migrate } from '@cam/adapter-postgres'
 import { createResendWebhookHandler, toNodeRequestListener, type NodeRequestListener } from '@cam/adapter-resend'
-import { ValidationError, createCamClient, createCamWorker, createConsoleAlerts, createConsoleLogger, env, loadConfigFromEnv } from '@cam/core'
+import { ValidationError, createCamClient, createCamWorker, createConsoleAlerts, createConsoleLogger, loadConfigFromEnv } from '@cam/core'
 import { createHostServer } from './create-host-server.js'
+import { hostAppEnvironmentVariables } from './host-app-environment.js'
 
-const { worker: workerConfig, extra } = loadConfigFromEnv(process.env, {
-  DATABASE_URL: env.url({ protocols: ['postgres:', 'postgresql:'], secret: true, description: 'PostgreSQL connection string' }),
-  CAM_DB_SCHEMA: env.string({ default: 'cam' }),
-  PORT: env.integer({ min: 0, max: 65_535, default: 3000 }),
-  HOST: env.string({ default: '127.0.0.1' }),
-  CAM_OUTBOX_DIR: env.string({ default: join(tmpdir(), 'cam-host-app', 'outbox') }),
-  CAM_MAILDIR: env.string({ default: join(tmpdir(), 'cam-host-app', 'Maildir') }),
-  RESEND_WEBHOOK_SECRET: env.optional(env.string({ secret: true, description: "signing secret of the Resend webhook (whsec_…)" })),
-})
+let loaded: ReturnType<typeof loadConfigFromEnv<typeof hostAppEnvironmentVariables>>
+try {
+  loaded = loadConfigFromEnv(process.env, hostAppEnvironmentVariables)
+} catch (error) {
+  if (!ValidationError.isInstance(error)) throw error
+  console.error(error.message) // names every bad variable; secret values are hidden
+  process.exit(2) // a configuration error: restarting will not fix it (systemd: RestartPreventExitStatus=2)
+}
+const { worker: workerConfig, extra } = loaded
 if (!workerConfig.unsubscribe) {
   console.error('CAM_UNSUBSCRIBE_URL and CAM_UNSUBSCRIBE_SECRET are required: every email carries a one-click unsubscribe link to this app.')
   process.exit(2)
 }
 
 const logger = createConsoleLogger({ level: 'info' })
-await migrate({ connectionString: extra.DATABASE_URL, schema: extra.CAM_DB_SCHEMA })
-const store = createPostgresStore({ connectionString: extra.DATABASE_URL, schema: extra.CAM_DB_SCHEMA })
+if (extra.CAM_MIGRATE_ON_START) await migrate({ connectionString: extra.DATABASE_URL, schema: extra.CAM_DB_SCHEMA })
+const store = createPostgresStore({ connectionString: extra.DATABASE_URL, schema: extra.CAM_DB_SCHEMA, poolSize: extra.CAM_DB_POOL_SIZE, logger })
+if (!extra.CAM_MIGRATE_ON_START) {
+  // Migrations run before this process (deploy/: a Kubernetes init container or Job, a Compose
+  // service, systemd's ExecStartPre). Every store call checks the schema version first: stop at
+  // once with the way out rather than serve a worker whose every step fails. Other errors (the
+  // database not up yet) are left to the worker, which retries them.
+  try {
+    await store.listHeartbeats()
+  } catch (error) {
+    if (SchemaVersionError.isInstance(error)) {
+      console.error(`${error.message} (CAM_MIGRATE_ON_START=false: the migrations must run before the app starts)`)
+      await store.close?.()
+      process.exit(1)
+    }
+    logger.warn('the database is not reachable yet; the worker retries', { error: error instanceof Error ? error.message : String(error) })
+  }
+}
 const client = createCamClient({ store, unsubscribeSecret: workerConfig.unsubscribe.secret })
 const worker = createCamWorker({
   store,
@@ -71,13 +86,14 @@ let stopping = false
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return
   stopping = true
+  const started = Date.now()
   logger.info('shutting down', { signal })
-  // Stop taking requests, let the worker finish the step in flight, then close the pool.
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  await worker.stop()
-  await running
+  // Stop taking requests (those in flight finish) and, meanwhile, let the worker finish the
+  // step in flight and release its leases; then close the pool. Under a process manager this
+  // has to fit in the grace period before SIGKILL (deploy/README.md, "Stopping").
+  await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), worker.stop().then(() => running)])
   await store.close?.()
-  logger.info('stopped')
+  logger.info('stopped', { signal, stopMs: Date.now() - started })
   process.exit(0)
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'))
