@@ -3,6 +3,7 @@ import { emptyMetricCounts, metricNames } from '@cam/core/adapter-kit'
 import { toAlert, toDelivery, toHeartbeat, toSuppression, type Row } from './rows.js'
 import { counterColumns, insertAlert } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
+import { insertCamEvents } from './webhook-events.js'
 
 type AlertMethods = Pick<
   StoreV1,
@@ -47,7 +48,11 @@ export function alertMethods(context: StoreContext): AlertMethods {
 
   return {
     createAlert(input) {
-      return context.transaction('createAlert', (tx) => insertAlert(tx, schema, input.alert, input.channels, input.now))
+      return context.transaction('createAlert', async (tx) => {
+        const alert = await insertAlert(tx, schema, input.alert, input.channels, input.now)
+        await insertCamEvents(tx, schema, input.events, input.now)
+        return alert
+      })
     },
     claimAlertDeliveries(input) {
       return context.run('claimAlertDeliveries', async () => {

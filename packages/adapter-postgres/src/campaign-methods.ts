@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { NotFoundError, type NewCampaign, type StoreV1 } from '@cam/core'
 import { toCampaign } from './rows.js'
 import { insertAlert, type SharedStatements } from './shared-statements.js'
+import { insertCamEvents } from './webhook-events.js'
 import type { StoreContext } from './store-context.js'
 
 type CampaignMethods = Pick<StoreV1, 'createCampaign' | 'getCampaign' | 'listCampaigns' | 'updateCampaign' | 'transitionCampaign'>
@@ -91,6 +92,7 @@ export function campaignMethods(context: StoreContext, shared: SharedStatements)
           return null
         }
         if (input.alert) await insertAlert(tx, schema, input.alert.alert, input.alert.channels, input.now)
+        await insertCamEvents(tx, schema, input.events, input.now)
         if (input.to === 'active') await tx.query(shared.notify)
         return toCampaign(rows[0])
       })

@@ -13,6 +13,7 @@ import { messageMethods } from './message-methods.js'
 import { checkSchemaVersion } from './migrate.js'
 import { loggerOption, openDatabase, postgresOptionsSchema, resolveConnectionOptions, type PostgresConnectionOptions } from './postgres-options.js'
 import { sharedStatements } from './shared-statements.js'
+import { webhookMethods } from './webhook-methods.js'
 import { createStoreContext } from './store-context.js'
 
 /** Options of {@link createPostgresStore}. */
@@ -111,6 +112,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     ...mailboxMethods(context, shared),
     ...alertMethods(context),
     ...leaseMethods(context),
+    ...webhookMethods(context),
     onWorkQueued(listener) {
       listeners.add(listener)
       if (settings.listen !== false && !subscription) startListening()

@@ -4,6 +4,7 @@ import { applyLeadTransition, applySuppression } from './message-methods.js'
 import { toDeliveryEvent, toEmail } from './rows.js'
 import type { SharedStatements } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
+import { insertCamEvents } from './webhook-events.js'
 
 type DeliveryMethods = Pick<StoreV1, 'findEmailByProviderId' | 'recordDeliveryEvent' | 'listDeliveryEvents' | 'listEmailsAwaitingDelivery'>
 
@@ -64,6 +65,7 @@ export function deliveryMethods(context: StoreContext, shared: SharedStatements)
         if (input.cancelPendingEmails) await tx.query(shared.cancelQueuedEmails, [[event.leadId], `sequence stopped by ${event.provider} ${event.type} event`, now])
         if (input.suppression) await applySuppression(tx, schema, shared, { ...input.suppression, now })
         const counted = await applyEmailFinding(tx, schema, shared, finding, now)
+        await insertCamEvents(tx, schema, input.events, now)
         return { recorded: true, counted }
       })
     },

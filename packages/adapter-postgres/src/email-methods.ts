@@ -5,6 +5,7 @@ import { insertEmailDrafts } from './lead-methods.js'
 import { toEmail } from './rows.js'
 import { counterParams, type SharedStatements } from './shared-statements.js'
 import { isUniqueViolation, type StoreContext } from './store-context.js'
+import { insertCamEvents } from './webhook-events.js'
 
 type EmailMethods = Pick<
   StoreV1,
@@ -142,11 +143,14 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
       })
     },
     recordEmailSent(input) {
-      return context.run('recordEmailSent', async () => {
+      // With events (an endpoint subscribes to email.sent): the record and the events in one
+      // transaction; without, one statement as always (no cost on the hot path).
+      const withEvents = input.events !== undefined && input.events.length > 0
+      const record = async (executor: SqlExecutor) => {
         const next = input.next
         let rows
         try {
-          ;({ rows } = await db.query(recordSentSql, [
+          ;({ rows } = await executor.query(recordSentSql, [
             input.emailId,
             input.workerId,
             input.sentAt,
@@ -173,9 +177,11 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
           if (isUniqueViolation(error)) throw new ConflictError(`next outbound email ${next?.id} already exists`, { cause: error })
           throw error
         }
-        if (!rows[0]) return claimConflict(db, input.emailId, input.workerId)
+        if (!rows[0]) return claimConflict(executor, input.emailId, input.workerId)
+        await insertCamEvents(executor, schema, input.events, input.sentAt)
         return toEmail(rows[0])
-      })
+      }
+      return withEvents ? context.transaction('recordEmailSent', record) : context.run('recordEmailSent', () => record(db))
     },
     recordEmailFailed(input) {
       return context.run('recordEmailFailed', async () => {
@@ -235,6 +241,7 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
           if (lead.rows.length > 0 && input.next) {
             await insertEmailDrafts(tx, schema, [{ leadId: email.leadId, campaignId: email.campaignId, draft: input.next }], input.now)
           }
+          await insertCamEvents(tx, schema, input.events, input.now)
         }
         return updated
       })

@@ -4,6 +4,7 @@ import type { SqlExecutor } from './database.js'
 import { toLead } from './rows.js'
 import type { SharedStatements } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
+import { insertCamEvents } from './webhook-events.js'
 
 type LeadMethods = Pick<
   StoreV1,
@@ -176,6 +177,7 @@ export function leadMethods(context: StoreContext, shared: SharedStatements): Le
           return null
         }
         if (input.cancelPendingEmails) await tx.query(shared.cancelQueuedEmails, [[input.leadId], `lead moved to ${input.to}`, input.now])
+        await insertCamEvents(tx, schema, input.events, input.now)
         return toLead(rows[0])
       })
     },

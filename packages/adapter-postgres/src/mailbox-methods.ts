@@ -3,6 +3,7 @@ import { emptyMetricCounts, metricNames } from '@cam/core/adapter-kit'
 import { toMailboxState } from './rows.js'
 import { counterColumns, insertAlert, type SharedStatements } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
+import { insertCamEvents } from './webhook-events.js'
 
 type MailboxMethods = Pick<StoreV1, 'registerMailboxes' | 'reserveMailboxSend' | 'releaseMailboxSend' | 'listMailboxes' | 'transitionMailbox' | 'getMailboxCounters'>
 
@@ -142,6 +143,7 @@ export function mailboxMethods(context: StoreContext, shared: SharedStatements):
           return null
         }
         if (input.alert) await insertAlert(tx, schema, input.alert.alert, input.alert.channels, input.now)
+        await insertCamEvents(tx, schema, input.events, input.now)
         // A mailbox back in the pool may have work waiting for it.
         if (input.to === 'active') await tx.query(shared.notify)
         return toMailboxState(rows[0])

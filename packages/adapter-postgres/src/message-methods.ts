@@ -5,6 +5,7 @@ import { applyEmailFinding, lockEmails } from './email-findings.js'
 import { toMessage } from './rows.js'
 import { counterParams, insertAlert, openStates, type SharedStatements } from './shared-statements.js'
 import type { StoreContext } from './store-context.js'
+import { insertCamEvents } from './webhook-events.js'
 
 /** The parts of a message's outcome that act on its lead, campaign and alerts. */
 type ReplyEffects = Pick<MessageOutcome, 'leadId' | 'campaignId' | 'cancelPendingEmails' | 'reschedulePendingEmailTo' | 'suppression' | 'alert' | 'metrics'>
@@ -192,6 +193,7 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
         await applyReplyEffects(tx, outcome, now)
         // Counted once per email and kind, also when a provider's event reported it first.
         if (outcome.finding) await applyEmailFinding(tx, schema, shared, outcome.finding, now)
+        await insertCamEvents(tx, schema, outcome.events, now)
       })
     },
     releaseMessage(input) {

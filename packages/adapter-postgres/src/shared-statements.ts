@@ -84,7 +84,7 @@ export function counterParams(key: string | null, day: string, counts: Partial<M
 
 /** Inserts an alert and one pending delivery per distinct channel. */
 export async function insertAlert(tx: SqlExecutor, schema: string, alert: NewAlert, channels: string[], now: Date): Promise<Alert> {
-  const id = randomUUID()
+  const id = alert.id ?? randomUUID()
   const { rows } = await tx.query(
     `INSERT INTO ${schema}.alerts (id, kind, title, campaign_id, campaign_name, lead_id, lead_email, lead_name, category, subject, excerpt, reason, message_id, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)

@@ -50,6 +50,14 @@ const sortRows = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => (
 const version6Columns: Record<string, Record<string, unknown>> = { campaigns: { mailboxes: [] }, leads: { mailbox: null }, outbound_emails: { mailbox: null } }
 /** The tables version 6 creates (empty after the upgrade). */
 const version6Tables = ['mailboxes', 'mailbox_daily_sends', 'mailbox_counters']
+/** The tables version 7 creates (empty after the upgrade: no endpoint registered, no event recorded). */
+const version7Tables = ['webhook_endpoints', 'webhook_events', 'webhook_deliveries']
+
+/** `tables` without version 7's tables, checked empty. */
+function withoutVersion7(tables: TableRows): TableRows {
+  for (const table of version7Tables) expect(tables[table], `${table} starts empty`).toEqual([])
+  return Object.fromEntries(Object.entries(tables).filter(([table]) => !version7Tables.includes(table)))
+}
 
 /**
  * `tables` as a version 5 schema holds them: checks that every row has version 6's new
@@ -57,7 +65,7 @@ const version6Tables = ['mailboxes', 'mailbox_daily_sends', 'mailbox_counters']
  */
 function withoutVersion6(tables: TableRows): TableRows {
   const result: TableRows = {}
-  for (const [table, rows] of Object.entries(tables)) {
+  for (const [table, rows] of Object.entries(withoutVersion7(tables))) {
     if (version6Tables.includes(table)) {
       expect(rows, `${table} starts empty`).toEqual([])
       continue
@@ -334,7 +342,7 @@ describe('migrate', () => {
 
     const before = await tableRows(schema)
     expect(Object.entries(before).filter(([, rows]) => rows.length === 0)).toEqual([])
-    expect((await migrate({ pool, schema })).applied).toEqual([6])
+    expect((await migrate({ pool, schema })).applied).toEqual(listMigrations().filter((m) => m.version > 5).map((m) => m.version))
     // Nothing lost or changed; the new columns hold their defaults ([] and null) and the new tables are empty.
     expect(withoutVersion6(await tableRows(schema))).toEqual(before)
 
@@ -386,6 +394,74 @@ describe('migrate', () => {
       const [campaignCounters] = await store.getCampaignCounters({ campaignIds: ['c1'], sinceDay: day })
       expect(campaignCounters!.lifetime).toMatchObject({ sent: 3, bounced: 2, hardBounced: 2, delivered: 0 })
       expect((await store.listMailboxes({ day: today, names: ['pool-a'] })).map((m) => [m.name, m.status, m.sentOnDay, m.firstSendDay])).toEqual([['pool-a', 'active', 1, today]])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('upgrades a version 6 store holding data to version 7 without losing anything: old rows intact, the outbox starts empty, events of old campaigns and leads are recorded and delivered', async () => {
+    const schema = freshSchema('upgrade7')
+    const q = `"${schema}"`
+    await createSchemaAtVersion(schema, 6)
+    const now = new Date()
+    const past = new Date(now.getTime() - 3_600_000)
+    const day = past.toISOString().slice(0, 10)
+    await pool.query(
+      `INSERT INTO ${q}.campaigns (id, name, status, sender, steps, schedule, daily_cap, rules, no_reply_timeout_days, mailboxes, created_at, updated_at)
+       VALUES ('c1', 'Old', 'active', '{"email":"ana@sender.example"}', '[{"subject":"Hi","text":"Hi","delayDays":0},{"text":"Again","delayDays":3}]',
+               '{"timezone":"UTC","weekdays":[1,2,3,4,5,6,7],"startTime":"00:00","endTime":"24:00"}', 100, '[]', 14, '["pool-a"]', $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.leads (id, campaign_id, email, email_normalized, state, next_step_index, last_sent_at, mailbox, created_at, updated_at)
+       VALUES ('lee', 'c1', 'Lee@prospect.example', 'lee@prospect.example', 'completed', 1, $1, 'pool-a', $1, $1)`,
+      [past],
+    )
+    await pool.query(
+      `INSERT INTO ${q}.outbound_emails (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, provider_id, idempotency_key, subject, attempts, sent_at, cap_day, mailbox, created_at, updated_at)
+       VALUES ('lee-1', 'c1', 'lee', 0, 'sent', $1, '<lee-1@x>', 're_lee_1', 'k-lee-1', 'Hi', 1, $1, $2, 'pool-a', $1, $1)`,
+      [past, day],
+    )
+    await pool.query(`INSERT INTO ${q}.daily_sends (campaign_id, day, used) VALUES ('c1', $1, 1)`, [day])
+    await pool.query(`INSERT INTO ${q}.campaign_counters (campaign_id, day, sent) VALUES ('c1', $1, 1)`, [day])
+    await pool.query(`INSERT INTO ${q}.email_findings (email_id, kind, counted, created_at) VALUES ('lee-1', 'delayed', true, $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.delivery_events (provider, event_id, email_id, campaign_id, lead_id, type, occurred_at, recorded_at) VALUES ('resend', 'evt-0', 'lee-1', 'c1', 'lee', 'delayed', $1, $1)`, [past])
+    await pool.query(
+      `INSERT INTO ${q}.inbound_messages (id, inbox, source_key, message_id, raw, received_at, status) VALUES ('m1', 'inbox', 'INBOX:1:1', '<reply@prospect.example>', $1, $2, 'processed')`,
+      [Buffer.from('From: lee@prospect.example\r\nSubject: Re: Hi\r\n\r\nLater\r\n'), past],
+    )
+    await pool.query(`INSERT INTO ${q}.suppressions (email, reason, source, created_at) VALUES ('old@prospect.example', 'unsubscribe', 'link', $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.alerts (id, kind, title, campaign_id, lead_id, created_at) VALUES ('a1', 'reply', 'Lee wrote', 'c1', 'lee', $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.alert_deliveries (id, alert_id, channel, status, attempts, next_attempt_at) VALUES ('d1', 'a1', 'slack', 'pending', 0, $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.inbox_cursors (inbox, cursor) VALUES ('inbox', 'INBOX:1:1')`)
+    await pool.query(`INSERT INTO ${q}.leases (name, holder, token, expires_at) VALUES ('cam:leader', 'w1', 3, $1)`, [past])
+    await pool.query(`INSERT INTO ${q}.worker_heartbeats (worker_id, host, pid, started_at, last_seen_at, cycles) VALUES ('w1', 'host', 42, $1, $1, 7)`, [past])
+    await pool.query(`INSERT INTO ${q}.mailboxes (name, address, daily_limit, min_gap_ms, status, first_send_day, last_sent_at, updated_at) VALUES ('pool-a', 'ana@pool.example', 30, 0, 'active', $2, $1, $1)`, [past, day])
+    await pool.query(`INSERT INTO ${q}.mailbox_daily_sends (mailbox, day, used) VALUES ('pool-a', $1, 1)`, [day])
+    await pool.query(`INSERT INTO ${q}.mailbox_counters (mailbox, day, sent) VALUES ('pool-a', $1, 1)`, [day])
+
+    const before = await tableRows(schema)
+    expect(Object.entries(before).filter(([, rows]) => rows.length === 0)).toEqual([])
+    expect((await migrate({ pool, schema })).applied).toEqual([7])
+    expect(withoutVersion7(await tableRows(schema))).toEqual(before)
+
+    const store = createPostgresStore({ pool, schema })
+    try {
+      await store.registerWebhookEndpoints({ endpoints: [{ name: 'crm', url: 'https://crm.example/hooks', events: ['campaign.paused', 'email.bounced'] }], now })
+      // A person pauses the old campaign; a provider reports a bounce of the old email.
+      const client = createCamClient({ store, clock: { now: () => now } })
+      await client.pauseCampaign('c1', 'holiday')
+      const bounced = await client.recordDeliveryEvent({ id: 'evt-1', provider: 'resend', type: 'bounced', email: { providerId: 're_lee_1' }, bounce: { type: 'hard' }, occurredAt: now })
+      expect(bounced.status).toBe('applied')
+      const deliveries = await store.listWebhookDeliveries({ endpoint: 'crm' })
+      expect(deliveries.map((d) => [d.event.type, d.event.campaignId, d.event.leadId])).toEqual([
+        ['campaign.paused', 'c1', null],
+        ['email.bounced', 'c1', 'lee'],
+      ])
+      const claimed = await store.claimWebhookDeliveries({ now, workerId: 'w', limit: 10, claimTtlMs: 60_000, endpoints: ['crm'] })
+      expect(claimed).toHaveLength(2)
+      for (const item of claimed) await store.recordWebhookDelivered({ deliveryId: item.delivery.id, workerId: 'w', now })
+      expect((await store.listWebhookDeliveries({ status: 'delivered' })).length).toBe(2)
     } finally {
       await store.close()
     }

@@ -34,6 +34,7 @@ import { wrapPort } from '../ports/wrap-port.js'
 import { addLeadsToCampaign, type AddLeadsReport } from '../sequence/enroll-leads.js'
 import { defaultAlertCategories } from '../policy/follow-up-policy.js'
 import { recordDeliveryEvent } from './record-delivery-event.js'
+import { campaignStatusEvent, emailSentEvent } from '../policy/cam-event-builders.js'
 import { overridableCategories, overrideReplyClassification, type OverridableCategory } from './review-replies.js'
 import { computeMailboxMetrics, type MailboxMetrics } from './mailbox-metrics.js'
 import type { MailboxState } from '../domain/mailbox.js'
@@ -360,7 +361,10 @@ export function createCamClient(options: CamClientOptions): CamClient {
   async function transition(campaignId: string, from: CampaignStatus[], to: CampaignStatus, reason: string | null): Promise<Campaign> {
     const campaign = await requireCampaign(campaignId)
     if (campaign.status === to) return campaign
-    const moved = await store.transitionCampaign({ campaignId, from, to, reason, now: clock.now() })
+    const now = clock.now()
+    // Kept only when a webhook endpoint subscribes (the worker's configuration registers them).
+    const event = to === 'paused' ? campaignStatusEvent('campaign.paused', campaign, reason, now) : to === 'active' && campaign.status === 'paused' ? campaignStatusEvent('campaign.resumed', campaign, reason, now) : null
+    const moved = await store.transitionCampaign({ campaignId, from, to, reason, now, ...(event ? { events: [event] } : {}) })
     if (moved) return moved
     const current = await requireCampaign(campaignId)
     throw new ConflictError(`campaign ${campaignId} is ${current.status}; it can become ${to} only from ${from.join(' or ')}`)
@@ -506,7 +510,8 @@ export function createCamClient(options: CamClientOptions): CamClient {
         { stepIndex: email.stepIndex, messageId: email.messageId, providerMessageId: null, references: email.references, subject: email.subject ?? lead.threadSubject ?? '' },
         sentAt,
       )
-      return store.resolveInDoubtEmail({ emailId, resolution: 'sent', now, lead: progress, next })
+      const events = [emailSentEvent({ email, to: lead.email, messageId: email.providerMessageId ?? email.messageId, providerId: email.providerId, mailbox: email.mailbox, now })]
+      return store.resolveInDoubtEmail({ emailId, resolution: 'sent', now, lead: progress, next, events })
     },
     async recordDeliveryEvent(event) {
       return recordDeliveryEvent(store, logger, event, clock.now(), options.bounceActions)

@@ -7,6 +7,7 @@ import { toSingleLine } from '../domain/plain-text.js'
 import { CamError } from '../errors/cam-error.js'
 import { ValidationError } from '../errors/validation-error.js'
 import { decideDeliveryEvent } from '../policy/delivery-event-policy.js'
+import { emailBouncedEvent, leadStateChangedEvent } from '../policy/cam-event-builders.js'
 import type { RecordDeliveryEventInput, StoreV1 } from '../ports/store-v1.js'
 import type { Logger } from '../util/logger.js'
 import { argumentIssues, emailArgument, idArgument, oneOf } from './client-arguments.js'
@@ -119,6 +120,12 @@ export async function recordDeliveryEvent(
       cancelPendingEmails: decision.cancelPendingEmails,
     }
     if (decision.transition) record.leadTransition = { leadId: lead.id, ...decision.transition }
+    // Recorded with the event (and only when it is new); kept only when a webhook endpoint subscribes.
+    const events = [
+      ...(decision.bounce ? [emailBouncedEvent({ email, bounce: decision.bounce, source: 'provider', provider: event.provider, now })] : []),
+      ...(decision.transition ? [leadStateChangedEvent({ lead, transition: decision.transition, now })] : []),
+    ]
+    if (events.length > 0) record.events = events
     const suppressed = decision.suppression ? lead.emailNormalized : null
     if (decision.suppression && suppressed) record.suppression = { email: suppressed, reason: decision.suppression, source: `${event.provider} event ${event.id}` }
     try {

@@ -1,5 +1,5 @@
 import type { Campaign } from '../domain/campaign.js'
-import type { BounceReason, ClassificationResult } from '../domain/classification.js'
+import type { BounceDetails, BounceReason, ClassificationResult } from '../domain/classification.js'
 import { bounceReasonFor, statusFromText } from '../classifier/classify-bounce.js'
 import { bounceTypeOf } from '../classifier/bounce-reason.js'
 import type { BounceAction } from './bounce-actions.js'
@@ -17,6 +17,8 @@ export interface DeliveryEventDecision {
   transition?: { from: LeadState; to: LeadState; reason: string }
   cancelPendingEmails: boolean
   suppression?: SuppressionReason
+  /** For a bounce: what it was, as read from the provider's report (reason, status, diagnostic). */
+  bounce?: BounceDetails
 }
 
 /**
@@ -67,6 +69,7 @@ export function decideDeliveryEvent(input: {
       const decision: DeliveryEventDecision = { finding: findingOf(type, classification, followUp.metrics), cancelPendingEmails: followUp.cancelPendingEmails }
       if (followUp.transition) decision.transition = { from: followUp.transition.from, to: followUp.transition.to, reason: followUp.transition.reason }
       if (followUp.suppression) decision.suppression = followUp.suppression
+      if (type === 'bounced' && classification.bounce) decision.bounce = classification.bounce
       return decision
     }
   }
