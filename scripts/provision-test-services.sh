@@ -9,7 +9,7 @@
 #     (PGBOUNCER_BIN): the tests start throwaway servers of their own with them.
 #
 # As root with apt, missing Debian packages are installed (postgresql, dovecot-imapd,
-# pgbouncer, openssl); otherwise nothing is installed and the line names what is missing.
+# pgbouncer, openssl, chromium); otherwise nothing is installed and the line names what is missing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -76,6 +76,11 @@ if ! command -v openssl >/dev/null 2>&1; then
   if $can_install; then apt-get update -qq && apt-get install -y -qq openssl >/dev/null; command -v openssl >/dev/null 2>&1 || problems+=("OpenSSL (installing openssl failed)")
   else packages+=(openssl); problems+=("OpenSSL"); fi
 fi
+if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+  # The dashboard's browser tests drive Debian's Chromium with playwright-core (no browser download).
+  if $can_install; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; command -v chromium >/dev/null 2>&1 || problems+=("Chromium (installing chromium failed)")
+  else packages+=(chromium); problems+=("Chromium"); fi
+fi
 
 # --- the PostgreSQL server at DATABASE_URL -----------------------------------------------------
 ready() { pg_isready -q -h "$db_host" -p "$db_port" >/dev/null 2>&1; }
@@ -136,4 +141,4 @@ if [ ${#problems[@]} -gt 0 ]; then
   echo "$line" >&2
   exit 1
 fi
-say "ready: PostgreSQL at $masked_url, the PostgreSQL $(basename "$(dirname "$(pg_bin)")") server programs, Dovecot, PgBouncer"
+say "ready: PostgreSQL at $masked_url, the PostgreSQL $(basename "$(dirname "$(pg_bin)")") server programs, Dovecot, PgBouncer, Chromium"

@@ -44,7 +44,7 @@ export function renderDocument(context: PageContext, page: PageResult, extra: { 
   const notice = code !== null && Object.hasOwn(notices, code) ? notices[code as NoticeCode] : null
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="same-origin"><title>${page.title} · CAM</title>
+<meta name="referrer" content="same-origin"><link rel="icon" href="data:,"><title>${page.title} · CAM</title>
 <link rel="stylesheet" href="${href(context, `/assets/${stylesheetFileName}`)}"></head>
 <body><header class="top"><a class="brand" href="${href(context, '/')}">CAM</a><nav>${navigation(context).map(
     (item) => html`<a href="${href(context, item.path)}"${item.section === page.section ? html` class="current" aria-current="page"` : ''}>${item.label}</a>`,
@@ -55,7 +55,7 @@ export function renderDocument(context: PageContext, page: PageResult, extra: { 
 /** A minimal document for answers without a signed-in actor (401, errors before auth). */
 export function renderBareDocument(basePath: string, title: string, message: string): SafeHtml {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title} · CAM</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title} · CAM</title>
 <link rel="stylesheet" href="${href({ basePath }, `/assets/${stylesheetFileName}`)}"></head>
 <body><main><h1>${title}</h1><p>${message}</p></main></body></html>`
 }

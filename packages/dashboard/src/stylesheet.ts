@@ -23,15 +23,15 @@ th { font-size:12px; text-transform:uppercase; letter-spacing:.04em; color:var(-
 td.num, th.num { text-align:right; font-variant-numeric: tabular-nums; }
 .muted { color:var(--muted); } .small { font-size:12px; }
 .badge { display:inline-block; padding:.05rem .45rem; border-radius:999px; font-size:12px; background:#eef1f6; border:1px solid var(--line); white-space:nowrap; }
-.badge.active, .badge.delivered, .badge.positive, .badge.ok { background:#e5f5ec; border-color:#b9e2c9; color:var(--ok); }
+.badge.active, .badge.delivered, .badge.positive, .badge.ok, .badge.interested, .badge.sent { background:#e5f5ec; border-color:#b9e2c9; color:var(--ok); }
 .badge.paused, .badge.pending, .badge.delivering, .badge.question, .badge.out_of_office { background:#fdf3e1; border-color:#f0d6a6; color:var(--warn); }
-.badge.bad, .badge.negative, .badge.bounce, .badge.complaint, .badge.unsubscribe, .badge.failed, .badge.quarantined { background:#fbeaea; border-color:#efc2bd; color:var(--bad); }
+.badge.bad, .badge.negative, .badge.bounce, .badge.complaint, .badge.unsubscribe, .badge.failed, .badge.quarantined, .badge.not_interested, .badge.unsubscribed, .badge.bounced, .badge.in_doubt, .badge.cancelled { background:#fbeaea; border-color:#efc2bd; color:var(--bad); }
 .over { color:var(--bad); font-weight:600; }
 .funnel { display:flex; gap:.5rem; flex-wrap:wrap; }
 .funnel .stage { flex:1 1 8rem; background:#f1f4fa; border:1px solid var(--line); border-radius:6px; padding:.5rem .75rem; }
 .funnel .stage .value { font-size:20px; font-weight:700; font-variant-numeric: tabular-nums; }
 .funnel .stage .label { font-size:12px; color:var(--muted); }
-.reply-text { white-space:pre-wrap; word-break:break-word; max-width:48rem; background:#fafbfc; border-left:3px solid var(--line); padding:.4rem .6rem; margin:.25rem 0; }
+.reply-text { min-width:18rem; white-space:pre-wrap; word-break:break-word; max-width:48rem; background:#fafbfc; border-left:3px solid var(--line); padding:.4rem .6rem; margin:.25rem 0; }
 form.inline { display:inline-flex; gap:.35rem; align-items:center; margin:0; flex-wrap:wrap; }
 form.stack { display:flex; gap:.5rem; align-items:flex-end; flex-wrap:wrap; }
 label { font-size:12px; color:var(--muted); display:flex; flex-direction:column; gap:.15rem; }
