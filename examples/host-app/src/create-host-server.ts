@@ -14,6 +14,8 @@ export interface HostServerOptions {
    * served at `POST /webhooks/resend`; without it that path answers 404.
    */
   resendWebhook?: NodeRequestListener
+  /** The CAM dashboard (`toNodeRequestListener(createDashboard({ basePath: '/admin/cam', … }))`), served under `/admin/cam`; without it that path answers 404. */
+  dashboard?: NodeRequestListener
 }
 
 const escapeHtml = (text: string) =>
@@ -54,6 +56,8 @@ async function readBody(request: IncomingMessage, limit = 16_384): Promise<strin
  *   scanners and mail clients prefetch GETs).
  * - `POST /unsubscribe?token=…` — RFC 8058 one-click unsubscribe (the body is
  *   `List-Unsubscribe=One-Click` from mail clients, or the confirmation form).
+ * - `/admin/cam/…` — the CAM dashboard (campaigns, replies, alerts, in-doubt emails,
+ *   quarantine, suppressions, mailboxes, workers), when `dashboard` is given.
  * - `POST /webhooks/resend` — Resend's signed delivery events (bounces, complaints,
  *   deliveries), when `resendWebhook` is given. The body is left unread for it: the
  *   signature covers the exact bytes.
@@ -64,6 +68,11 @@ export function createHostServer(options: HostServerOptions): Server {
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost')
+    if (options.dashboard && (url.pathname === '/admin/cam' || url.pathname.startsWith('/admin/cam/'))) {
+      // The dashboard checks access itself (authorize), reads its own forms and answers every case.
+      options.dashboard(request, response)
+      return
+    }
     if (url.pathname === '/webhooks/resend' && options.resendWebhook) {
       // The handler reads the raw body itself, verifies the Svix signature and answers
       // every case (401 forged, 405 not POST, 413 too large, 503 store down) on its own.

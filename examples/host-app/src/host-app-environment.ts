@@ -17,4 +17,6 @@ export const hostAppEnvironmentVariables = {
   CAM_OUTBOX_DIR: env.string({ default: join(tmpdir(), 'cam-host-app', 'outbox') }),
   CAM_MAILDIR: env.string({ default: join(tmpdir(), 'cam-host-app', 'Maildir') }),
   RESEND_WEBHOOK_SECRET: env.optional(env.string({ secret: true, description: 'signing secret of the Resend webhook (whsec_…)' })),
+  CAM_DASHBOARD_PASSWORD: env.optional(env.string({ secret: true, description: 'password of the dashboard at /admin/cam (HTTP Basic; the user name is logged as the actor); unset: no dashboard' })),
+  CAM_DASHBOARD_CSRF_SECRET: env.optional(env.string({ secret: true, description: "key of the dashboard's form tokens, at least 32 characters, the same on every replica (default: random per process)" })),
 }

@@ -5,7 +5,8 @@
  *     pnpm --filter @cam/example-host-app start
  *
  * Endpoints: GET /health, GET /metrics, GET /campaigns/:id/metrics, GET+POST /unsubscribe,
- * and POST /webhooks/resend (Resend's signed delivery events) when RESEND_WEBHOOK_SECRET is set.
+ * POST /webhooks/resend (Resend's signed delivery events) when RESEND_WEBHOOK_SECRET is set, and
+ * the CAM dashboard at /admin/cam when CAM_DASHBOARD_PASSWORD is set.
  * Sends into a pickup directory and reads a Maildir so it runs anywhere; swap in
  * Resend and IMAP as in examples/full-stack.
  */
@@ -13,7 +14,9 @@ import { createFileSender, createMaildirInbox } from '@cam/adapter-filesystem'
 import { SchemaVersionError, createPostgresStore, migrate } from '@cam/adapter-postgres'
 import { createResendWebhookHandler, toNodeRequestListener, type NodeRequestListener } from '@cam/adapter-resend'
 import { ValidationError, createCamClient, createCamWorker, createConsoleAlerts, createConsoleLogger, loadConfigFromEnv } from '@cam/core'
+import { createDashboard, toNodeRequestListener as toDashboardListener } from '@cam/dashboard'
 import { createHostServer } from './create-host-server.js'
+import { basicAuthAuthorize } from './dashboard-authorize.js'
 import { hostAppEnvironmentVariables } from './host-app-environment.js'
 
 let loaded: ReturnType<typeof loadConfigFromEnv<typeof hostAppEnvironmentVariables>>
@@ -74,11 +77,17 @@ if (extra.RESEND_WEBHOOK_SECRET) {
   logger.info('RESEND_WEBHOOK_SECRET not set: POST /webhooks/resend is off')
 }
 
-const server = createHostServer({ client, worker, store, ...(resendWebhook ? { resendWebhook } : {}) })
+// The dashboard at /admin/cam, behind HTTP Basic auth with CAM_DASHBOARD_PASSWORD; actions are logged with the user name.
+const dashboard = extra.CAM_DASHBOARD_PASSWORD
+  ? toDashboardListener(createDashboard({ client, basePath: '/admin/cam', authorize: basicAuthAuthorize(extra.CAM_DASHBOARD_PASSWORD), csrfSecret: extra.CAM_DASHBOARD_CSRF_SECRET, logger }), { logger })
+  : undefined
+
+const server = createHostServer({ client, worker, store, ...(resendWebhook ? { resendWebhook } : {}), ...(dashboard ? { dashboard } : {}) })
 await new Promise<void>((resolve) => server.listen(extra.PORT, extra.HOST, resolve))
 const address = server.address()
 const port = typeof address === 'object' && address ? address.port : extra.PORT
 console.log(`listening on http://${extra.HOST}:${port}`)
+if (dashboard) console.log(`dashboard: http://${extra.HOST}:${port}/admin/cam (HTTP Basic: any user name, CAM_DASHBOARD_PASSWORD)`)
 if (resendWebhook) console.log(`Resend webhook endpoint: POST http://${extra.HOST}:${port}/webhooks/resend (in Resend, point the webhook at https://<your public host>/webhooks/resend)`)
 const running = worker.start()
 

@@ -14,6 +14,7 @@ const secret = 'host-app-test-secret-0123456789'
 const schema = `host_app_${randomUUID().replace(/-/g, '').slice(0, 12)}`
 /** A Resend webhook signing secret as Resend (Svix) makes them: `whsec_` and 24 random bytes in base64. */
 const webhookSecret = `whsec_${randomBytes(24).toString('base64')}`
+const dashboardPassword = `dashboard-${randomUUID()}`
 
 /** POSTs a Resend event to the app the way Resend's webhook provider (Svix) does, signed with `secret`. */
 async function postResendEvent(baseUrl: string, event: unknown, secret: string, msgId = `msg_${randomUUID().replace(/-/g, '')}`): Promise<Response> {
@@ -64,6 +65,8 @@ describe('host-app example', () => {
         CAM_OUTBOX_DIR: join(dir, 'outbox'),
         CAM_MAILDIR: join(dir, 'Maildir'),
         RESEND_WEBHOOK_SECRET: webhookSecret,
+        CAM_DASHBOARD_PASSWORD: dashboardPassword,
+        CAM_DASHBOARD_CSRF_SECRET: 'host-app-dashboard-csrf-secret-0123456789',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -176,6 +179,32 @@ describe('host-app example', () => {
     expect((await fetch(`${baseUrl}/webhooks/resend`)).status).toBe(405)
     expect(output).toContain('/webhooks/resend')
     expect(output).not.toContain(webhookSecret.slice('whsec_'.length)) // the secret is never logged
+  })
+
+  it('serves the dashboard at /admin/cam behind HTTP Basic auth, and its actions', async () => {
+    const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` })
+    const anonymous = await fetch(`${baseUrl}/admin/cam`)
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers.get('www-authenticate')).toContain('Basic')
+    expect((await fetch(`${baseUrl}/admin/cam`, { headers: basic('ops', 'wrong') })).status).toBe(401)
+    const page = await fetch(`${baseUrl}/admin/cam`, { headers: basic('ops', dashboardPassword) })
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('Host app campaign')
+    // Pause from the dashboard: a form POST with its token, logged with the user name.
+    const campaignId = /data-campaign="([^"]+)"/.exec(html)![1]!
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)![1]!
+    const paused = await fetch(`${baseUrl}/admin/cam/campaigns/${campaignId}/pause`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { ...basic('ops', dashboardPassword), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: token, reason: 'checking the list' }).toString(),
+    })
+    expect(paused.status).toBe(303)
+    expect((await createCamClient({ store }).getCampaign(campaignId))!.status).toBe('paused')
+    await expect.poll(() => output, { timeout: 5_000 }).toContain('"actor":"ops"')
+    expect(output).not.toContain(dashboardPassword)
+    await createCamClient({ store }).resumeCampaign(campaignId)
   })
 
   it('shuts down gracefully on SIGTERM', async () => {

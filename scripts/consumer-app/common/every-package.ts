@@ -17,6 +17,7 @@ import { createSmtpSender } from '@cam/adapter-smtp'
 import { createAiClassifier } from '@cam/classifier-ai'
 import { CamError, ValidationError, composeClassifiers, createCamClient, createCamWorker, createConsoleLogger, createRuleClassifier, parseRawMessage } from '@cam/core'
 import { createManualClock } from '@cam/core/testing'
+import { createDashboard } from '@cam/dashboard'
 
 /** Fails the program with `message` unless `condition` holds. */
 export function check(condition: boolean, message: string): asserts condition {
@@ -100,6 +101,13 @@ export async function useEveryPackage(store: PostgresStore): Promise<void> {
     const unasked = await ai.classify(reply, classification)
     check(unasked.reason.includes('daily cap of 0 model calls'), `the AI classifier says it was not asked, got ${unasked.reason}`)
     await expectCamError(() => createAiClassifier({ model: 'openai/gpt-4o-mini', categories: ['bounce' as never] }), 'categories.0')
+
+    // The dashboard: a Web-standard handler over the same client; no anonymous default.
+    const dashboard = createDashboard({ client, basePath: '/cam', authorize: (request) => (request.headers.get('authorization') === 'Bearer consumer' ? { actor: 'consumer' } : null) })
+    const page = await dashboard(new Request('http://127.0.0.1/cam', { headers: { authorization: 'Bearer consumer' } }))
+    check(page.status === 200 && (await page.text()).includes('Consumer check'), `the dashboard lists the campaign, got ${page.status}`)
+    check((await dashboard(new Request('http://127.0.0.1/cam'))).status === 401, 'the dashboard answers 401 without credentials')
+    await expectCamError(() => createDashboard({ client, basePath: '/cam' }), 'authorize')
 
     const invalid = await expectCamError(() => createResendSender({ apiKey: '' }), 'apiKey')
     check(ValidationError.isInstance(invalid), 'a bad option is a ValidationError')

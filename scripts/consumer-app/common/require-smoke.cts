@@ -12,6 +12,7 @@ import resend = require('@cam/adapter-resend')
 import slack = require('@cam/adapter-slack')
 import smtp = require('@cam/adapter-smtp')
 import classifierAi = require('@cam/classifier-ai')
+import dashboard = require('@cam/dashboard')
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -19,7 +20,7 @@ const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
 if (major < 20 || (major === 20 && minor < 19) || (major === 22 && minor < 12)) {
   console.log(`require() smoke check skipped: Node ${process.versions.node} cannot require() ESM (needs ≥ 20.19 or ≥ 22.12)`)
 } else {
-  const loaded: unknown[] = [core.createCamWorker, testing.createManualClock, postgres.createPostgresStore, filesystem.createFileSender, imap.createImapInbox, resend.createResendSender, slack.createSlackAlerts, smtp.createSmtpSender, classifierAi.createAiClassifier]
+  const loaded: unknown[] = [core.createCamWorker, testing.createManualClock, postgres.createPostgresStore, filesystem.createFileSender, imap.createImapInbox, resend.createResendSender, slack.createSlackAlerts, smtp.createSmtpSender, classifierAi.createAiClassifier, dashboard.createDashboard]
   if (!loaded.every((value) => typeof value === 'function')) throw new Error('a required package lacks its main function')
   // Every subpath of every exports map, so a new entry point is checked without editing this file.
   const scope = join(process.cwd(), 'node_modules', '@cam')
