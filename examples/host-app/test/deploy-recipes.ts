@@ -39,7 +39,7 @@ export const knownVariables = new Set([
 export const requiredVariables = ['DATABASE_URL', 'CAM_UNSUBSCRIBE_URL', 'CAM_UNSUBSCRIBE_SECRET']
 
 /** Variables that hold credentials: never a literal value in a recipe, only placeholders or references. */
-export const secretVariables = ['DATABASE_URL', 'CAM_UNSUBSCRIBE_SECRET', 'RESEND_WEBHOOK_SECRET']
+export const secretVariables = ['DATABASE_URL', 'CAM_UNSUBSCRIBE_SECRET', 'RESEND_WEBHOOK_SECRET', 'CAM_DASHBOARD_PASSWORD', 'CAM_DASHBOARD_CSRF_SECRET']
 
 /**
  * The longest a graceful stop may take, in seconds, before the grace period runs out:
