@@ -59,6 +59,27 @@ describe('pnpm demo', () => {
     expect(firstRun).toContain('Every lead has reached an end state: `pnpm demo --reset` starts over.')
   })
 
+  it('offers the dashboard at the end; --dashboard keeps it running on localhost on the demo data', async () => {
+    expect(firstRun).toContain('pnpm demo --dashboard')
+    const child = spawn(process.execPath, ['--import', 'tsx', main, '--dashboard', '--port', '0', '--days', '1'], { env: { ...process.env, CAM_DEMO_DIR: dataDir }, stdio: ['ignore', 'pipe', 'inherit'] })
+    let output = ''
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    try {
+      await expect.poll(() => output, { timeout: 60_000 }).toMatch(/Dashboard on the demo's data: http:\/\/127\.0\.0\.1:\d+\//)
+      const url = /Dashboard on the demo's data: (\S+)/.exec(output)![1]!
+      const page = await fetch(url)
+      expect(page.status).toBe(200)
+      const html = await page.text()
+      expect(html).toContain('CAM quickstart demo')
+      expect(html).toMatch(/data-metric="lifetime.sent"[^>]*>\d+</)
+      expect((await fetch(`${url}replies?category=positive`)).status).toBe(200)
+    } finally {
+      child.kill('SIGINT')
+    }
+    expect(await exited).toBe(0)
+  })
+
   it('sends real, threaded emails with one-click unsubscribe headers and honours the out-of-office date', async () => {
     const outbox = join(dataDir, 'outbox')
     const files = await readdir(outbox)
