@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createRuleClassifier, parseRawMessage, type ClassificationResult, type ReplyCategory } from '../src/index.js'
+import { composeClassifiers, createRuleClassifier, parseRawMessage, type ClassificationResult, type Classifier, type ReplyCategory } from '../src/index.js'
 import { classifierTestContext, testReply } from './support/classifier-reply.js'
 
 // Round 4 of the reply rules: positive precision. An alert for a "yes" that is not one
@@ -144,7 +144,8 @@ const furtherCases: readonly Case[] = [
   ['en', 'question', "I'm interested to know who gave you my email."],
   ['en', 'unsubscribe', 'Yes, I am interested... in you stopping these emails.'],
   ['en', 'negative', 'Sure, I’ll get right on that.'],
-  ['en', 'unknown', 'Sounds great... not.'],
+  // Round 7 reads the pause and "not." after the praise as the refusal it is (was `unknown`).
+  ['en', 'negative', 'Sounds great... not.'],
   ['en', 'negative', 'Thanks, sounds interesting, though we’re not looking.'],
   ['en', 'negative', 'Sounds great. Unfortunately we have no budget.'],
   ['en', 'unsubscribe', 'Can I be removed?'],
@@ -306,6 +307,69 @@ const roundSixCases: readonly Case[] = [
   ['nl', 'positive', 'Klinkt goed, laten we donderdag bellen.'],
 ]
 
+/**
+ * Round 7: interest followed by a contrast clause (a contrastive conjunction, a word of
+ * regret, an ellipsis or a dash) that takes no step forward is not a yes — a refusal when the
+ * clause refuses or names an obstacle, a question when it asks, otherwise unsure (`unknown`
+ * below the worker's `minConfidence`, so no alert; a model after the rules decides). A yes
+ * whose object is stopping contact asks to stop mail. In other words than held-out set 8's;
+ * the true positives carry contrast clauses too.
+ */
+const roundSevenCases: readonly Case[] = [
+  // The clause refuses or names an obstacle.
+  ['en', 'negative', "I'd be happy to learn more, but procurement just closed the vendor list for the year. Sorry."],
+  ['en', 'negative', 'Keen to take a look... once we have hired a sales team, probably in 2028.'],
+  ['en', 'negative', 'Good timing - I was about to add your domain to our blacklist.'],
+  ['en', 'negative', 'Looks promising, but our board froze all new spending. Apologies.'],
+  ['de', 'negative', 'Klingt spannend, aber wir haben keinen Vertrieb.'],
+  ['de', 'negative', 'Klingt spannend – ich wollte gerade Ihre Domain blockieren.'],
+  ['de', 'negative', 'Klingt gut... in ein paar Jahren vielleicht.'],
+  ['fr', 'negative', "Ça a l'air intéressant, mais nous n'avons pas d'équipe commerciale."],
+  ['fr', 'negative', "Ça a l'air intéressant, malheureusement notre budget est gelé."],
+  ['es', 'negative', 'Suena bien, lamentablemente ya firmamos con otro proveedor.'],
+  ['pt', 'negative', 'Parece ótimo. Infelizmente já assinamos com outro fornecedor.'],
+  ['pt', 'negative', 'Parece interessante, mas não trabalhamos com prospecção.'],
+  ['nl', 'negative', 'Klinkt interessant, maar we hebben geen verkoopteam.'],
+  ['nl', 'negative', 'Klinkt goed, helaas zitten we vast aan een contract tot 2027.'],
+  // A rhetorical question, then a one-word refusal.
+  ['de', 'negative', 'Glauben Sie wirklich, wir brauchen noch ein Tool für Termine? Ich passe.'],
+  ['es', 'negative', '¿En serio crees que me hace falta otra herramienta para agendar reuniones? Paso.'],
+  // A yes whose object is stopping contact.
+  ['en', 'unsubscribe', "I'd be glad to hear that you stopped emailing us."],
+  ['de', 'unsubscribe', 'Sehr gerne, wenn Sie aufhören, mir zu schreiben.'],
+  ['fr', 'unsubscribe', "Avec plaisir, si vous arrêtiez de m'écrire."],
+  ['es', 'unsubscribe', 'Me encantaría que dejaran de enviarme correos.'],
+  ['nl', 'unsubscribe', 'Graag, als jullie ophielden met mailen.'],
+  // The clause asks something that proposes no meeting: a question.
+  ['en', 'question', 'Sounds good, but does it work with Outlook?'],
+  ['en', 'question', 'Looks interesting, but how is this different from Calendly?'],
+  ['de', 'question', 'Klingt gut, aber wie teuer ist das?'],
+  ['es', 'question', 'Suena bien, pero ¿cuánto cuesta?'],
+  // The clause takes no step forward: unsure.
+  ['en', 'unknown', 'Looks promising, though we are a team of three people.'],
+  ['de', 'unknown', 'Klingt interessant, aber wir sind nur zu dritt.'],
+  ['fr', 'unknown', "Ça a l'air intéressant, mais nous sommes une toute petite structure."],
+  ['es', 'unknown', 'Suena interesante, pero somos una empresa muy pequeña.'],
+  ['pt', 'unknown', 'Parece ótimo, mas somos só três pessoas.'],
+  // "maar" after a comma contrasts; the second "maar" only softens.
+  ['nl', 'unknown', "Klinkt goed, maar we zijn maar met z'n drieën."],
+  // True positives with a contrast clause: a step forward follows it.
+  ['en', 'positive', 'Interested, but not before July — happy to do an intro call now though'],
+  ['en', 'positive', 'Busy next week though, does Tuesday the 18th work?'],
+  ['en', 'positive', 'Sounds great, but I can only do mornings. Thursday at 9?'],
+  ['en', 'positive', 'Happy to chat, but keep it to 20 minutes please.'],
+  ['en', 'positive', 'Looks interesting, though I would want our ops lead on the call too. Send an invite for Friday.'],
+  ['en', 'positive', 'Sounds good - send me a calendar link.'],
+  ['en', 'positive', 'Interested! Unfortunately I am out this week, but next Tuesday afternoon is free.'],
+  ['en', 'positive', 'Sounds great, but could we do a call on Thursday instead?'],
+  ['de', 'positive', 'Klingt gut, aber erst ab 14 Uhr, Donnerstag wäre ideal.'],
+  ['fr', 'positive', "Ça m'intéresse, mais pas avant jeudi. Jeudi 15h, ça vous va ?"],
+  ['es', 'positive', 'Me interesa, pero esta semana imposible. El lunes a las 10 me va bien.'],
+  ['pt', 'positive', 'Tenho interesse, mas só consigo na sexta às 14h.'],
+  ['nl', 'positive', 'Klinkt goed, maar dan wel na de lunch. Donderdag om 14:00?'],
+  ['nl', 'positive', 'Ja graag, stuur maar een uitnodiging voor woensdag.'],
+]
+
 describe('rule classifier precision: interest words without interest', () => {
   it.each(traps)('%s → %s: %s', async (_language, expected, text) => {
     const result = await classify(text)
@@ -349,9 +413,38 @@ describe('rule classifier precision: round 6', () => {
   })
 })
 
+describe('rule classifier precision: round 7, interest and a contrast clause', () => {
+  it.each(roundSevenCases)('%s → %s: %s', async (_language, expected, text) => {
+    const result = await classify(text)
+    expect(result.category, result.reason).toBe(expected)
+    // Unsure answers stay below the worker's default minConfidence (0.5): no alert.
+    if (expected === 'unknown') expect(result.confidence).toBeLessThan(0.5)
+    // A refusal read from the contrast clause is confident enough that no model is asked.
+    if (expected === 'negative') expect(result.confidence).toBeGreaterThanOrEqual(0.7)
+  })
+
+  it('hands an unsure contrast clause to the classifier after the rules, and decides a refusing one itself', async () => {
+    let asked = 0
+    const model: Classifier = {
+      name: 'model',
+      async classify() {
+        asked++
+        return { category: 'negative', confidence: 0.9, reason: 'scripted model answer' }
+      },
+    }
+    const composed = composeClassifiers(rules, model)
+    const unsure = await composed.classify(await parseRawMessage(testReply('Sounds interesting, though we run a very small shop.')), classifierTestContext)
+    expect(unsure).toMatchObject({ category: 'negative', classifier: 'model' })
+    expect(asked).toBe(1)
+    const refusal = await composed.classify(await parseRawMessage(testReply('Sounds interesting, but we have no sales team. Sorry!')), classifierTestContext)
+    expect(refusal).toMatchObject({ category: 'negative', classifier: 'rules' })
+    expect(asked).toBe(1)
+  })
+})
+
 describe('rule classifier precision: the case table', () => {
   it('covers six languages, with at least half of its cases traps that must not be positive', () => {
-    const all = [...traps, ...shortRefusals, ...genuinePositives, ...furtherCases, ...roundFiveCases, ...roundSixCases]
+    const all = [...traps, ...shortRefusals, ...genuinePositives, ...furtherCases, ...roundFiveCases, ...roundSixCases, ...roundSevenCases]
     expect(new Set(all.map(([language]) => language))).toEqual(new Set(['en', 'de', 'fr', 'es', 'pt', 'nl']))
     const mustNotBePositive = all.filter(([, expected]) => expected !== 'positive').length
     expect(mustNotBePositive).toBeGreaterThanOrEqual(all.length / 2)

@@ -122,6 +122,8 @@ export interface StructureReading {
   writer: RegExp | null
   /** A mailing noun: the whole word. */
   mailNoun: RegExp | null
+  /** A form of a stop verb that asks to stop only as the object of a wish ("if you stopped …", "que dejaran de …"), anywhere (global). */
+  wishedStop: RegExp | null
   /** A word that may stand next to a bare removal or stop verb: the whole word. */
   requestCompanion: RegExp | null
   /** A negation that makes a reply worth reading for never-again requests. */
@@ -194,6 +196,7 @@ export function compileStructureReading(languages: readonly StructureSource[]): 
     objectBeforeVerb: words('objectsBeforeRemoval', '\\b', '\\s+(?:[a-z]+\\s+)?$'),
     writer: sources('writerObjects', false),
     mailNoun: words('mailNouns', '^', '$'),
+    wishedStop: words('wishedStopVerbs', '\\b', '\\b', 'g'),
     requestCompanion: words('requestCompanions', '^', '$'),
     neverAgainNegation: sources('neverAgainNegations', true),
     objectionNegation: sources('objectionNegations', true),

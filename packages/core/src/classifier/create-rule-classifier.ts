@@ -267,7 +267,20 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('negative', ruleConfidence.circumstantial, `refusal: ${quote(analysis.objection)}`)
   }
 
+  // Interest followed by a contrast clause that asks something instead of moving forward
+  // ("Sounds good, but does it work with Outlook?"): a question.
+  const asked = analysis.contested.find((entry) => entry.verdict === 'question')
+  if (asked !== undefined && positives === 0) {
+    const confidence = analysis.question.length > 0 ? ruleConfidence.question : ruleConfidence.weak
+    return result('question', confidence, `interest ${quote([asked.interest])} followed by a contrast clause that asks: '${shorten(asked.clause)}'`)
+  }
+
   if (negatives > 0 && positives === 0) {
+    // Interest taken back by a contrast clause that refuses, and no other refusal phrase.
+    const contrast = analysis.contested.find((entry) => entry.verdict === 'refusal')
+    if (contrast !== undefined && analysis.negative.every((hit) => analysis.contested.some((entry) => entry.index === hit.index)) && analysis.negatedPositive.length === 0) {
+      return result('negative', ruleConfidence.circumstantial, `interest ${quote([contrast.interest])} taken back by a contrast clause that refuses: '${shorten(contrast.clause)}'`)
+    }
     const hits = [...analysis.negative, ...analysis.negatedPositive]
     const phrase = hits.length > 0 ? quote(hits) : `'${analysis.shortNegative?.phrase ?? ''}'`
     const confidence = analysis.negative.length > 0 || analysis.negatedPositive.length > 0 ? ruleConfidence.clear : ruleConfidence.likely
@@ -289,6 +302,14 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('unknown', ruleConfidence.mixed, `mixed signals: matched ${quote(positiveHits)} and ${quote(negativeHits)}`)
   }
 
+  // Interest followed by a contrast clause that takes no step forward ("Looks great, though
+  // we're a team of three."): not a yes the rules can vouch for, so no alert; a model after
+  // the rules (`composeClassifiers`) decides.
+  const open = analysis.contested.find((entry) => entry.verdict === 'open')
+  if (open !== undefined && positives === 0 && negatives === 0) {
+    return result('unknown', ruleConfidence.mixed, `interest ${quote([open.interest])} followed by a contrast clause with no step forward: '${shorten(open.clause)}'`)
+  }
+
   if (analysis.question.length > 0) {
     return result('question', ruleConfidence.question, `matched ${quote(analysis.question)}`)
   }
@@ -300,6 +321,11 @@ function classifyByText(message: ParsedMessage, context: Partial<ClassificationC
     return result('auto_reply', ruleConfidence.likely, `automatic-answer wording ${quote(analysis.autoReply)} without auto-reply headers`)
   }
   return result('unknown', ruleConfidence.unsure, 'no rule matched the reply text')
+}
+
+/** A clause quoted in a reason, cut to a readable length. */
+function shorten(clause: string): string {
+  return clause.length > 80 ? `${clause.slice(0, 77)}...` : clause
 }
 
 /**

@@ -9,6 +9,7 @@ import { countWords, expandShorthand, foldText, isElidedNegation, withoutPoliten
 import { distantTimeAround, findAffirmation, findFalseConditions, findLaterContact, findLaterTimes, findMeetingProposals, findRefusalSentences, type SentenceReading } from './sentence-signals.js'
 import type { CompiledStructure } from './compile-structure.js'
 import { compileLanguages, patternCategories, type CompiledLanguages, type CompiledPhrases } from './compile-languages.js'
+import { findContestedInterest, type ContestedInterest } from './find-contrast-clauses.js'
 import { findMeetingLogistics } from './find-meeting-logistics.js'
 import { findObjections } from './find-objections.js'
 import { findStopRequests, wantsNoMail } from './find-stop-requests.js'
@@ -65,6 +66,12 @@ export interface IntentAnalysis {
   contactOffer: PhraseHit[]
   /** Refusals from their structure: an incumbent ("our current vendor", "ya contamos con") or a negation with the present ("can't … right now"). */
   objection: PhraseHit[]
+  /**
+   * Interest taken back by a later contrast clause with no step forward ("Sounds great, but
+   * we have a freeze on new vendors. Sorry!"): a `refusal` is also among `negative`; an
+   * `open` one leaves the reply undecided. Its interest phrases are no longer in `positive`.
+   */
+  contested: ContestedInterest[]
   /** The whole reply is a short refusal ("No."), or the reply opens with "No," */
   shortNegative: PhraseHit | null
   /** Question marks in the reply. */
@@ -138,6 +145,7 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
     availability: [],
     contactOffer: [],
     objection: [],
+    contested: [],
     questionMarks: (folded.replace(/https?:\/\/\S+/g, '').match(/\?/g) ?? []).length,
     words: countWords(folded),
     languages: rankLanguages(folded, compiled),
@@ -239,8 +247,14 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
       !falseConditions.some((condition) => sentenceStart(folded, condition.index) === sentenceStart(folded, hit.index)),
   )
   // Interest in not being mailed ("Would you be interested in not emailing me?") asks to stop mail.
-  const unwanted = analysis.positive.filter((hit) => wantsNoMail(folded, hit.index + hit.phrase.length, structures, negationsBefore, reading.text))
+  const unwanted = analysis.positive.filter((hit) => wantsNoMail(folded, hit.index + hit.phrase.length, structures, negationsBefore, reading))
   analysis.stopRequest.push(...unwanted)
+  // A yes whose object is stopping contact ("Gladly, if you stopped emailing me", "Graag, als jullie ophielden met mailen").
+  const yes = analysis.affirmation
+  if (yes !== null && wantsNoMail(core, yes.phrase.length, structures, negationsBefore, reading)) {
+    analysis.stopRequest.push(yes)
+    analysis.affirmation = null
+  }
   // Interest for a far-off time ("Happy to chat — in 2027.") is a timing objection.
   const referenceYear = writtenAt === undefined || Number.isNaN(writtenAt.getTime()) ? null : writtenAt.getUTCFullYear()
   const forLater = analysis.positive.flatMap((hit) => {
@@ -255,6 +269,21 @@ export function analyzeIntent(text: string, phrases: readonly LanguagePhrases[] 
   const narrowed = (hit: PhraseHit) => narrowsRefusal(folded, hit, analysis, reading.sentence)
   analysis.negative = analysis.negative.filter((hit) => !narrowed(hit))
   analysis.negatedPositive = analysis.negatedPositive.filter((hit) => !narrowed(hit))
+  // Interest that a later contrast clause takes back, with no step forward after it ("Love
+  // it, but we have a freeze on new vendors. Sorry!", "Great timing - I was about to block
+  // your domain."): a refusal, or undecided.
+  const forward = [...analysis.positive, ...analysis.meetingProposal, ...analysis.availability, ...analysis.contactOffer]
+  const refusals = [...analysis.negative, ...analysis.negatedPositive, ...analysis.objection, ...analysis.deferral, ...analysis.stopRequest]
+  analysis.contested = findContestedInterest(folded, analysis.positive, { forward, refusals }, sentencePatterns, structures, reading.sentence)
+  if (analysis.contested.length > 0) {
+    const contested = new Set(analysis.contested.map((entry) => entry.interest))
+    analysis.positive = analysis.positive.filter((hit) => !contested.has(hit))
+    const refused = analysis.contested.filter((entry) => entry.verdict === 'refusal')
+    analysis.negative.push(...refused.filter((entry, position) => refused.findIndex((other) => other.index === entry.index) === position).map((entry) => ({ phrase: entry.clause, language: entry.interest.language, index: entry.index })))
+    // A yes the reply opens with is taken back with the interest after it ("Sure, sounds good, but …").
+    const affirmation = analysis.affirmation
+    if (affirmation !== null && analysis.contested.some((entry) => entry.index > affirmation.index)) analysis.affirmation = null
+  }
   return analysis
 }
 

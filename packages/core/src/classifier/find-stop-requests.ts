@@ -1,7 +1,7 @@
 import { hasFamily, languageOf, matchFamily, unionOf, type CompiledStructure, type FamilyMatch, type StructureReading } from './compile-structure.js'
 import type { RuleLanguage } from './phrases/language-phrases.js'
 import { sentences } from './sentence-signals.js'
-import { isElidedNegation, wordsAfter, wordsBefore, type TextReading } from './normalize-text.js'
+import { countWords, isElidedNegation, wordsAfter, wordsBefore, type TextReading } from './normalize-text.js'
 import type { ReplyReading } from './sentence-signals.js'
 
 /** A request to stop mail found from its structure. */
@@ -139,16 +139,31 @@ function neverAgain(
 
 /** How many words after an interest phrase are read for what the interest is in. */
 const interestObjectWords = 5
+/** How many words after an interest phrase a wished stop may come ("me encantaría que dejaran de escribirme", "I'd love it if you stopped emailing me"). */
+const wishedStopWords = 6
 
 /**
- * Interest in not being mailed: a negation and then a mailing word right after an interest
- * phrase, in its clause ("Would you be interested in not emailing me?", "I'd love it … not
- * sending me these"). `end` is where the interest phrase ends in `folded`.
+ * Interest in not being mailed, right after an interest phrase: a negation and then a
+ * mailing word, in its clause ("Would you be interested in not emailing me?", "I'd love it
+ * … not sending me these"), or a stop verb with mailing right after it, in its sentence ("I'd
+ * love it if you stopped emailing me", "Me encantaría que dejaran de escribirme", "J'adorerais
+ * que vous arrêtiez de m'écrire"). `end` is where the interest phrase ends in `folded`.
  */
-export function wantsNoMail(folded: string, end: number, structures: readonly CompiledStructure[], negations: ReadonlySet<string>, reading: TextReading): boolean {
+export function wantsNoMail(folded: string, end: number, structures: readonly CompiledStructure[], negations: ReadonlySet<string>, reading: ReplyReading): boolean {
   if (structures.length === 0) return false
-  const after = wordsAfter(folded, end, interestObjectWords, reading)
-  const negation = after.findIndex((word) => negations.has(word) || isElidedNegation(word, reading))
-  if (negation < 0) return false
-  return hasFamily([unionOf(structures)], 'mailing', after.slice(negation + 1).join(' '))
+  const only = [unionOf(structures)]
+  const after = wordsAfter(folded, end, interestObjectWords, reading.text)
+  const negation = after.findIndex((word) => negations.has(word) || isElidedNegation(word, reading.text))
+  if (negation >= 0 && hasFamily(only, 'mailing', after.slice(negation + 1).join(' '))) return true
+  // A stop the writer wishes the reader made, in the rest of the sentence, commas included
+  // ("dass Sie aufhören würden, mir zu schreiben").
+  const close = /[.!?\n]/.exec(folded.slice(end))
+  const sentence = folded.slice(end, close === null ? folded.length : end + close.index).split(/[^a-z'-]+/).filter((word) => word !== '')
+  const window = sentence.slice(0, wishedStopWords + 4).join(' ')
+  if (reading.structure.wishedStop === null) return false
+  for (const stop of window.matchAll(reading.structure.wishedStop)) {
+    const mailing = window.slice(stop.index + stop[0].length).split(' ').filter((word) => word !== '').slice(0, 4).join(' ')
+    if (countWords(window.slice(0, stop.index)) <= wishedStopWords && hasFamily(only, 'mailing', mailing)) return true
+  }
+  return false
 }

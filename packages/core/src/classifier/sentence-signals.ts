@@ -71,16 +71,36 @@ export interface SentenceReading {
   agreement: RegExp | null
   /** What may open a refusal sentence before the refusal itself: punctuation, an ellipsis, a contrastive or conceding word ("…", "but", "trotzdem:", "still,"). */
   refusalOpening: RegExp
+  /**
+   * What opens a contrast clause after interest (global): a contrastive conjunction
+   * ("but", "however", "aber", "mais", "pero", "porém", "maar" after punctuation), a word of
+   * regret ("unfortunately", "leider"), an ellipsis, or a dash between words.
+   */
+  contrastMarker: RegExp
+  /** A word of regret or of a polite decline ("sorry", "thanks anyway", "leider", "trotzdem danke"). */
+  regret: RegExp | null
+  /** A hostile intention toward the sender ("block your domain"). */
+  hostility: RegExp | null
 }
 
 /** Compiles the sentence-level word lists of some languages. */
 export function compileSentenceReading(languages: readonly LanguageWords[]): SentenceReading {
-  const all = (field: 'contrastives' | 'concessives' | 'acknowledgements' | 'thanks' | 'sentenceNegations' | 'pastReferences' | 'agreeingNegations' | 'notNegatingNo') =>
-    languages.flatMap((language) => language[field] ?? [])
+  type ListField = 'contrastives' | 'concessives' | 'acknowledgements' | 'thanks' | 'sentenceNegations' | 'pastReferences' | 'agreeingNegations' | 'notNegatingNo'
+  const all = (field: ListField | 'clauseBoundaries' | 'contrastivesAfterPunctuation' | 'regrets' | 'hostility') => languages.flatMap((language) => language[field] ?? [])
   const agreements = [...all('agreeingNegations'), ...all('notNegatingNo')]
   const contrastives = all('contrastives')
   const openers = [...contrastives, ...all('concessives')]
   const thanks = all('thanks')
+  const afterPunctuation = all('contrastivesAfterPunctuation')
+  const regrets = all('regrets')
+  const free = [...new Set([...contrastives, ...all('clauseBoundaries'), ...regrets])].filter((word) => !afterPunctuation.includes(word))
+  const markers = [
+    '\\.{2,}(?=\\s*[a-z0-9])',
+    '\u2026(?=\\s*[a-z0-9])',
+    '\\s-{1,2}\\s',
+    ...(free.length === 0 ? [] : [`(?<![a-z'])(?:${free.join('|')})\\b`]),
+    ...(afterPunctuation.length === 0 ? [] : [`(?<=(?:^|[,;:.!?\u2026\\n]|\\s-)\\s*)(?:${afterPunctuation.join('|')})\\b`]),
+  ]
   return {
     contrastive: contrastives.length === 0 ? null : new RegExp(`,?\\s+(?=(?:${contrastives.join('|')})\\b)`, 'g'),
     acknowledgement: new RegExp(`^[\\s,.!:-]*(?:${['\\?', ...all('acknowledgements')].join('|')})`),
@@ -89,6 +109,9 @@ export function compileSentenceReading(languages: readonly LanguageWords[]): Sen
     pastReference: union(all('pastReferences')),
     agreement: agreements.length === 0 ? null : new RegExp(`\\b(?:${agreements.join('|')})\\b`, 'g'),
     refusalOpening: new RegExp(`^(?:[\\s.…,:;!–—-]${openers.length === 0 ? '' : `|(?:${openers.join('|')})\\b`})*`),
+    contrastMarker: new RegExp(markers.join('|'), 'g'),
+    regret: regrets.length === 0 ? null : new RegExp(`(?<![a-z'])(?:${regrets.join('|')})\\b`),
+    hostility: union(all('hostility')),
   }
 }
 
@@ -187,8 +210,13 @@ export const timeOfDay = /\b\d{1,2}(?:[:.h]\d{2}\b|\s?(?:am|pm|uhr|h)\b)|\b(?:om
  * Thursday works", "Not opposed to Tuesday") does not count.
  */
 export function negatedOrPast(sentence: string, reading: SentenceReading): boolean {
+  return isNegated(sentence, reading) || reading.pastReference?.test(sentence) === true
+}
+
+/** A sentence with a negation, not counting negations that agree ("no problem", "why not"). */
+export function isNegated(sentence: string, reading: SentenceReading): boolean {
   const negatable = reading.agreement === null ? sentence : sentence.replace(reading.agreement, ' ')
-  return reading.negation?.test(negatable) === true || reading.pastReference?.test(sentence) === true
+  return reading.negation?.test(negatable) === true
 }
 
 /** Sentences that ask to be contacted again at a later time ("Feel free to check back in a couple of months", "Escríbeme en junio"). */

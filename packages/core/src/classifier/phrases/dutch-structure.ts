@@ -63,6 +63,7 @@ export const dutchStructure: StructureWords = {
   objectsBeforeRemoval: ['mij', 'me', 'mijn gegevens'],
   writerObjects: ['\\b(?:mij|ons)\\b'],
   mailNouns: ['berichten', 'mailtjes'],
+  wishedStopVerbs: ['(?:jullie|u|je) (?:ophield(?:en)?|stopte[n]?|zou(?:den)? stoppen)'],
   requestCompanions: ['alsjeblieft', 'aub', 'graag', 'bedankt'],
   neverAgainNegations: ['\\b(?:niet|geen|nooit)\\b'],
   objectionNegations: ['\\b(?:niet|geen|nooit)\\b'],

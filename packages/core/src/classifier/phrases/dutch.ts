@@ -94,7 +94,7 @@ export const dutchPhrases: LanguagePhrases = {
     // "Klinkt goed, maar het blijft nee", "Het antwoord is nog steeds nee".
     '\\b(?:het (?:blijft|is|wordt)|(?:het|mijn|ons) antwoord (?:is|blijft)|toch) (?:(?:nog steeds|toch|gewoon|helaas|een) )*nee\\b(?=\\s*(?:[.!,;:)]|$))',
   ],
-  shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u|absoluut niet|zeker niet|echt niet|helemaal niet|geen sprake van|geen denken aan|mooi niet|geen behoefte|niets voor ons|hoeft niet|laat maar|niet nodig)(?:,? (?:hoor|bedankt|sorry|helaas))*'],
+  shortNegative: ['(?:(?:helaas|sorry|eerlijk gezegd|bedankt)[,.!]* (?:maar )?)?(?:nee|neen|nee bedankt|geen interesse|niet geinteresseerd|nee dank je|nee dank u|absoluut niet|zeker niet|echt niet|helemaal niet|geen sprake van|geen denken aan|mooi niet|geen behoefte|niets voor ons|hoeft niet|laat maar|niet nodig|ik pas)(?:,? (?:hoor|bedankt|sorry|helaas))*'],
   deferral: [
     '\\b(?:nu|op dit moment|momenteel|voorlopig|op het moment) (?:even )?niet\\b',
     '\\b(?:misschien|wellicht|mogelijk) (?:later|volgend (?:jaar|kwartaal)|over (?:een paar|enkele|\\d+) maanden)\\b',
@@ -205,6 +205,10 @@ export const dutchPhrases: LanguagePhrases = {
   clauseBoundaries: ['maar', 'echter'],
   contrastives: ['maar'],
   concessives: ['toch', 'alsnog', 'desondanks', 'evengoed', 'echter', 'dus', 'en', 'daarom'],
+  contrastivesAfterPunctuation: ['maar'],
+  // round 7: regret, a polite decline and hostility close a contrast clause after interest as a refusal
+  regrets: ['helaas', 'jammer', 'spijtig', 'sorry', '(?:toch|evengoed) bedankt', 'bedankt toch'],
+  hostility: ['\\b(?:jullie|uw|je) (?:domein|adres|afzender) (?:te )?blokkeren\\b', '\\bals spam (?:markeren|melden|gemarkeerd)\\b', '\\bspammap\\b'],
   fillers: ['alsjeblieft', 'alstublieft', 'aub', 'a\\.u\\.b\\.', 'even', 'maar', 'gerust', 'graag'],
   acknowledgements: ['(?:niet|geen)\\b', 'ontvangen', 'gezien', 'gelezen', 'genoteerd', 'begrepen', 'gedaan'],
   thanks: ['bedankt', 'dank je', 'dank u'],

@@ -70,6 +70,7 @@ export const englishStructure: StructureWords = {
   notRemovalBeforeObject: ['let'],
   writerObjects: ['\\b(?:me|us)\\b'],
   mailNouns: ['e-?mails?', 'mails?', 'messages?', 'newsletters?'],
+  wishedStopVerbs: ["you (?:stopped|ceased|quit)", "you(?:'d| would) (?:stop|cease|quit)"],
   requestCompanions: ['please', 'thanks', 'now'],
   neverAgainNegations: ["\\b(?:not|no|never|don'?t|do not)\\b"],
   objectionNegations: ["\\b(?:not|no|never|can'?t|cannot|won'?t|don'?t|doesn'?t|isn'?t|aren'?t)\\b"],

@@ -406,6 +406,14 @@ export const englishPhrases: LanguagePhrases = {
   clauseBoundaries: ['but', 'however', 'although', 'though'],
   contrastives: ['but', 'however', 'though', 'although', 'unfortunately', 'just not'],
   concessives: ['still', 'even so', 'nevertheless', 'that said', 'regardless', 'sadly', 'alas', 'so', 'and', 'therefore', 'hence'],
+  // round 7: regret, a polite decline and hostility close a contrast clause after interest as a refusal
+  regrets: ['sorry', 'apologies', 'unfortunately', 'sadly', 'regrettably', "i'?m afraid", 'alas', 'thanks? (?:anyway|all the same)', 'thank you (?:anyway|all the same)'],
+  hostility: [
+    '\\bblock(?:ing|ed)? (?:you|your (?:[a-z]+ )?(?:domain|address|emails?|company|messages?)|this (?:domain|address|sender))\\b',
+    '\\b(?:report|mark|flag)(?:s|ed|ing)? (?:you|this|it|these|them|your (?:[a-z]+ )?(?:emails?|messages?|domain))(?: as| for| to)? (?:spam|junk|abuse)\\b',
+    '\\bblacklist(?:s|ed|ing)?\\b',
+    '\\b(?:spam|junk) folder\\b',
+  ],
   shorthand: [
     // Only after English words: "u" is Dutch for the formal "you" ("kunt u", "wat dacht u van").
     ['\\b(can|could|do|did|are|will|would|thank|see|let|if|for|to|with|when|have|got|meet|call|send|tell|and) u\\b', '$1 you'],

@@ -62,6 +62,7 @@ export const frenchStructure: StructureWords = {
   hyphenatedObjects: ['moi', 'nous'],
   writerObjects: ["\\b(?:moi|m'|nous)\\b"],
   mailNouns: ['messages?', 'envois', 'courriels?'],
+  wishedStopVerbs: ['(?:arret|cess)(?:iez|assiez)'],
   requestCompanions: ['svp', 'merci'],
   neverAgainNegations: ['\\b(?:ne|pas)\\b', "n'"],
   objectionNegations: ['\\b(?:ne|pas)\\b', "n'"],

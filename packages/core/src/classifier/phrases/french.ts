@@ -94,7 +94,7 @@ export const frenchPhrases: LanguagePhrases = {
     // "…mais c'est non", "La réponse est toujours non" — not "c'est non seulement".
     "\\b(?:c'est|ce sera|ca sera|ca reste|(?:la|ma|notre) reponse (?:est|reste)) (?:(?:toujours|quand meme|malgre tout|definitivement|clairement|un) )*non\\b(?! seulement)",
   ],
-  shortNegative: ["(?:(?:malheureusement|desole|desolee|franchement|merci)[,.!]* (?:mais )?)?(?:non|non merci|pas interesse|pas interessee|aucun interet|absolument pas|surement pas|certainement pas|pas du tout|pas question|hors de question|jamais de la vie|sans facon|pas pour nous)(?:,? (?:merci|desole|desolee))?"],
+  shortNegative: ["(?:(?:malheureusement|desole|desolee|franchement|merci)[,.!]* (?:mais )?)?(?:non|non merci|pas interesse|pas interessee|aucun interet|absolument pas|surement pas|certainement pas|pas du tout|pas question|hors de question|jamais de la vie|sans facon|pas pour nous|je passe)(?:,? (?:merci|desole|desolee))?"],
   deferral: [
     "\\bpas (?:pour le moment|maintenant|pour l'instant|en ce moment|cette annee|ce trimestre)\\b",
     "\\b(?:peut-etre|eventuellement) (?:plus tard|l'annee prochaine|le trimestre prochain|dans quelques mois)\\b",
@@ -213,6 +213,9 @@ export const frenchPhrases: LanguagePhrases = {
   clauseBoundaries: ['cependant', 'pourtant'],
   contrastives: ['mais'],
   concessives: ['quand meme', 'neanmoins', 'toutefois', 'pourtant', 'malgre tout', 'cependant', 'donc', 'et', 'bref'],
+  // round 7: regret, a polite decline and hostility close a contrast clause after interest as a refusal
+  regrets: ['malheureusement', 'desolee?s?', 'helas', 'dommage', 'merci (?:quand meme|tout de meme|malgre tout)'],
+  hostility: ['\\bbloquer (?:votre|ton|ce|cette) (?:domaine|adresse|expediteur)\\b', '\\b(?:signaler|signale|marquer|marque) (?:comme|en) (?:spam|indesirable)\\b', '\\bdossier (?:spam|indesirables?)\\b'],
   fillers: ["s'il vous plait", "s'il te plait", 'svp', 'stp', 'plutot', 'directement', 'donc'],
   acknowledgements: ['(?:pas|non|jamais)\\b', "je (?:confirme|l'ai)", 'bien recu', "(?:c'est )?note"],
   thanks: ['merci(?: beaucoup)?'],

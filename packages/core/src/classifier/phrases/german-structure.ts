@@ -72,6 +72,7 @@ export const germanStructure: StructureWords = {
   objectsBeforeRemoval: ['mich', 'meine (?:e-?mail-?adresse|adresse|daten)'],
   writerObjects: ['\\b(?:mir|mich|uns)\\b'],
   mailNouns: ['nachrichten', 'zusendungen'],
+  wishedStopVerbs: ['(?:sie|ihr) (?:endlich |einfach )?auf(?:hoe?ren|hoe?rten)'],
   requestCompanions: ['bitte', 'danke', 'sofort', 'ja', 'jetzt'],
   neverAgainNegations: ['\\b(?:nicht|kein\\w*)\\b'],
   objectionNegations: ['\\b(?:nicht|kein\\w*)\\b'],

@@ -106,7 +106,7 @@ export const germanPhrases: LanguagePhrases = {
     // "Die Antwort ist trotzdem nein", "Es bleibt bei einem Nein", "Trotzdem nein."
     '\\b(?:(?:die|meine|unsere) antwort (?:ist|lautet|bleibt)|es bleibt (?:bei )?|trotzdem|dennoch) (?:(?:trotzdem|immer noch|weiterhin|leider|dennoch|bei|ein|einem) )*nein\\b',
   ],
-  shortNegative: ['(?:(?:leider|danke|sorry|ehrlich gesagt)[,.!]* )?(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf|auf keinen fall|keinesfalls|(?:definitiv|sicher|bestimmt|absolut|ganz sicher|ganz bestimmt) nicht|nichts fur uns|nichts fuer uns|nicht notig|nicht noetig|nicht erforderlich)(?:,? (?:danke|sorry|leider))?'],
+  shortNegative: ['(?:(?:leider|danke|sorry|ehrlich gesagt)[,.!]* )?(?:nein|nein danke|kein interesse|nicht interessiert|kein bedarf|auf keinen fall|keinesfalls|(?:definitiv|sicher|bestimmt|absolut|ganz sicher|ganz bestimmt) nicht|nichts fur uns|nichts fuer uns|nicht notig|nicht noetig|nicht erforderlich|ich passe)(?:,? (?:danke|sorry|leider))?'],
   deferral: [
     '\\b(?:derzeit|momentan|aktuell|zurzeit|zur zeit|im moment|gerade|jetzt) (?:leider )?(?:nicht|kein)\\b',
     '\\b(?:vielleicht|eventuell|gerne) (?:spater|spaeter|im nachsten|im naechsten|nachstes|naechstes|in ein paar|in einigen)\\b',
@@ -227,6 +227,9 @@ export const germanPhrases: LanguagePhrases = {
   clauseBoundaries: ['aber', 'jedoch'],
   contrastives: ['aber', 'jedoch'],
   concessives: ['trotzdem', 'dennoch', 'allerdings', 'leider', 'also', 'und', 'ehrlich gesagt', 'daher', 'deshalb', 'deswegen', 'darum'],
+  // round 7: regret, a polite decline and hostility close a contrast clause after interest as a refusal
+  regrets: ['leider', 'bedauerlicherweise', 'tut mir leid', 'sorry', 'schade', '(?:trotzdem|dennoch) danke', 'danke (?:trotzdem|dennoch)'],
+  hostility: ['\\b(?:ihre|deine|eure) (?:domain|adresse|absenderadresse|mails?) (?:zu )?(?:blockieren|sperren)\\b', '\\bals spam (?:melden|markieren|markiert|gemeldet)\\b', '\\bspam-?ordner\\b'],
   fillers: ['bitte', 'einfach', 'doch', 'mal'],
   acknowledgements: ['(?:nicht|kein\\w*)\\b', '(?:das )?habe ich', 'ich habe (?:ihre|deine|die)', 'erhalten', 'gelesen', 'verstanden', 'geschehen'],
   thanks: ['danke(?: schon| sehr)?', 'vielen dank'],

@@ -76,6 +76,25 @@ export interface LanguageWords {
    */
   concessives?: readonly string[]
   /**
+   * Contrastive words that are also something else, so they open a contrast clause after
+   * interest only after punctuation or at the start of a sentence: Dutch "maar" also softens
+   * an imperative ("stuur maar een uitnodiging"), Portuguese "mas" is Spanish "más" folded.
+   */
+  contrastivesAfterPunctuation?: readonly string[]
+  /**
+   * Words of regret or of a polite decline ("sorry", "unfortunately", "thanks anyway",
+   * "leider", "trotzdem danke", "malheureusement", "lamentablemente", "infelizmente",
+   * "helaas"): after interest they open a contrast clause, and in one they make it a refusal
+   * ("Love it, but we have a freeze on new vendors. Sorry!").
+   */
+  regrets?: readonly string[]
+  /**
+   * Hostile intentions toward the sender ("block your domain", "report this as spam",
+   * "als Spam melden"): in a contrast clause after praise they make the praise sarcasm, the
+   * reply a refusal ("Perfect timing - I was about to block your domain.").
+   */
+  hostility?: readonly string[]
+  /**
    * Chat shorthand and frequent misspellings, written out before any phrase is matched:
    * pairs of a pattern (a global regular expression source) and its replacement (`$1` for a
    * group): `['\\b(?:pls|plz)\\b', 'please']`. Applied in order, language by language.

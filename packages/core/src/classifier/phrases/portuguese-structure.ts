@@ -65,6 +65,7 @@ export const portugueseStructure: StructureWords = {
   hyphenatedObjects: ['me', 'nos'],
   writerObjects: ['\\b(?:me|nos|mim)\\b'],
   mailNouns: ['mensagens?', 'comunicacoes'],
+  wishedStopVerbs: ['(?:deix|par|cess)(?:assem|asse|asses|em|es) de'],
   requestCompanions: ['por', 'favor', 'obrigado'],
   neverAgainNegations: ['\\b(?:nao|nunca)\\b'],
   objectionNegations: ['\\b(?:nao|nunca)\\b'],

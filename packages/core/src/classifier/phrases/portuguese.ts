@@ -199,6 +199,10 @@ export const portuguesePhrases: LanguagePhrases = {
   clauseBoundaries: ['porem', 'contudo', 'entretanto'],
   contrastives: ['porem', '(?<=, )mas'],
   concessives: ['mas', 'mesmo assim', 'ainda assim', 'de qualquer forma', 'contudo', 'entao', 'e', 'por isso', 'portanto'],
+  contrastivesAfterPunctuation: ['mas'],
+  // round 7: regret, a polite decline and hostility close a contrast clause after interest as a refusal
+  regrets: ['infelizmente', 'lamento', 'lamentavelmente', 'desculp[ae]', 'que pena', 'obrigad[oa] (?:mesmo assim|de qualquer forma)', 'valeu mesmo assim'],
+  hostility: ['\\bbloquear (?:o seu|seu|o teu|teu|esse|este) (?:dominio|endereco|e-?mail|remetente)\\b', '\\b(?:marcar|denunciar) como spam\\b', '\\bpasta de spam\\b'],
   fillers: ['por gentileza'],
   acknowledgements: ['(?:nao|nunca)\\b', 'recebid[oa]', 'recebi'],
   thanks: ['obrigad[oa]'],

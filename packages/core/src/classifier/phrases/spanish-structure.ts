@@ -73,6 +73,7 @@ export const spanishStructure: StructureWords = {
   encliticEndings: ['me', 'nos'],
   writerObjects: ['\\b(?:me|nos)\\b', '[a-z](?:rme|rnos)\\b'],
   mailNouns: ['correos?', 'mensajes?', 'comunicaciones'],
+  wishedStopVerbs: ['(?:dej|par|ces)(?:aran|asen|ara|ase|aras|ases|eis|ais) de', '(?:dejen|paren|cesen|dejes|pares|ceses) de'],
   requestCompanions: ['por', 'favor', 'gracias'],
   neverAgainNegations: ['\\b(?:no|nunca)\\b'],
   objectionNegations: ['\\b(?:no|nunca)\\b'],

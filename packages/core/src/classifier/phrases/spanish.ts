@@ -90,7 +90,7 @@ export const spanishPhrases: LanguagePhrases = {
     // "Suena bien, pero es un no", "La respuesta sigue siendo no".
     '\\b(?:es|sigue siendo|(?:la|mi|nuestra) respuesta (?:es|sigue siendo)) (?:(?:un|todavia|aun|igualmente) )*no(?=\\s*(?:[.!,;:)]|$))',
   ],
-  shortNegative: ['(?:(?:lamentablemente|lo siento|sinceramente|gracias)[,.!]* (?:pero )?)?(?:no|no gracias|no me interesa|no nos interesa|no interesado|para nada|en absoluto|de ninguna manera|de ningun modo|ni hablar|ni de broma|no es para nosotros|no hace falta|no es necesario)(?:,? (?:gracias|lo siento))?'],
+  shortNegative: ['(?:(?:lamentablemente|lo siento|sinceramente|gracias)[,.!]* (?:pero )?)?(?:no|no gracias|no me interesa|no nos interesa|no interesado|para nada|en absoluto|de ninguna manera|de ningun modo|ni hablar|ni de broma|no es para nosotros|no hace falta|no es necesario|(?:yo )?paso)(?:,? (?:gracias|lo siento))?'],
   deferral: [
     '\\b(?:ahora|por ahora|de momento|por el momento|en este momento) no\\b',
     '\\bno (?:por ahora|de momento|en este momento|por el momento|ahora)\\b',
@@ -212,6 +212,9 @@ export const spanishPhrases: LanguagePhrases = {
   clauseBoundaries: ['pero', 'sin embargo'],
   contrastives: ['pero'],
   concessives: ['aun asi', 'igualmente', 'de todas formas', 'de todos modos', 'sin embargo', 'asi que', 'y', 'por eso', 'por lo tanto'],
+  // round 7: regret, a polite decline and hostility close a contrast clause after interest as a refusal
+  regrets: ['lamentablemente', 'desafortunadamente', 'por desgracia', 'lo siento', 'lo lamento', 'una pena', 'lastima', 'gracias (?:de todas formas|de todos modos|igualmente)'],
+  hostility: ['\\bbloquear (?:su|tu|vuestro|este) (?:dominio|direccion|correo|remitente)\\b', '\\b(?:marcar|marcarlos?|denunciar(?:los?)?) como spam\\b', '\\bcarpeta de (?:spam|correo no deseado)\\b'],
   fillers: ['por favor', 'porfa', 'mejor', 'directamente'],
   acknowledgements: ['(?:no|nunca)\\b', 'recibid[oa]', 'entendido', 'anotado', 'lo he (?:visto|leido|recibido)'],
   thanks: ['gracias', 'muchas gracias'],

@@ -80,6 +80,13 @@ export interface StructureWords {
   writerObjects?: readonly string[]
   /** Mailing nouns ("emails", "messages", "Nachrichten", "envois", "correos", "berichten"): "no more emails". Whole words. */
   mailNouns?: readonly string[]
+  /**
+   * Forms of the stop verbs that ask to stop only as the object of a wish ("if you stopped
+   * writing", "que dejaran de escribirme", "que vous arrêtiez de m'écrire", "als jullie
+   * ophielden met mailen"): right after an interest phrase and followed by mailing, they ask
+   * to stop mail ("I'd love it if you stopped emailing me"). Whole words.
+   */
+  wishedStopVerbs?: readonly string[]
   /** Words that may stand next to a bare removal or stop verb in a reply that is only the request ("Löschen bitte.", "Stop now!", "Eliminar, gracias."). */
   requestCompanions?: readonly string[]
   /**
