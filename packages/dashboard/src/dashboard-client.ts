@@ -1,9 +1,9 @@
 import type { CamClient } from '@cam/core'
 
 /**
- * Client methods a page needs that an older `@cam/core` may lack. The dashboard checks for
- * each at run time: a page whose method is missing is left out of the navigation (and
- * answers 404), so the dashboard works with the core it is given.
+ * Client methods a page will need that the `@cam/core` at hand may lack (outbound webhooks'
+ * dead letters). The dashboard checks for them at run time, so a page built on them can be
+ * shown only with a core that has them. No page uses them yet.
  */
 export interface OptionalClientMethods {
   listWebhookDeliveries?: unknown

@@ -23,8 +23,7 @@ export const notices = {
 /** Code of a message in {@link notices}. */
 export type NoticeCode = keyof typeof notices
 
-function navigation(context: PageContext): Array<{ section: string; label: string; path: string }> {
-  const { capabilities } = context
+function navigation(_context: PageContext): Array<{ section: string; label: string; path: string }> {
   return [
     { section: 'campaigns', label: 'Campaigns', path: '/' },
     { section: 'replies', label: 'Replies', path: '/replies' },
@@ -34,7 +33,6 @@ function navigation(context: PageContext): Array<{ section: string; label: strin
     { section: 'suppressions', label: 'Suppressions', path: '/suppressions' },
     { section: 'mailboxes', label: 'Mailboxes', path: '/mailboxes' },
     { section: 'workers', label: 'Workers', path: '/workers' },
-    ...(capabilities.webhookDeliveries ? [{ section: 'webhooks', label: 'Webhooks', path: '/webhooks' }] : []),
   ]
 }
 
