@@ -12,6 +12,7 @@ export {
   NotFoundError,
   SendError,
   AlertDeliveryError,
+  WebhookDeliveryError,
   InboxError,
   type CamErrorCode,
   type CamErrorOptions,
@@ -41,6 +42,9 @@ export type { BounceWords } from './classifier/phrases/bounce-words.js'
 export type { StructureWords } from './classifier/phrases/structure-words.js'
 export { createCamWorker, type CamWorker, type CamWorkerOptions } from './worker/create-cam-worker.js'
 export { defaultMailboxDailyLimit, defaultMailboxHealthRules, defaultMailboxMinGapMs, defaultMailboxRampUp, type MailboxConfig } from './worker/mailbox-pool.js'
+export { defaultWebhookGiveUpAfterMs, defaultWebhookTimeoutMs, type WebhookEndpointConfig } from './worker/webhook-endpoints.js'
+export { webhookUserAgent } from './worker/steps/webhook-request.js'
+export type { CamWebhookClient } from './client/webhook-client.js'
 export type { CamEventPayloads, CamEventName, CamEvents } from './worker/cam-events.js'
 export type { CamEventSource, CamListener } from './worker/safe-emitter.js'
 export type { CamHooks, BeforeSendInput, BeforeSendResult, ClassificationHookInput } from './worker/cam-hooks.js'

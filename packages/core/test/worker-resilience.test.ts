@@ -195,7 +195,7 @@ describe('worker resilience', () => {
     worker.on('email:sent', () => {
       throw new Error('listener bug')
     })
-    expect(worker.steps).toEqual(['send', 'poll', 'process', 'metrics', 'decide', 'alerts', 'crm-export'])
+    expect(worker.steps).toEqual(['send', 'poll', 'process', 'metrics', 'decide', 'alerts', 'webhooks', 'crm-export'])
     const report = await worker.runOnce()
     expect(step(report, 'crm-export')?.counts).toEqual({ exported: 7 })
     expect(sender.sent.map((s) => s.email.subject)).toEqual(['Hello P1 [altered]'])
@@ -275,7 +275,7 @@ describe('worker resilience', () => {
     await worker.stop()
     await running
     expect(worker.running).toBe(false)
-    expect((await worker.runOnce()).steps.length).toBe(7) // a stopped worker can still run single cycles
+    expect((await worker.runOnce()).steps.length).toBe(8) // a stopped worker can still run single cycles
     await worker.stop()
     const other = createCamWorker({ store, sender, inbox, config: { stopOnSignals: false, workerId: 'other' } })
     const report = await other.runOnce()

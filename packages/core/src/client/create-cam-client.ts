@@ -35,6 +35,7 @@ import { addLeadsToCampaign, type AddLeadsReport } from '../sequence/enroll-lead
 import { defaultAlertCategories } from '../policy/follow-up-policy.js'
 import { recordDeliveryEvent } from './record-delivery-event.js'
 import { campaignStatusEvent, emailSentEvent } from '../policy/cam-event-builders.js'
+import { webhookClientMethods, type CamWebhookClient } from './webhook-client.js'
 import { overridableCategories, overrideReplyClassification, type OverridableCategory } from './review-replies.js'
 import { computeMailboxMetrics, type MailboxMetrics } from './mailbox-metrics.js'
 import type { MailboxState } from '../domain/mailbox.js'
@@ -96,7 +97,7 @@ export interface UnsubscribeResult {
  * expected. Filter and options objects accept only their documented fields. List limits
  * are integers from 1 to 1000.
  */
-export interface CamClient {
+export interface CamClient extends CamWebhookClient {
   /** Validates and stores a campaign (status `draft`). Template syntax is checked here. */
   createCampaign(input: CampaignInput): Promise<Campaign>
   /** Changes a campaign's definition (templates re-checked). */
@@ -391,6 +392,7 @@ export function createCamClient(options: CamClientOptions): CamClient {
   }
 
   return {
+    ...webhookClientMethods(store, clock),
     async createCampaign(input) {
       const campaign = validateCampaign(input)
       await checkNurture(campaign.nurtureCampaignId)

@@ -52,14 +52,19 @@ export interface ReplyClassifiedData {
 
 /** Data of a `lead.state_changed` event. */
 export interface LeadStateChangedData {
+  /** The lead's address as added. */
   leadEmail: string
+  /** Its state before. */
   from: LeadState
+  /** Its state now. */
   to: LeadState
+  /** Why, in words (the reply's classification, the bounce, the timeout). */
   reason: string
 }
 
 /** Data of a `campaign.paused` or `campaign.resumed` event. */
 export interface CampaignStatusData {
+  /** The campaign's name. */
   campaignName: string
   /** Why (the rule that paused it, a person's reason), or null. */
   reason: string | null
@@ -67,8 +72,11 @@ export interface CampaignStatusData {
 
 /** Data of an `alert.raised` event. */
 export interface AlertRaisedData {
+  /** The stored alert (`Alert.id`). */
   alertId: string
+  /** What it is about (`reply`, `campaign_paused`, `mailbox_paused`, …). */
   kind: AlertKind
+  /** Its one-line summary (attacker-controlled parts verbatim: escape them). */
   title: string
   /** Reply category, for `reply` alerts. */
   category: ReplyCategory | null
@@ -76,6 +84,7 @@ export interface AlertRaisedData {
 
 /** Data of an `email.sent` event. */
 export interface EmailSentData {
+  /** The outbound email (`OutboundEmail.id`). */
   emailId: string
   /** Index of the sequence step (0 = first email). */
   stepIndex: number
@@ -91,7 +100,9 @@ export interface EmailSentData {
 
 /** Data of an `email.bounced` event. */
 export interface EmailBouncedData {
+  /** The outbound email that bounced (`OutboundEmail.id`). */
   emailId: string
+  /** `hard` (the address will never work), `soft` (temporary) or `block` (the message or sender was refused). */
   bounceType: BounceType
   /** Why it bounced (see `BounceReason`), `undefined` when nothing more specific was found. */
   reason: BounceReason
@@ -107,12 +118,19 @@ export interface EmailBouncedData {
 
 /** The data of each event type. */
 export interface CamEventDataMap {
+  /** A reply (or report) was classified. */
   'reply.classified': ReplyClassifiedData
+  /** A lead moved. */
   'lead.state_changed': LeadStateChangedData
+  /** A campaign was paused. */
   'campaign.paused': CampaignStatusData
+  /** A paused campaign was resumed. */
   'campaign.resumed': CampaignStatusData
+  /** A human alert was created. */
   'alert.raised': AlertRaisedData
+  /** An email went out. */
   'email.sent': EmailSentData
+  /** An email bounced. */
   'email.bounced': EmailBouncedData
 }
 
@@ -120,13 +138,17 @@ export interface CamEventDataMap {
 export interface CamEventOf<T extends CamEventType> {
   /** Assigned by the store when the event is recorded (`evt_…`), never reused; the `webhook-id` of every delivery of it. */
   id: string
+  /** What happened. */
   type: T
   /** Payload version ({@link camEventVersion}). */
   version: 1
   /** When it happened (the worker's clock). */
   occurredAt: Date
+  /** The campaign it is about, when any. */
   campaignId: string | null
+  /** The lead it is about, when any (one lead's events reach each endpoint in order). */
   leadId: string | null
+  /** The typed fields of `type`. */
   data: CamEventDataMap[T]
 }
 

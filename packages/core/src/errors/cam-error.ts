@@ -41,6 +41,7 @@ export type CamErrorCode =
   | 'SEND_PERMANENT'
   | 'SEND_IN_DOUBT'
   | 'ALERT_FAILED'
+  | 'WEBHOOK_FAILED'
   | 'CLASSIFIER_FAILED'
   | 'HOOK_FAILED'
   | 'STEP_FAILED'

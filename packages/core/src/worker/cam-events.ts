@@ -3,6 +3,7 @@ import type { ClassificationResult } from '../domain/classification.js'
 import type { LeadState } from '../domain/lead.js'
 import type { CampaignMetrics } from '../domain/metrics.js'
 import type { CycleReport, StepReport } from './cycle-report.js'
+import type { CamEventType } from '../domain/cam-event.js'
 
 /** Payloads of every worker event, by name (`noun:verb`). One payload object each. */
 export interface CamEventPayloads {
@@ -38,6 +39,12 @@ export interface CamEventPayloads {
   'metrics:computed': { metrics: CampaignMetrics[] }
   'alert:sent': { alertId: string; deliveryId: string; channel: string; attempts: number }
   'alert:failed': { alertId: string; deliveryId: string; channel: string; attempts: number; error: unknown; retryAt: Date }
+  /** A webhook endpoint answered 2xx to an event. */
+  'webhook:delivered': { eventId: string; type: CamEventType; deliveryId: string; endpoint: string; attempts: number }
+  /** An attempt failed: retried at `retryAt`, or given up (`dead`: a dead letter, `retryAt` null). `error` never holds the secret. */
+  'webhook:failed': { eventId: string; type: CamEventType; deliveryId: string; endpoint: string; attempts: number; error: unknown; retryAt: Date | null; dead: boolean }
+  /** An endpoint answered `410 Gone` and was disabled: nothing goes to it until it is enabled again (`client.enableWebhookEndpoint`). */
+  'webhook:disabled': { endpoint: string; reason: string }
   'lease:acquired': { name: string; token: number }
   'lease:lost': { name: string; token: number }
   /** A hook threw; the worker carried on without it. */

@@ -19,6 +19,8 @@ import { SafeEmitter, type CamEventSource, type CamListener } from './safe-emitt
 import type { CycleReport, StepReport } from './cycle-report.js'
 import type { CycleState, WorkerStep } from './step.js'
 import { createAlertsStep } from './steps/alerts-step.js'
+import { createWebhooksStep, ensureWebhooksRegistered } from './steps/webhooks-step.js'
+import { parseWebhookEndpoints, type WebhookEndpointConfig } from './webhook-endpoints.js'
 import { createDecideStep } from './steps/decide-step.js'
 import { createMetricsStep } from './steps/metrics-step.js'
 import { createPollStep } from './steps/poll-step.js'
@@ -52,6 +54,13 @@ export interface CamWorkerOptions {
   classifier?: ClassifierV1 | undefined
   /** Where human alerts go; each channel gets each alert exactly once. */
   alerts?: AlertChannelV1[] | undefined
+  /**
+   * Outbound webhooks: endpoints that receive CAM's events (replies classified, leads
+   * moved, campaigns paused, alerts, emails sent and bounced) signed per Standard Webhooks,
+   * each event exactly once per endpoint from CAM's side (see `docs/webhooks.md`). Give
+   * every worker of a deployment the same list.
+   */
+  webhooks?: WebhookEndpointConfig[] | undefined
   config?: WorkerConfigInput | undefined
   hooks?: CamHooks | undefined
   logger?: Logger | undefined
@@ -122,8 +131,8 @@ function validateOptions(options: CamWorkerOptions): ValidationIssue[] {
 }
 
 /**
- * Creates a CAM worker: the seven-step cycle (send, poll, process, timeouts,
- * metrics, decide, alerts) over the given ports.
+ * Creates a CAM worker: the eight-step cycle (send, poll, process, timeouts,
+ * metrics, decide, alerts, webhooks) over the given ports.
  *
  * ```ts
  * const worker = createCamWorker({ store, inbox, sender, alerts: [slack] })
@@ -134,6 +143,7 @@ function validateOptions(options: CamWorkerOptions): ValidationIssue[] {
 export function createCamWorker(options: CamWorkerOptions): CamWorker {
   const issues = validateOptions(options)
   const pool = parseMailboxes(options?.mailboxes, issues)
+  const webhooks = parseWebhookEndpoints(options?.webhooks, issues)
   const poolInboxNames = new Set((options?.inbox === undefined ? [] : Array.isArray(options.inbox) ? options.inbox : [options.inbox]).map((inbox) => inbox?.name))
   pool.forEach((mailbox, index) => {
     if (mailbox.inbox && poolInboxNames.has(mailbox.inbox.name)) issues.push({ path: `mailboxes.${index}.inbox.name`, message: `duplicate inbox name "${mailbox.inbox.name}"` })
@@ -165,6 +175,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
     pool,
     classifier: wrapPort(options.classifier ?? createRuleClassifier(), 'classifier', 'CLASSIFIER_FAILED'),
     alertChannels: (options.alerts ?? []).map((channel) => wrapPort(channel, `alert channel ${channel.name}`, 'ALERT_FAILED')),
+    webhooks,
     hooks: options.hooks ?? {},
     config,
     logger,
@@ -179,6 +190,7 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
     createMetricsStep(runtime),
     createDecideStep(runtime),
     createAlertsStep(runtime),
+    createWebhooksStep(runtime),
   ]
   let steps = defaults
   if (runtime.hooks.steps) {
@@ -223,6 +235,8 @@ export function createCamWorker(options: CamWorkerOptions): CamWorker {
     let lastError: string | null = null
     let balanced = false
     emit('cycle:start', { cycle, startedAt: cycleStart })
+    // Before any step records events: endpoints registered later would miss them.
+    await ensureWebhooksRegistered(runtime, store, cycleStart)
     for (const step of steps) {
       if (stopController.signal.aborted) break
       const t0 = performance.now()

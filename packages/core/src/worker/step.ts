@@ -35,9 +35,9 @@ export interface CycleState {
 }
 
 /**
- * A named step of the worker's cycle. The seven built-in steps are `send`, `poll`,
- * `process`, `timeouts`, `metrics`, `decide`, `alerts`; hosts add, replace or remove
- * steps with the `steps` hook.
+ * A named step of the worker's cycle. The eight built-in steps are `send`, `poll`,
+ * `process`, `timeouts`, `metrics`, `decide`, `alerts`, `webhooks`; hosts add, replace or
+ * remove steps with the `steps` hook.
  */
 export interface WorkerStep {
   /** Unique name, shown in reports and events. */

@@ -86,6 +86,13 @@ export const workerConfigSchema = z.object({
   /** Timeout of one alert delivery (default 15 s). */
   alertTimeoutMs: milliseconds().default(15_000),
   /**
+   * First webhook retry delay (default 30 s, doubling up to `webhookRetryMaxMs`, ±20% jitter;
+   * a longer `Retry-After` wins). Each endpoint gives a delivery up after its `giveUpAfterMs`.
+   */
+  webhookRetryBaseMs: milliseconds().default(30_000),
+  /** Longest webhook retry delay (default 1 h). */
+  webhookRetryMaxMs: milliseconds().default(3_600_000),
+  /**
    * What a bounce does to its lead, per reason (`suppress`, `stop` or `retry`; see
    * `BounceAction`). Missing reasons take `defaultBounceActions`: suppress on user unknown,
    * host unknown, has moved and not accepted, retry everything else.
@@ -104,10 +111,11 @@ export const workerConfigSchema = z.object({
 })
   .check((context) => {
     const config = context.value
-    const ordered: Array<[base: 'sendRetryBaseMs' | 'alertRetryBaseMs' | 'messageRetryBaseMs', max: 'sendRetryMaxMs' | 'alertRetryMaxMs' | 'messageRetryMaxMs']> = [
+    const ordered: Array<[base: 'sendRetryBaseMs' | 'alertRetryBaseMs' | 'messageRetryBaseMs' | 'webhookRetryBaseMs', max: 'sendRetryMaxMs' | 'alertRetryMaxMs' | 'messageRetryMaxMs' | 'webhookRetryMaxMs']> = [
       ['sendRetryBaseMs', 'sendRetryMaxMs'],
       ['alertRetryBaseMs', 'alertRetryMaxMs'],
       ['messageRetryBaseMs', 'messageRetryMaxMs'],
+      ['webhookRetryBaseMs', 'webhookRetryMaxMs'],
     ]
     for (const [base, max] of ordered) {
       if (Number.isInteger(config[base]) && Number.isInteger(config[max]) && config[max] < config[base]) {

@@ -8,6 +8,7 @@ import type { WorkerConfig } from './worker-config.js'
 import type { Logger } from '../util/logger.js'
 import { errorMessage } from '../errors/cam-error.js'
 import type { PoolMailbox } from './mailbox-pool.js'
+import type { WebhookTarget } from './webhook-endpoints.js'
 
 /** What the built-in steps are created with (adapters already wrapped). */
 export interface WorkerRuntime {
@@ -17,6 +18,8 @@ export interface WorkerRuntime {
   pool: PoolMailbox[]
   classifier: ClassifierV1
   alertChannels: AlertChannelV1[]
+  /** Outbound webhook endpoints (empty: no events are built). */
+  webhooks: WebhookTarget[]
   hooks: CamHooks
   config: WorkerConfig
   logger: Logger

@@ -22,13 +22,14 @@ export async function ensurePoolRegistered(runtime: WorkerRuntime, store: StoreV
 export async function pauseMailbox(runtime: WorkerRuntime, context: Pick<StepContext, 'store' | 'clock'>, name: string, reason: string): Promise<boolean> {
   const mailbox = runtime.pool.find((candidate) => candidate.name === name)
   const alertReason = `${reason}. Its new leads go to the campaign's other mailboxes; its threads wait until it is resumed (client.resumeMailbox).`
+  const now = context.clock.now()
   const moved = await context.store.transitionMailbox({
     name,
     from: ['active'],
     to: 'paused',
     reason,
-    now: context.clock.now(),
-    ...alertForChannels(runtime, systemAlert('mailbox_paused', `Mailbox paused: ${mailbox?.from.email ?? name}`, alertReason)),
+    now,
+    ...alertForChannels(runtime, systemAlert('mailbox_paused', `Mailbox paused: ${mailbox?.from.email ?? name}`, alertReason), now),
   })
   if (!moved) return false
   runtime.logger.warn('mailbox paused', { mailbox: name, reason })

@@ -12,6 +12,9 @@ import { nextSendWindowStart } from '../../schedule/send-window.js'
 import { backoffMs } from '../../util/backoff.js'
 import type { StepContext, WorkerStep } from '../step.js'
 import { runHook, type WorkerRuntime } from '../worker-runtime.js'
+import { randomUUID } from 'node:crypto'
+import { wantsEvent } from '../subscribed-events.js'
+import { replyOutcomeEvents } from './reply-events.js'
 import { cleanClassification } from './clean-classification.js'
 import { matchMessage, type MessageMatch } from './match-message.js'
 
@@ -156,7 +159,8 @@ async function processOne(runtime: WorkerRuntime, context: StepContext, message:
     note: message.truncated ? 'message truncated by the inbox (size limit)' : null,
   }
   if (!match.lead || !match.campaign) {
-    await context.store.recordMessageOutcome({ ...base, leadId: null, campaignId: null, outboundEmailId: null, note: match.reason })
+    const unmatched: MessageOutcome = { ...base, leadId: null, campaignId: null, outboundEmailId: null, note: match.reason }
+    await context.store.recordMessageOutcome({ ...unmatched, ...replyOutcomeEvents(runtime, { message, parsed, match, classification, outcome: unmatched }) })
     runtime.emit('message:unmatched', { messageId: message.id, from: parsed.from?.address ?? null, reason: match.reason ?? 'unmatched' })
     return { matched: false, alert: false }
   }
@@ -166,6 +170,7 @@ async function processOne(runtime: WorkerRuntime, context: StepContext, message:
   // send): read it again and decide again, once.
   for (let attempt = 1; ; attempt++) {
     const outcome = await buildOutcome(runtime, context, parsed, match, classification, base)
+    Object.assign(outcome, replyOutcomeEvents(runtime, { message, parsed, match, classification, outcome }))
     try {
       await context.store.recordMessageOutcome(outcome)
     } catch (error) {
@@ -237,8 +242,11 @@ async function buildOutcome(
   }
   if (decision.suppression) outcome.suppression = { email: lead.emailNormalized, reason: decision.suppression, source: `message ${base.messageId}` }
   const channels = runtime.alertChannels.map((channel) => channel.name)
-  if (decision.alert && runtime.config.alertsEnabled && channels.length > 0) {
-    outcome.alert = { alert: buildReplyAlert({ parsed, lead, campaign, category: decision.category, classification, messageId: base.messageId }), channels }
+  // Raised for the channels, or for webhook endpoints subscribed to `alert.raised` (under the id its event names).
+  const raised = runtime.config.alertsEnabled && wantsEvent(runtime, 'alert.raised')
+  if (decision.alert && runtime.config.alertsEnabled && (channels.length > 0 || raised)) {
+    const alert = buildReplyAlert({ parsed, lead, campaign, category: decision.category, classification, messageId: base.messageId })
+    outcome.alert = { alert: raised ? { ...alert, id: randomUUID() } : alert, channels }
   }
   return outcome
 }

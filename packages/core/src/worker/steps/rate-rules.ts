@@ -4,6 +4,10 @@ import type { MetricCounts } from '../../domain/metrics.js'
 import { wilsonLowerBound } from '../../decide/rate-confidence.js'
 import type { StepContext } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
+import { randomUUID } from 'node:crypto'
+import type { NewCamEvent } from '../../domain/cam-event.js'
+import { alertRaisedEvent, campaignStatusEvent } from '../../policy/cam-event-builders.js'
+import { subscribedEvents, wantsEvent } from '../subscribed-events.js'
 
 /** The counter each rule metric divides by `sent`. */
 export const ruleCounter: Record<CampaignRuleMetric, keyof MetricCounts> = {
@@ -64,21 +68,30 @@ export function systemAlert(kind: 'campaign_paused' | 'mailbox_paused', title: s
   }
 }
 
-/** The alert to create with a transition, when alerts are on and the worker has channels. */
-export function alertForChannels(runtime: WorkerRuntime, alert: NewAlert): { alert?: { alert: NewAlert; channels: string[] } } {
+/**
+ * The alert to create with a transition, when alerts are on and the worker has channels
+ * or a webhook endpoint subscribes to `alert.raised` (then with the id its event names).
+ */
+export function alertForChannels(runtime: WorkerRuntime, alert: NewAlert, now: Date): { alert?: { alert: NewAlert; channels: string[] }; events?: NewCamEvent[] } {
   const channels = runtime.alertChannels.map((channel) => channel.name)
-  return runtime.config.alertsEnabled && channels.length > 0 ? { alert: { alert, channels } } : {}
+  const raised = runtime.config.alertsEnabled && wantsEvent(runtime, 'alert.raised')
+  if (!runtime.config.alertsEnabled || (channels.length === 0 && !raised)) return {}
+  if (!raised) return { alert: { alert, channels } }
+  const withId = { ...alert, id: randomUUID() }
+  return { alert: { alert: withId, channels }, events: [alertRaisedEvent(withId, now)] }
 }
 
 /** Pauses an active campaign with its alert in one store call; false when it was not active (nothing happens twice). */
 export async function pauseCampaign(runtime: WorkerRuntime, context: Pick<StepContext, 'store' | 'now'>, campaign: Campaign, reason: string): Promise<boolean> {
+  const { events: alertEvents = [], ...alert } = alertForChannels(runtime, systemAlert('campaign_paused', `Campaign paused: ${campaign.name}`, reason, campaign), context.now)
   const moved = await context.store.transitionCampaign({
     campaignId: campaign.id,
     from: ['active'],
     to: 'paused',
     reason,
     now: context.now,
-    ...alertForChannels(runtime, systemAlert('campaign_paused', `Campaign paused: ${campaign.name}`, reason, campaign)),
+    ...alert,
+    ...subscribedEvents(runtime, [campaignStatusEvent('campaign.paused', campaign, reason, context.now), ...alertEvents]),
   })
   return moved !== null
 }

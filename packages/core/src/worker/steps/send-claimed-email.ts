@@ -14,6 +14,8 @@ import type { MailboxPicker, PoolMailbox } from '../mailbox-pool.js'
 import { pauseMailbox, recordRefusal } from './mailbox-actions.js'
 import type { EmailClaimKeeper } from './email-claim-keeper.js'
 import { recordDurably } from './record-durably.js'
+import { emailSentEvent } from '../../policy/cam-event-builders.js'
+import { wantsEvent } from '../subscribed-events.js'
 
 /** What the send step counts. */
 export interface SendCounts extends StepCounts {
@@ -239,6 +241,10 @@ async function recordSent(scope: MailboxScope, item: ClaimedEmail, email: Outgoi
         ...(scope.mailbox ? { mailbox: scope.mailbox.name } : {}),
         lead: progress,
         next,
+        // Built only when an endpoint subscribes: nothing per email otherwise.
+        ...(wantsEvent(runtime, 'email.sent')
+          ? { events: [emailSentEvent({ email: outbound, to: lead.email, messageId: providerMessageId ?? outbound.messageId, providerId, mailbox: scope.mailbox?.name ?? null, now: sentAt })] }
+          : {}),
       }),
     async () => {
       const stored = await context.store.getEmail(outbound.id)

@@ -2,6 +2,8 @@ import type { Campaign } from '../../domain/campaign.js'
 import { addLeadsToCampaign } from '../../sequence/enroll-leads.js'
 import type { WorkerStep } from '../step.js'
 import type { WorkerRuntime } from '../worker-runtime.js'
+import { leadStateChangedEvent } from '../../policy/cam-event-builders.js'
+import { subscribedEvents, wantsEvent } from '../subscribed-events.js'
 
 /** Leads timed out per cycle at most (the rest in the next cycles, oldest deadline first). */
 const leadsPerCycle = 1000
@@ -35,7 +37,9 @@ export function createTimeoutsStep(runtime: WorkerRuntime): WorkerStep {
           if (report.invalid > 0) runtime.logger.warn('lead could not join the nurture campaign', { leadId: lead.id, nurtureCampaignId: campaign.nurtureCampaignId, issues: report.invalidLeads[0]?.issues.map((i) => `${i.path}: ${i.message}`) })
         }
         const reason = `no reply within ${days} days after the last step`
-        const moved = await context.store.transitionLead({ leadId: lead.id, from: lead.state, to: 'no_reply', reason, now: context.now, cancelPendingEmails: true, replyDeadlineAt: null })
+        const transition = { from: lead.state, to: 'no_reply' as const, reason }
+        const events = wantsEvent(runtime, 'lead.state_changed') ? subscribedEvents(runtime, [leadStateChangedEvent({ lead, transition, now: context.now })]) : {}
+        const moved = await context.store.transitionLead({ leadId: lead.id, ...transition, now: context.now, cancelPendingEmails: true, replyDeadlineAt: null, ...events })
         if (moved) {
           counts.timedOut++
           runtime.emit('lead:transitioned', { leadId: lead.id, campaignId: lead.campaignId, from: lead.state, to: 'no_reply', reason })
