@@ -12,7 +12,8 @@
  * BENCH_EMAILS (default 20000), BENCH_LEADS (default "10000,1000000"; empty skips the idle cycle),
  * BENCH_CYCLES (default 30), BENCH_WORKERS (default "1,4"), BENCH_PARTS (default "cam,async,graphile"),
  * BENCH_ROUNDS (default 3: interleaved rounds per worker count, medians reported).
- * Results: printed as tables and written to bench/results/postgres-bench.json.
+ * WAL bytes per email/job: pg_current_wal_lsn() difference over the timed part (server-wide).
+ * Results: printed as tables and written to bench/results/postgres-bench.json (or BENCH_OUT, a file name in bench/results/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, type as osType, release } from 'node:os'
@@ -47,6 +48,9 @@ const median = (values: number[]) => {
 }
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits
+/** The server's WAL position: the difference of two, divided by the items, is WAL bytes per item (server-wide: includes what else runs on it). */
+const walLsn = async () => String((await admin.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn)
+const walBytesSince = async (lsn: string) => Number((await admin.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint AS n', [lsn])).rows[0].n)
 
 async function freshSchema(prefix: string): Promise<string> {
   const schema = `cam_bench_${prefix}_${randomUUID().slice(0, 6)}`
@@ -88,6 +92,7 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
     }),
   )
   await Promise.all(stores.map((store) => store.listCampaigns())) // connect + schema check before timing
+  const walStart = await walLsn()
   const start = process.hrtime.bigint()
   const sent = await Promise.all(
     workers.map(async (worker) => {
@@ -102,12 +107,20 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
     }),
   )
   const elapsedMs = ms(start)
+  const walBytes = await walBytesSince(walStart)
   const total = sent.reduce((a, b) => a + b, 0)
   const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${quote(schema)}.outbound_emails WHERE status = 'sent'`)
   if (total !== emailCount || rows[0].n !== emailCount) throw new Error(`expected ${emailCount} sent, got ${total} (store: ${rows[0].n})`)
   await Promise.all(stores.map((store) => store.close()))
   await dropSchema(schema)
-  return { workers: workerCount, asyncCommitSendRecords, emails: total, seconds: round(elapsedMs / 1000, 2), perSecond: Math.round(total / (elapsedMs / 1000)) }
+  return {
+    workers: workerCount,
+    asyncCommitSendRecords,
+    emails: total,
+    seconds: round(elapsedMs / 1000, 2),
+    perSecond: Math.round(total / (elapsedMs / 1000)),
+    walBytesPerItem: Math.round(walBytes / total),
+  }
 }
 
 // ── 2. graphile-worker on the same workload ─────────────────────────────────────
@@ -126,6 +139,7 @@ async function graphileThroughput(runnerCount: number) {
   let finish: () => void = () => {}
   const finished = new Promise<void>((resolve) => (finish = resolve))
   const runners: Runner[] = []
+  const walStart = await walLsn()
   const start = process.hrtime.bigint()
   for (let i = 0; i < runnerCount; i++) {
     const runner = await runGraphileWorker({
@@ -153,9 +167,16 @@ async function graphileThroughput(runnerCount: number) {
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
   const elapsedMs = ms(start)
+  const walBytes = await walBytesSince(walStart)
   await Promise.all(runners.map((runner) => runner.stop()))
   await dropSchema(schema)
-  return { runners: runnerCount, jobs: emailCount, seconds: round(elapsedMs / 1000, 2), perSecond: Math.round(emailCount / (elapsedMs / 1000)) }
+  return {
+    runners: runnerCount,
+    jobs: emailCount,
+    seconds: round(elapsedMs / 1000, 2),
+    perSecond: Math.round(emailCount / (elapsedMs / 1000)),
+    walBytesPerItem: Math.round(walBytes / emailCount),
+  }
 }
 
 // ── 3. idle cycle vs store size ────────────────────────────────────────────────
@@ -315,17 +336,27 @@ async function main() {
   }
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}`)
   const send = []
-  const skipped = { perSecond: 0, seconds: 0 }
+  const skipped = { perSecond: 0, seconds: 0, walBytesPerItem: 0 }
   for (const workers of workerCounts) {
     // Interleaved rounds (CAM, CAM async, graphile-worker, then again) so that a noisy
     // neighbour on the machine hits all three alike; the medians are reported.
-    const rounds: Array<{ cam: number; camAsync: number; graphile: number }> = []
+    const rounds: Array<{ cam: number; camAsync: number; graphile: number; camWal: number; camAsyncWal: number; graphileWal: number }> = []
     for (let attempt = 1; attempt <= sendRounds; attempt++) {
       const cam = benchParts.has('cam') ? await camSendThroughput(workers) : skipped
       const camAsync = benchParts.has('async') ? await camSendThroughput(workers, true) : skipped
       const graphile = benchParts.has('graphile') ? await graphileThroughput(workers) : skipped
-      rounds.push({ cam: cam.perSecond, camAsync: camAsync.perSecond, graphile: graphile.perSecond })
-      console.log(`send ${workers} worker(s), round ${attempt}: CAM ${cam.perSecond}/s (async send records ${camAsync.perSecond}/s), graphile-worker ${graphile.perSecond}/s`)
+      rounds.push({
+        cam: cam.perSecond,
+        camAsync: camAsync.perSecond,
+        graphile: graphile.perSecond,
+        camWal: cam.walBytesPerItem,
+        camAsyncWal: camAsync.walBytesPerItem,
+        graphileWal: graphile.walBytesPerItem,
+      })
+      console.log(
+        `send ${workers} worker(s), round ${attempt}: CAM ${cam.perSecond}/s, ${cam.walBytesPerItem} WAL B/email (async send records ${camAsync.perSecond}/s), ` +
+          `graphile-worker ${graphile.perSecond}/s, ${graphile.walBytesPerItem} WAL B/job`,
+      )
     }
     const cam = Math.round(median(rounds.map((r) => r.cam)))
     const camAsync = Math.round(median(rounds.map((r) => r.camAsync)))
@@ -336,6 +367,9 @@ async function main() {
       cam,
       camAsync,
       graphile,
+      camWalBytesPerEmail: Math.round(median(rounds.map((r) => r.camWal))),
+      camAsyncWalBytesPerEmail: Math.round(median(rounds.map((r) => r.camAsyncWal))),
+      graphileWalBytesPerJob: Math.round(median(rounds.map((r) => r.graphileWal))),
       ratio: graphile ? round(cam / graphile, 2) : null,
       ratioAsync: graphile ? round(camAsync / graphile, 2) : null,
     })
@@ -347,6 +381,8 @@ async function main() {
       'CAM emails/s': r.cam,
       'graphile-worker jobs/s': r.graphile,
       'CAM ÷ graphile-worker': r.ratio,
+      'CAM WAL B/email': r.camWalBytesPerEmail,
+      'graphile-worker WAL B/job': r.graphileWalBytesPerJob,
       'CAM async-commit emails/s': r.camAsync,
       'async ÷ graphile-worker': r.ratioAsync,
     })),
@@ -366,7 +402,7 @@ async function main() {
     console.log(`\nQuery plans with ${result.leads} leads:`)
     for (const [name, plan] of Object.entries(result.plans)) console.log(`  ${name}: ${plan.ms} ms, ${plan.buffers} buffers\n    ${plan.plan.join('\n    ')}`)
   }
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'postgres-bench.json')
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', process.env.BENCH_OUT || 'postgres-bench.json')
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine, emails: emailCount, campaigns: campaignCount, send, idle, idleRatio }, null, 2)}\n`)
   console.log(`\nwritten to ${out}`)
