@@ -83,4 +83,17 @@ export const actions: Record<string, Action> = {
     await context.client.resumeMailbox(name!)
     return { notice: 'mailbox-resumed', action: 'mailbox.resume', target: name! }
   },
+  async 'webhook.replay'(context, [deliveryId]) {
+    await context.client.replayWebhookDelivery(deliveryId!)
+    return { notice: 'webhook-replayed', action: 'webhook.replay', target: deliveryId! }
+  },
+  async 'webhook-endpoint.enable'(context, [name]) {
+    await context.client.enableWebhookEndpoint(name!)
+    return { notice: 'webhook-endpoint-enabled', action: 'webhook-endpoint.enable', target: name! }
+  },
+  async 'webhook-endpoint.disable'(context, [name], form) {
+    const reason = field(form, 'reason')
+    await context.client.disableWebhookEndpoint(name!, `${reason || 'disabled'} (by ${context.actor.actor} in the dashboard)`.slice(0, 500))
+    return { notice: 'webhook-endpoint-disabled', action: 'webhook-endpoint.disable', target: name! }
+  },
 }

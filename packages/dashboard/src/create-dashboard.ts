@@ -2,7 +2,6 @@ import { CamError, ValidationError } from '@cam/core'
 import { errorMessage, sanitizeForLog, toSingleLine } from '@cam/core/adapter-kit'
 import { actions } from './actions.js'
 import { createCsrfTokens, crossSiteRefusal } from './csrf.js'
-import { clientCapabilities, type DashboardClient } from './dashboard-client.js'
 import { resolveDashboardOptions, type DashboardActor, type DashboardOptions } from './dashboard-options.js'
 import { readForm } from './form-body.js'
 import { html } from './html.js'
@@ -53,8 +52,7 @@ function describeFailure(error: unknown): { status: number; message: string } | 
 export function createDashboard(options: DashboardOptions): DashboardHandler {
   const settings = resolveDashboardOptions(options)
   const { basePath, logger, pageSize } = settings
-  const client = settings.client as DashboardClient
-  const capabilities = clientCapabilities(client)
+  const client = settings.client
   const csrf = createCsrfTokens(settings.csrfSecret)
   const stylesheetPath = `/assets/${stylesheetFileName}`
 
@@ -158,7 +156,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') return textResponse('Method not allowed', 405, { allow: 'GET, HEAD, POST' })
     const authorized = await authorize(request)
     if ('response' in authorized) return authorized.response
-    const context: PageContext = { client, capabilities, actor: authorized.actor, logger, basePath, url, pageSize, csrfToken: csrf.issue(authorized.actor.actor) }
+    const context: PageContext = { client, actor: authorized.actor, logger, basePath, url, pageSize, csrfToken: csrf.issue(authorized.actor.actor) }
     if (method === 'POST') return runAction(context, request, path)
     return renderPage(context, path, method)
   }

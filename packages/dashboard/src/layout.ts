@@ -18,12 +18,15 @@ export const notices = {
   'suppression-absent': 'The address was not on the suppression list.',
   'mailbox-paused': 'Mailbox paused.',
   'mailbox-resumed': 'Mailbox resumed.',
+  'webhook-replayed': 'Delivery queued again: same event, same webhook-id, due now.',
+  'webhook-endpoint-enabled': 'Endpoint enabled: its waiting deliveries resume.',
+  'webhook-endpoint-disabled': 'Endpoint disabled: its deliveries wait until it is enabled again.',
 } as const
 
 /** Code of a message in {@link notices}. */
 export type NoticeCode = keyof typeof notices
 
-function navigation(_context: PageContext): Array<{ section: string; label: string; path: string }> {
+function navigation(): Array<{ section: string; label: string; path: string }> {
   return [
     { section: 'campaigns', label: 'Campaigns', path: '/' },
     { section: 'replies', label: 'Replies', path: '/replies' },
@@ -33,6 +36,7 @@ function navigation(_context: PageContext): Array<{ section: string; label: stri
     { section: 'suppressions', label: 'Suppressions', path: '/suppressions' },
     { section: 'mailboxes', label: 'Mailboxes', path: '/mailboxes' },
     { section: 'workers', label: 'Workers', path: '/workers' },
+    { section: 'webhooks', label: 'Webhooks', path: '/webhooks' },
   ]
 }
 
@@ -44,7 +48,7 @@ export function renderDocument(context: PageContext, page: PageResult, extra: { 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="same-origin"><link rel="icon" href="data:,"><title>${page.title} · CAM</title>
 <link rel="stylesheet" href="${href(context, `/assets/${stylesheetFileName}`)}"></head>
-<body><header class="top"><a class="brand" href="${href(context, '/')}">CAM</a><nav>${navigation(context).map(
+<body><header class="top"><a class="brand" href="${href(context, '/')}">CAM</a><nav>${navigation().map(
     (item) => html`<a href="${href(context, item.path)}"${item.section === page.section ? html` class="current" aria-current="page"` : ''}>${item.label}</a>`,
   )}</nav><span class="actor">${context.actor.actor}${context.actor.readOnly ? ' (read only)' : ''}</span></header>
 <main>${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}${extra.error ? html`<p class="error" role="alert">${extra.error}</p>` : ''}${page.body}</main></body></html>`

@@ -1,12 +1,10 @@
-import type { Logger } from '@cam/core'
-import type { ClientCapabilities, DashboardClient } from './dashboard-client.js'
+import type { CamClient, Logger } from '@cam/core'
 import type { DashboardActor } from './dashboard-options.js'
 import { html, type HtmlValue, type SafeHtml } from './html.js'
 
 /** Everything a page or an action needs about the request it answers. */
 export interface PageContext {
-  client: DashboardClient
-  capabilities: ClientCapabilities
+  client: CamClient
   actor: DashboardActor
   logger: Logger
   /** Mount path, `''` for the root. */

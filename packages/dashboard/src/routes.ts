@@ -8,6 +8,7 @@ import { mailboxesPage } from './pages/mailboxes-page.js'
 import { quarantinePage } from './pages/quarantine-page.js'
 import { repliesPage } from './pages/replies-page.js'
 import { suppressionsPage } from './pages/suppressions-page.js'
+import { webhooksPage } from './pages/webhooks-page.js'
 import { workersPage } from './pages/workers-page.js'
 
 /** A page: rendered for GET and HEAD. */
@@ -28,6 +29,7 @@ export const pageRoutes: Array<{ pattern: RegExp; page: Page }> = [
   { pattern: /^\/suppressions$/, page: (context) => suppressionsPage(context) },
   { pattern: /^\/mailboxes$/, page: (context) => mailboxesPage(context) },
   { pattern: /^\/workers$/, page: (context) => workersPage(context) },
+  { pattern: /^\/webhooks$/, page: (context) => webhooksPage(context) },
 ]
 
 /** POST actions, by path under the base path → key in `actions.ts`. */
@@ -42,6 +44,9 @@ export const actionRoutes: Array<{ pattern: RegExp; action: string }> = [
   { pattern: /^\/suppressions\/remove$/, action: 'suppression.remove' },
   { pattern: new RegExp(`^/mailboxes/${id}/pause$`), action: 'mailbox.pause' },
   { pattern: new RegExp(`^/mailboxes/${id}/resume$`), action: 'mailbox.resume' },
+  { pattern: new RegExp(`^/webhooks/deliveries/${id}/replay$`), action: 'webhook.replay' },
+  { pattern: new RegExp(`^/webhooks/endpoints/${id}/enable$`), action: 'webhook-endpoint.enable' },
+  { pattern: new RegExp(`^/webhooks/endpoints/${id}/disable$`), action: 'webhook-endpoint.disable' },
 ]
 
 /** Decoded path parameters, or null when one is malformed, too long or holds a control character. */

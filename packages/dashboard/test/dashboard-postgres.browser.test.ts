@@ -31,6 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await server?.close()
+  await scenario?.close()
   await store?.close?.()
   const admin = new pg.Client({ connectionString: databaseUrl })
   await admin.connect()

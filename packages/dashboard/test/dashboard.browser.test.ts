@@ -47,6 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await server?.close()
+  await scenario?.close()
 })
 
 describe('the dashboard in Chromium', () => {
@@ -87,6 +88,7 @@ describe('the dashboard in Chromium', () => {
       ['/suppressions', 'suppressions'],
       ['/mailboxes', 'mailboxes'],
       ['/workers', 'workers'],
+      ['/webhooks', 'webhooks'],
       [`/leads/${positive.leadId}`, 'lead'],
     ] as const) {
       const page = await open(path, name)
@@ -149,6 +151,20 @@ describe('the dashboard in Chromium', () => {
     expect(after.classification?.category).toBe('positive')
     expect(after.classification?.reason).toContain('ana@acme.test')
     expect((await scenario.client.getLead(after.leadId!))!.state).toBe('interested')
+    await page.close()
+  })
+
+  it('replays a dead webhook delivery by clicking; the next cycle delivers it to the receiver', async () => {
+    const [dead] = await scenario.client.listWebhookDeliveries({ status: 'dead', limit: 1 })
+    const page = await open('/webhooks')
+    await page.locator(`tr[data-webhook-delivery="${dead!.delivery.id}"] button`, { hasText: 'Replay' }).click()
+    await page.waitForURL(/notice=webhook-replayed/)
+    expect(await page.locator(`tr[data-webhook-delivery="${dead!.delivery.id}"]`).count()).toBe(0)
+    scenario.receiver.answer(() => ({ status: 200 }))
+    await scenario.worker.runOnce()
+    expect(scenario.receiver.accepted.map((entry) => entry.id)).toContain(dead!.event.id)
+    const after = await scenario.client.listWebhookDeliveries({ status: 'delivered', limit: 1000 })
+    expect(after.map((entry) => entry.delivery.id)).toContain(dead!.delivery.id)
     await page.close()
   })
 

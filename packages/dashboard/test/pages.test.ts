@@ -42,7 +42,10 @@ beforeAll(async () => {
   scenario = await seedScenario(createMemoryStore(), { leads: 14 })
   server = await startDashboardServer({ client: scenario.client, authorize: (request) => (request.headers.get('authorization') === 'Bearer t' ? { actor: 'tester' } : null), basePath: '/cam', pageSize })
 })
-afterAll(() => server.close())
+afterAll(async () => {
+  await server.close()
+  await scenario.close()
+})
 
 describe('pages', () => {
   it('show the funnel and rates of getCampaignMetrics on the campaigns page and the campaign page', async () => {
@@ -159,6 +162,35 @@ describe('pages', () => {
     seen.push(...rowIds(await page(nextLink(first)!), 'suppression'))
     expect(seen).toEqual(all.map((entry) => entry.email).slice(0, seen.length))
     expect(rowIds(await page('/suppressions?search=BLOCKED.test'), 'suppression')).toEqual(['manual-one@blocked.test', 'manual-two@blocked.test'])
+  })
+})
+
+describe('webhooks', () => {
+  it('lists the dead letters oldest first, paged by keyset, and the endpoints', async () => {
+    const dead = await scenario.client.listWebhookDeliveries({ status: 'dead', limit: 1000 })
+    expect(dead.length).toBeGreaterThan(pageSize)
+    const first = await page('/webhooks')
+    const seen = rowIds(first, 'webhook-delivery')
+    expect(seen).toEqual(dead.slice(0, pageSize).map((entry) => entry.delivery.id))
+    expect(first).toContain('HTTP 503')
+    expect(first).toContain('data-endpoint="crm"')
+    seen.push(...rowIds(await page(nextLink(first)!), 'webhook-delivery'))
+    expect(seen).toEqual(dead.slice(0, 2 * pageSize).map((entry) => entry.delivery.id))
+    expect(rowIds(await page('/webhooks?status=delivered'), 'webhook-delivery')).toEqual([])
+  })
+
+  it('replays a dead letter and disables and enables an endpoint', async () => {
+    const [dead] = await scenario.client.listWebhookDeliveries({ status: 'dead', limit: 1 })
+    const response = await post(`/webhooks/deliveries/${dead!.delivery.id}/replay`, { _return: '/cam/webhooks' })
+    expect(response.headers.get('location')).toBe('/cam/webhooks?notice=webhook-replayed')
+    const pending = await scenario.client.listWebhookDeliveries({ status: 'pending', limit: 1000 })
+    expect(pending.map((entry) => entry.delivery.id)).toContain(dead!.delivery.id)
+    expect((await post(`/webhooks/deliveries/${dead!.delivery.id}/replay`, {})).status).toBe(409) // not dead any more
+    await post('/webhooks/endpoints/crm/disable', { reason: 'receiver migrating' })
+    const [disabled] = await scenario.client.listWebhookEndpoints()
+    expect(disabled).toMatchObject({ status: 'disabled', statusReason: 'receiver migrating (by tester in the dashboard)' })
+    await post('/webhooks/endpoints/crm/enable', {})
+    expect((await scenario.client.listWebhookEndpoints())[0]!.status).toBe('enabled')
   })
 })
 

@@ -33,7 +33,10 @@ beforeAll(async () => {
   scenario = await seedScenario(createMemoryStore())
   server = await startDashboardServer({ client: scenario.client, authorize, basePath: '/admin/cam', logger, csrfSecret: secret, pageSize: 5 })
 })
-afterAll(() => server.close())
+afterAll(async () => {
+  await server.close()
+  await scenario.close()
+})
 
 describe('access', () => {
   it('answers 401 to a request authorize does not recognise, and shows no data', async () => {

@@ -3,7 +3,8 @@
  * two pool mailboxes on memory senders, a memory alert channel, the rule classifier) runs
  * simulated days against the store it is given, prospects reply, one message is poison
  * (quarantined), two sends break mid-flight (in doubt), one alert channel is down (pending
- * delivery), a few addresses are suppressed by hand.
+ * delivery), a few addresses are suppressed by hand, and a webhook endpoint that answers 503
+ * turns its deliveries into dead letters.
  */
 import {
   createCamClient,
@@ -11,11 +12,12 @@ import {
   createRuleClassifier,
   SendError,
   type CamClient,
+  type CamWorker,
   type ClassifierV1,
   type OutboundEmail,
   type StoreV1,
 } from '@cam/core'
-import { createManualClock, createMemoryAlertChannel, createMemoryInbox, createMemorySender, type ManualClock } from '@cam/core/testing'
+import { createManualClock, createMemoryAlertChannel, createMemoryInbox, createMemorySender, createWebhookReceiver, type ManualClock, type WebhookReceiver } from '@cam/core/testing'
 
 /** A reply body that tries every trick: it must render as text. */
 export const hostileReplyText = `Interested! <script>window.__pwned = 1; alert("xss")</script> <img src=x onerror="window.__pwned = 2; alert(1)"> "quoted" & 'single' </td></table><b>bold?</b>`
@@ -29,6 +31,10 @@ export interface Scenario {
   messages: { hostile: string; positive: string; negative: string; poison: string }
   inDoubt: string[]
   suppressed: string[]
+  worker: CamWorker
+  /** The webhook receiver of the endpoint `crm` (answering 503 until a test says otherwise). */
+  receiver: WebhookReceiver
+  close(): Promise<void>
 }
 
 const minute = 60_000
@@ -62,6 +68,8 @@ export async function seedScenario(store: StoreV1, options: { leads?: number } =
   const inbox = createMemoryInbox({ name: 'replies' })
   const senders = [createMemorySender({ idempotent: false, name: 'ana' }), createMemorySender({ idempotent: false, name: 'ben' })]
   const channel = createMemoryAlertChannel({ name: 'slack' })
+  const receiver = await createWebhookReceiver()
+  receiver.answer(() => ({ status: 503 }))
   const rules = createRuleClassifier()
   // A host's classifier around the rule classifier; a message it cannot handle is quarantined.
   const classifier: ClassifierV1 = {
@@ -81,6 +89,7 @@ export async function seedScenario(store: StoreV1, options: { leads?: number } =
     ],
     alerts: [channel],
     classifier,
+    webhooks: [{ name: 'crm', url: receiver.url, secret: receiver.secret, events: ['reply.classified', 'campaign.paused'], giveUpAfterMs: 3_600_000 }],
     config: { workerId: 'worker-test-1', stopOnSignals: false, maxMessageAttempts: 1 },
   })
   const always = { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7] as Array<1 | 2 | 3 | 4 | 5 | 6 | 7>, startTime: '00:00', endTime: '24:00' }
@@ -163,5 +172,8 @@ export async function seedScenario(store: StoreV1, options: { leads?: number } =
     messages: { hostile: byId('hostile'), positive: byId('positive'), negative: byId('negative'), poison: byId('poison') },
     inDoubt,
     suppressed,
+    worker,
+    receiver,
+    close: () => receiver.close(),
   }
 }
