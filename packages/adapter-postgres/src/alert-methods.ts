@@ -94,10 +94,16 @@ export function alertMethods(context: StoreContext): AlertMethods {
     },
     listAlerts(filter = {}) {
       return context.run('listAlerts', async () => {
-        const { rows } =
-          filter.campaignId === undefined
-            ? await db.query(`SELECT * FROM ${schema}.alerts ORDER BY seq LIMIT $1`, [filter.limit ?? 1000])
-            : await db.query(`SELECT * FROM ${schema}.alerts WHERE campaign_id = $1 ORDER BY seq LIMIT $2`, [filter.campaignId, filter.limit ?? 1000])
+        const newestFirst = filter.order === 'newest_first'
+        const where: string[] = []
+        const params: unknown[] = []
+        if (filter.campaignId !== undefined) where.push(`campaign_id = $${params.push(filter.campaignId)}`)
+        // Keyset: after the given alert in the chosen order (nothing when it does not exist).
+        if (filter.after !== undefined) where.push(`seq ${newestFirst ? '<' : '>'} (SELECT seq FROM ${schema}.alerts WHERE id = $${params.push(filter.after)})`)
+        const { rows } = await db.query(
+          `SELECT * FROM ${schema}.alerts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${newestFirst ? 'DESC' : ''} LIMIT $${params.push(filter.limit ?? 1000)}`,
+          params,
+        )
         return rows.map(toAlert)
       })
     },

@@ -40,6 +40,7 @@ describe('operator methods of the client', () => {
     const secondPage = await client.listReplies({ campaignId, limit: 2, before: firstPage[1]!.id })
     expect([...firstPage, ...secondPage].map((message) => message.id)).toEqual(all.map((message) => message.id))
     expect((await client.listReplies({ category: 'negative', campaignId })).map((message) => message.id)).toEqual([all[1]!.id])
+    expect((await client.listReplies({ leadId: all[2]!.leadId! })).map((message) => message.id)).toEqual([all[2]!.id])
   })
 
   it('overrides a classification: the lead moves, the alert goes to the channels, the old counter is taken back, the actor is logged', async () => {

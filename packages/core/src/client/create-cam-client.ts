@@ -144,8 +144,11 @@ export interface CamClient extends CamWebhookClient {
   listInDoubtEmails(campaignId?: string): Promise<OutboundEmail[]>
   /** `resend` (same idempotency key), `cancel`, or `sent` (it did go out: the sequence continues). */
   resolveInDoubtEmail(emailId: string, resolution: InDoubtResolution): Promise<OutboundEmail>
-  /** Alerts, optionally of one campaign; `limit` 1 to 1000 (default 1000). */
-  listAlerts(filter?: { campaignId?: string; limit?: number }): Promise<Alert[]>
+  /**
+   * Alerts, optionally of one campaign, oldest first — or `newestFirst: true`; `limit` 1 to
+   * 1000 (default 1000); page with `after` (the last id of the previous page, in the same order).
+   */
+  listAlerts(filter?: { campaignId?: string; limit?: number; newestFirst?: boolean; after?: string }): Promise<Alert[]>
   /**
    * Replies whose processing kept failing (`maxMessageAttempts` times), set aside so the
    * others flow on — oldest first, each with `lastError`. Page with `after` (the last id
@@ -180,11 +183,11 @@ export interface CamClient extends CamWebhookClient {
   /** Resumes a paused pool mailbox (after fixing its authentication, or once its reputation recovered). */
   resumeMailbox(name: string): Promise<MailboxState>
   /**
-   * Processed replies, newest first, optionally of one campaign or one category (the stored
+   * Processed replies, newest first, optionally of one campaign, one lead or one category (the stored
    * classification's). Page with `before` (the last id of the previous page); `limit` 1 to
    * 1000 (default 50).
    */
-  listReplies(filter?: { campaignId?: string; category?: ReplyCategory; limit?: number; before?: string }): Promise<InboundMessage[]>
+  listReplies(filter?: { campaignId?: string; leadId?: string; category?: ReplyCategory; limit?: number; before?: string }): Promise<InboundMessage[]>
   /**
    * A person's correction of a processed reply's category: the reply takes it (confidence 1,
    * the reason naming `actor` and `reason`) and the follow-up policy runs as if the
@@ -274,7 +277,12 @@ const resolveInDoubtArguments = clientArguments('resolveInDoubtEmail', {
   resolution: oneOf(inDoubtResolutions, 'resolution'),
 })
 const listAlertsArguments = clientArguments('listAlerts', {
-  filter: filterArgument({ campaignId: idArgument.optional(), limit: limitArgument.optional() }).optional(),
+  filter: filterArgument({
+    campaignId: idArgument.optional(),
+    limit: limitArgument.optional(),
+    newestFirst: z.boolean({ error: 'expected true or false' }).optional(),
+    after: idArgument.optional(),
+  }).optional(),
 })
 const listQuarantinedArguments = clientArguments('listQuarantinedMessages', {
   filter: filterArgument({ limit: limitArgument.optional(), after: idArgument.optional() }).optional(),
@@ -294,6 +302,7 @@ const listMailboxesArguments = clientArguments('listMailboxes', {
 const listRepliesArguments = clientArguments('listReplies', {
   filter: filterArgument({
     campaignId: idArgument.optional(),
+    leadId: idArgument.optional(),
     category: oneOf(replyCategories, 'reply category').optional(),
     limit: limitArgument.optional(),
     before: idArgument.optional(),
@@ -538,7 +547,12 @@ export function createCamClient(options: CamClientOptions): CamClient {
     },
     async listAlerts(filter) {
       const parsed = listAlertsArguments({ filter }).filter ?? {}
-      return store.listAlerts(Object.fromEntries(Object.entries(parsed).filter(([, value]) => value !== undefined)))
+      return store.listAlerts({
+        ...(parsed.campaignId !== undefined ? { campaignId: parsed.campaignId } : {}),
+        ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
+        ...(parsed.newestFirst ? { order: 'newest_first' as const } : {}),
+        ...(parsed.after !== undefined ? { after: parsed.after } : {}),
+      })
     },
     async listReplies(filter) {
       const parsed = listRepliesArguments({ filter }).filter ?? {}
@@ -547,6 +561,7 @@ export function createCamClient(options: CamClientOptions): CamClient {
         order: 'newest_first',
         limit: parsed.limit ?? 50,
         ...(parsed.campaignId !== undefined ? { campaignId: parsed.campaignId } : {}),
+        ...(parsed.leadId !== undefined ? { leadId: parsed.leadId } : {}),
         ...(parsed.category !== undefined ? { category: parsed.category } : {}),
         ...(parsed.before !== undefined ? { after: parsed.before } : {}),
       })

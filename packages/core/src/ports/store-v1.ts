@@ -134,6 +134,18 @@ export interface RecordEmailSentInput {
   events?: NewCamEvent[]
 }
 
+/** Result of {@link StoreV1.recordEmailsSent}. */
+export interface RecordEmailsSentResult {
+  /** Ids of the emails recorded, in input order. */
+  recorded: string[]
+  /**
+   * Ids of the emails whose claim the input's `workerId` no longer held (another worker
+   * re-claimed it, a human resolved it, or it does not exist), in input order: nothing
+   * of them was written — no progress, next step, counter or event.
+   */
+  lost: string[]
+}
+
 /** Input of {@link StoreV1.recordSendAttempt}. */
 export interface RecordSendAttemptInput {
   emailId: string
@@ -571,6 +583,16 @@ export interface StoreV1 extends StoreWebhookMethods {
    */
   recordEmailSent(input: RecordEmailSentInput): Promise<OutboundEmail>
   /**
+   * Group commit: records many sent emails in one transaction, each exactly as
+   * `recordEmailSent` would (lead progress, next step, `sent` counters, mailbox, events).
+   * An email whose claim is not held does not fail the batch: it is reported in `lost`
+   * and the others are recorded. Any other failure records none of them (the whole
+   * batch may be retried). Optional: the send step uses it, when present, for senders
+   * that are idempotent (a crash before the batch commits leaves its emails claimed, and
+   * they are sent again under the same idempotency key); otherwise it records one by one.
+   */
+  recordEmailsSent?(inputs: RecordEmailSentInput[]): Promise<RecordEmailsSentResult>
+  /**
    * Records a failed attempt (retry later, or permanent); like `recordEmailSent`, also
    * for an email this worker was sending when it was set `in_doubt` (the sender
    * answered: it was not sent). Throws `ConflictError` when the claim is not held.
@@ -713,7 +735,11 @@ export interface StoreV1 extends StoreWebhookMethods {
   recordAlertDelivered(input: { deliveryId: string; workerId: string; now: Date }): Promise<void>
   /** Records a failed attempt; retried at `retryAt`. Throws `ConflictError` when the claim is not held. */
   recordAlertFailed(input: { deliveryId: string; workerId: string; now: Date; error: string; retryAt: Date }): Promise<void>
-  listAlerts(filter?: { campaignId?: string; limit?: number }): Promise<Alert[]>
+  /**
+   * Alerts in order of creation (`order`, default `oldest_first`), optionally of one campaign;
+   * `after`: keyset pagination after the alert with this id in the chosen order (nothing when it does not exist).
+   */
+  listAlerts(filter?: { campaignId?: string; limit?: number; order?: 'oldest_first' | 'newest_first'; after?: string }): Promise<Alert[]>
   listAlertDeliveries(filter?: { alertId?: string; statuses?: AlertDelivery['status'][] }): Promise<AlertDelivery[]>
 
   // ── workers ──────────────────────────────────────────────────────────────────

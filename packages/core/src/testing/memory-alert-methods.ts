@@ -57,10 +57,14 @@ export function memoryAlertMethods(state: MemoryStoreState): AlertMethods {
       delivery.claimExpiresAt = null
     },
     async listAlerts(filter = {}) {
-      return [...alerts.values()]
-        .filter((a) => filter.campaignId === undefined || a.campaignId === filter.campaignId)
-        .slice(0, filter.limit ?? 1000)
-        .map(clone)
+      // Insertion order is creation order.
+      let list = [...alerts.values()].filter((a) => filter.campaignId === undefined || a.campaignId === filter.campaignId)
+      if (filter.order === 'newest_first') list.reverse()
+      if (filter.after !== undefined) {
+        const index = list.findIndex((a) => a.id === filter.after)
+        list = index === -1 ? [] : list.slice(index + 1)
+      }
+      return list.slice(0, filter.limit ?? 1000).map(clone)
     },
     async listAlertDeliveries(filter = {}) {
       return [...deliveries.values()]

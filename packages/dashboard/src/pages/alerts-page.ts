@@ -3,9 +3,6 @@ import { formatTime, humanize, truncate } from '../format.js'
 import { html, type SafeHtml } from '../html.js'
 import { href, pager, segment, type PageContext, type PageResult } from '../page-context.js'
 
-/** The most alerts the page reads (the client's upper limit). */
-const readLimit = 1000
-
 function deliveryList(deliveries: readonly AlertDelivery[]): SafeHtml {
   if (deliveries.length === 0) return html`<span class="muted small">no channel</span>`
   return html`<ul class="small" data-deliveries>${deliveries.map(
@@ -21,11 +18,9 @@ ${delivery.status === 'delivered' ? formatTime(delivery.deliveredAt) : `${delive
 export async function alertsPage(context: PageContext): Promise<PageResult> {
   const campaignId = context.url.searchParams.get('campaign') || null
   const before = context.url.searchParams.get('before') || null
-  const alerts = (await context.client.listAlerts({ ...(campaignId ? { campaignId } : {}), limit: readLimit })).sort(
-    (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id.localeCompare(a.id),
-  )
-  const start = before === null ? 0 : alerts.findIndex((alert) => alert.id === before) + 1
-  const shown = alerts.slice(start, start + context.pageSize)
+  // One page and one more, to know whether there is a next page.
+  const alerts = await context.client.listAlerts({ ...(campaignId ? { campaignId } : {}), newestFirst: true, limit: context.pageSize + 1, ...(before ? { after: before } : {}) })
+  const shown = alerts.slice(0, context.pageSize)
   const deliveries = await Promise.all(shown.map((alert) => context.client.listAlertDeliveries({ alertId: alert.id })))
   const rows = shown.map(
     (alert: Alert, index) => html`<tr data-alert="${alert.id}"><td class="small">${formatTime(alert.createdAt)}</td><td><span class="badge">${humanize(alert.kind)}</span>${alert.category ? html` <span class="badge ${alert.category}">${humanize(alert.category)}</span>` : ''}</td>
@@ -37,7 +32,6 @@ export async function alertsPage(context: PageContext): Promise<PageResult> {
 ${campaignId ? html`<p class="small"><a href="${href(context, '/alerts')}">Show every campaign</a></p>` : ''}
 <div class="card"><table data-table="alerts"><thead><tr><th>Raised</th><th>Kind</th><th>Alert</th><th>About</th><th>Delivery per channel</th></tr></thead><tbody>${rows}</tbody></table>
 ${shown.length === 0 ? html`<p class="muted">No alert.</p>` : ''}
-${pager(context, { next: start + context.pageSize < alerts.length ? { before: shown.at(-1)!.id } : null, isFirstPage: before === null, keep: { campaign: campaignId }, nextLabel: 'Older' })}</div>
-${alerts.length >= readLimit ? html`<p class="small muted">Showing the ${readLimit} alerts the client returns.</p>` : ''}`
+${pager(context, { next: alerts.length > context.pageSize ? { before: shown.at(-1)!.id } : null, isFirstPage: before === null, keep: { campaign: campaignId }, nextLabel: 'Older' })}</div>`
   return { title: 'Alerts', section: 'alerts', body }
 }

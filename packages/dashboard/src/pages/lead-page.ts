@@ -9,8 +9,8 @@ export async function leadPage(context: PageContext, leadId: string): Promise<Pa
   const lead = await context.client.getLead(leadId)
   if (!lead) throw new HttpProblem(404, 'No such lead.')
   const [campaign, emails] = await Promise.all([context.client.getCampaign(lead.campaignId), context.client.listLeadEmails(lead.id)])
-  // The lead's replies: the campaign's, newest first, filtered here — `listReplies` has no lead filter (yet).
-  const replies = (await context.client.listReplies({ campaignId: lead.campaignId, limit: 1000 })).filter((message) => message.leadId === lead.id).slice(0, context.pageSize)
+  // The lead's replies, newest first.
+  const replies = await context.client.listReplies({ leadId: lead.id, limit: context.pageSize })
   const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ')
   const emailRows = emails
     .sort((a, b) => a.stepIndex - b.stepIndex)

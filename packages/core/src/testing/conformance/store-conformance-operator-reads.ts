@@ -99,6 +99,20 @@ export function describeStoreOperatorTests(api: ConformanceTestApi, withStore: W
     )
 
     api.it(
+      'lists alerts newest first with keyset pages, oldest first by default',
+      withStore(async (store) => {
+        const { campaign } = await seedCampaign(store, t0, { leads: 1 })
+        const ids: string[] = []
+        for (let n = 0; n < 4; n++) ids.push((await store.createAlert({ alert: sampleAlert({ campaignId: campaign.id, title: `alert ${n}` }), channels: [], now: minutes(n) })).id)
+        assert.deepEqual((await store.listAlerts({ campaignId: campaign.id })).map((alert) => alert.id), ids)
+        assert.deepEqual((await store.listAlerts({ campaignId: campaign.id, order: 'newest_first', limit: 2 })).map((alert) => alert.id), [ids[3], ids[2]])
+        assert.deepEqual((await store.listAlerts({ campaignId: campaign.id, order: 'newest_first', after: ids[2] })).map((alert) => alert.id), [ids[1], ids[0]])
+        assert.deepEqual((await store.listAlerts({ campaignId: campaign.id, after: ids[1] })).map((alert) => alert.id), [ids[2], ids[3]])
+        assert.deepEqual(await store.listAlerts({ campaignId: campaign.id, after: randomUUID() }), [], 'after an unknown id: nothing')
+      }),
+    )
+
+    api.it(
       'searches the suppression list literally, pages it in order of addition, and removes entries',
       withStore(async (store) => {
         const tag = randomUUID().slice(0, 8)
