@@ -284,6 +284,7 @@ export function messageMethods(context: StoreContext, shared: SharedStatements):
         ])
         const leadId = (message.lead_id as string | null) ?? null
         await applyReplyEffects(tx, { ...input, leadId, campaignId: (message.campaign_id as string | null) ?? null }, input.now)
+        await insertCamEvents(tx, schema, input.events, input.now)
         return toMessage(updated.rows[0]!)
       })
     },

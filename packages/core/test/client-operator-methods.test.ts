@@ -68,6 +68,19 @@ describe('operator methods of the client', () => {
     expect((await store.listInboundMessages({ category: 'positive' })).map((message) => message.id)).toEqual([reply!.id])
   })
 
+  it('records the events of an override for subscribed webhook endpoints, in the same step', async () => {
+    const { client, store, campaignId, clock } = await campaignWithReplies(['Not interested, thanks.'])
+    await store.registerWebhookEndpoints({ endpoints: [{ name: 'crm', url: 'https://crm.example/hooks', events: ['reply.classified', 'lead.state_changed', 'alert.raised'] }], now: clock.now() })
+    const [reply] = await client.listReplies({ campaignId })
+    await client.overrideReplyClassification(reply!.id, { category: 'positive', actor: 'maria@ops' })
+    const events = (await store.listWebhookDeliveries({ endpoint: 'crm' })).map(({ event }) => event)
+    expect(events.map((event) => event.type)).toEqual(['reply.classified', 'lead.state_changed', 'alert.raised'])
+    expect(events[0]).toMatchObject({ leadId: reply!.leadId, data: { messageId: reply!.id, category: 'positive', confidence: 1, classifier: 'person' } })
+    expect(events[1]).toMatchObject({ data: { from: 'not_interested', to: 'interested' } })
+    const [alert] = await client.listAlerts({ campaignId })
+    expect(events[2]).toMatchObject({ data: { alertId: alert!.id, category: 'positive' } })
+  })
+
   it('overrides to unsubscribe: the address is suppressed and stays so until removed by a person', async () => {
     const { client, campaignId, leadEmails, logs } = await campaignWithReplies(['Who are you?'])
     const [reply] = await client.listReplies({ campaignId })

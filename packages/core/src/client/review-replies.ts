@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { ClassificationResult, ReplyCategory } from '../domain/classification.js'
 import type { InboundMessage } from '../domain/inbound-message.js'
 import type { MetricCounts } from '../domain/metrics.js'
@@ -5,6 +6,7 @@ import { ConflictError, NotFoundError } from '../errors/adapter-error.js'
 import { CamError } from '../errors/cam-error.js'
 import { parseRawMessage } from '../mime/parse-raw-message.js'
 import { decideFollowUp } from '../policy/follow-up-policy.js'
+import { alertRaisedEvent, leadStateChangedEvent, replyClassifiedEvent } from '../policy/cam-event-builders.js'
 import { buildReplyAlert } from '../policy/reply-alert.js'
 import type { ReclassifyMessageInput, StoreV1 } from '../ports/store-v1.js'
 import { nextSendWindowStart } from '../schedule/send-window.js'
@@ -70,6 +72,7 @@ export async function overrideReplyClassification(
       ...(input.category === previous?.category && previous.referralEmail ? { referralEmail: previous.referralEmail } : {}),
     }
     const request: ReclassifyMessageInput = { messageId: message.id, now, expectedCategory: previous?.category ?? null, classification, note: message.note }
+    const parsed = await parseRawMessage(message.raw)
     const lead = message.leadId ? await store.getLead(message.leadId) : null
     const campaign = message.campaignId ? await store.getCampaign(message.campaignId) : null
     if (lead && campaign) {
@@ -90,10 +93,25 @@ export async function overrideReplyClassification(
       }
       if (decision.suppression) request.suppression = { email: lead.emailNormalized, reason: decision.suppression, source: `message ${message.id} (set by ${input.actor})` }
       if (decision.alert && settings.alertChannels.length > 0) {
-        const parsed = await parseRawMessage(message.raw)
-        request.alert = { alert: buildReplyAlert({ parsed, lead, campaign, category: decision.category, classification, messageId: message.id }), channels: [...settings.alertChannels] }
+        request.alert = { alert: { ...buildReplyAlert({ parsed, lead, campaign, category: decision.category, classification, messageId: message.id }), id: randomUUID() }, channels: [...settings.alertChannels] }
       }
     }
+    // For webhook endpoints (the store keeps only those some endpoint subscribes to).
+    request.events = [
+      replyClassifiedEvent({
+        message: { id: message.id, headerMessageId: message.messageId },
+        from: parsed.from?.address ?? null,
+        subject: parsed.subject,
+        replyText: parsed.replyText.trim() || parsed.text,
+        lead,
+        campaign,
+        outbound: null,
+        classification,
+        now,
+      }),
+      ...(request.leadTransition && lead ? [leadStateChangedEvent({ lead, transition: request.leadTransition, now })] : []),
+      ...(request.alert?.alert.id ? [alertRaisedEvent({ ...request.alert.alert, id: request.alert.alert.id }, now)] : []),
+    ]
     try {
       const updated = await store.reclassifyMessage(request)
       logger.info('reply reclassified', { messageId: message.id, actor: input.actor, from: previous?.category ?? null, to: input.category, leadId: message.leadId })

@@ -225,6 +225,8 @@ export interface ReclassifyMessageInput {
   alert?: { alert: NewAlert; channels: string[] }
   /** Counters to add (negative to take back the old category's) for the message's campaign on the UTC day of `now`. */
   metrics?: Partial<MetricCounts>
+  /** Events for webhook endpoints, recorded in the same transaction (see {@link MessageOutcome.events}). */
+  events?: NewCamEvent[]
 }
 
 /** Filter of {@link StoreV1.listSuppressions}. */

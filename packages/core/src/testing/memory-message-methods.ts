@@ -216,6 +216,7 @@ export function memoryMessageMethods(state: MemoryStoreState): MessageMethods {
       message.classification = clone(input.classification)
       message.note = input.note
       applyReplyEffects({ ...input, lead, leadId: message.leadId, campaignId: message.campaignId }, input.now)
+      state.webhooks.insertEvents(input.events, input.now)
       return publicMessage(message)
     },
   }

@@ -86,7 +86,13 @@ export function describeStoreOperatorTests(api: ConformanceTestApi, withStore: W
         await assert.rejects(store.reclassifyMessage({ ...request, leadTransition: { ...request.leadTransition, from: 'active' } }), (error) => CamError.isInstance(error, 'CONFLICT'))
         assert.equal((await store.getInboundMessage(id))?.classification?.category, 'negative', 'a refused reclassification changes nothing')
         assert.equal((await store.listAlerts({ campaignId: campaign.id })).length, 0)
-        const updated = await store.reclassifyMessage(request)
+        const endpoint = `ops-${randomUUID().slice(0, 8)}`
+        await store.registerWebhookEndpoints({ endpoints: [{ name: endpoint, url: 'https://receiver.example/ops', events: ['lead.state_changed'] }], now: minutes(9) })
+        const event = { type: 'lead.state_changed' as const, version: 1 as const, occurredAt: minutes(10), campaignId: campaign.id, leadId: lead.id, data: { leadEmail: lead.email, from: 'queued' as const, to: 'interested' as const, reason: 'set by ops' } }
+        await assert.rejects(store.reclassifyMessage({ ...request, expectedCategory: 'question', events: [event] }), (error) => CamError.isInstance(error, 'CONFLICT'))
+        assert.equal((await store.listWebhookDeliveries({ endpoint })).length, 0, 'no event without its change')
+        const updated = await store.reclassifyMessage({ ...request, events: [event] })
+        assert.deepEqual((await store.listWebhookDeliveries({ endpoint })).map(({ event: recorded }) => [recorded.type, recorded.leadId]), [['lead.state_changed', lead.id]], 'the event is recorded with the change')
         assert.equal(updated.classification?.category, 'positive')
         assert.equal(updated.status, 'processed')
         assert.equal((await store.getLead(lead.id))?.state, 'interested')
