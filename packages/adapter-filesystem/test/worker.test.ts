@@ -152,6 +152,8 @@ describe('Maildir inbox + file sender in the CAM worker', () => {
     let crashes = 0
     const { clock, memoryStore, campaign, outbox, startProcess } = await setup((store) => ({
       ...store,
+      // Records one by one (no group commit), so the crash hits this email's own record.
+      recordEmailsSent: undefined,
       async recordEmailSent(input) {
         if (crashes === 0) {
           crashes++

@@ -10,7 +10,8 @@
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
  * BENCH_EMAILS (default 20000), BENCH_LEADS (default "10000,1000000"; empty skips the idle cycle),
- * BENCH_CYCLES (default 30), BENCH_WORKERS (default "1,4"), BENCH_PARTS (default "cam,async,graphile"),
+ * BENCH_CYCLES (default 30), BENCH_WORKERS (default "1,4"), BENCH_PARTS (default "cam,async,graphile"; "perEmail" adds
+ * CAM recording each email on its own, as before group commit, for a same-run comparison),
  * BENCH_ROUNDS (default 3: interleaved rounds per worker count, medians reported).
  * WAL bytes per email/job: pg_current_wal_lsn() difference over the timed part (server-wide).
  * Results: printed as tables and written to bench/results/postgres-bench.json (or BENCH_OUT, a file name in bench/results/).
@@ -75,7 +76,8 @@ async function seedSendWorkload(store: PostgresStore): Promise<void> {
   }
 }
 
-async function camSendThroughput(workerCount: number, asyncCommitSendRecords = false) {
+/** `groupCommit` false: the store without `recordEmailsSent`, so each email is recorded on its own (as before group commit). */
+async function camSendThroughput(workerCount: number, asyncCommitSendRecords = false, groupCommit = true) {
   const schema = await freshSchema(`send${workerCount}`)
   await migrate({ connectionString: url, schema })
   const seedStore = createPostgresStore({ connectionString: url, schema, poolSize: 4 })
@@ -85,7 +87,7 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
   const stores = Array.from({ length: workerCount }, () => createPostgresStore({ connectionString: url, schema, poolSize: 6, listen: false, asyncCommitSendRecords }))
   const workers: CamWorker[] = stores.map((store, i) =>
     createCamWorker({
-      store,
+      store: groupCommit ? store : { ...store, recordEmailsSent: undefined },
       sender: noopSender,
       config: { workerId: `bench-${i}`, stopOnSignals: false, maxSendsPerCycle: 1_000_000 },
       hooks: { steps: (steps) => steps.filter((step) => step.name === 'send') },
@@ -116,6 +118,7 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
   return {
     workers: workerCount,
     asyncCommitSendRecords,
+    groupCommit,
     emails: total,
     seconds: round(elapsedMs / 1000, 2),
     perSecond: Math.round(total / (elapsedMs / 1000)),
@@ -340,38 +343,55 @@ async function main() {
   for (const workers of workerCounts) {
     // Interleaved rounds (CAM, CAM async, graphile-worker, then again) so that a noisy
     // neighbour on the machine hits all three alike; the medians are reported.
-    const rounds: Array<{ cam: number; camAsync: number; graphile: number; camWal: number; camAsyncWal: number; graphileWal: number }> = []
+    const rounds: Array<{
+      cam: number
+      camAsync: number
+      camPerEmail: number
+      graphile: number
+      camWal: number
+      camAsyncWal: number
+      camPerEmailWal: number
+      graphileWal: number
+    }> = []
     for (let attempt = 1; attempt <= sendRounds; attempt++) {
       const cam = benchParts.has('cam') ? await camSendThroughput(workers) : skipped
       const camAsync = benchParts.has('async') ? await camSendThroughput(workers, true) : skipped
+      const camPerEmail = benchParts.has('perEmail') ? await camSendThroughput(workers, false, false) : skipped
       const graphile = benchParts.has('graphile') ? await graphileThroughput(workers) : skipped
       rounds.push({
         cam: cam.perSecond,
         camAsync: camAsync.perSecond,
+        camPerEmail: camPerEmail.perSecond,
         graphile: graphile.perSecond,
         camWal: cam.walBytesPerItem,
         camAsyncWal: camAsync.walBytesPerItem,
+        camPerEmailWal: camPerEmail.walBytesPerItem,
         graphileWal: graphile.walBytesPerItem,
       })
       console.log(
-        `send ${workers} worker(s), round ${attempt}: CAM ${cam.perSecond}/s, ${cam.walBytesPerItem} WAL B/email (async send records ${camAsync.perSecond}/s), ` +
+        `send ${workers} worker(s), round ${attempt}: CAM ${cam.perSecond}/s, ${cam.walBytesPerItem} WAL B/email (async send records ${camAsync.perSecond}/s; ` +
+          `one record per email ${camPerEmail.perSecond}/s, ${camPerEmail.walBytesPerItem} WAL B/email), ` +
           `graphile-worker ${graphile.perSecond}/s, ${graphile.walBytesPerItem} WAL B/job`,
       )
     }
     const cam = Math.round(median(rounds.map((r) => r.cam)))
     const camAsync = Math.round(median(rounds.map((r) => r.camAsync)))
+    const camPerEmail = Math.round(median(rounds.map((r) => r.camPerEmail)))
     const graphile = Math.round(median(rounds.map((r) => r.graphile)))
     send.push({
       workers,
       rounds,
       cam,
       camAsync,
+      camPerEmail,
       graphile,
+      camPerEmailWalBytesPerEmail: Math.round(median(rounds.map((r) => r.camPerEmailWal))),
       camWalBytesPerEmail: Math.round(median(rounds.map((r) => r.camWal))),
       camAsyncWalBytesPerEmail: Math.round(median(rounds.map((r) => r.camAsyncWal))),
       graphileWalBytesPerJob: Math.round(median(rounds.map((r) => r.graphileWal))),
       ratio: graphile ? round(cam / graphile, 2) : null,
       ratioAsync: graphile ? round(camAsync / graphile, 2) : null,
+      ratioPerEmail: graphile ? round(camPerEmail / graphile, 2) : null,
     })
   }
   console.log(`\nSend-step throughput: ${emailCount} due emails across ${campaignCount} campaigns, no-op sender, median of ${sendRounds} round(s)`)
@@ -385,6 +405,9 @@ async function main() {
       'graphile-worker WAL B/job': r.graphileWalBytesPerJob,
       'CAM async-commit emails/s': r.camAsync,
       'async ÷ graphile-worker': r.ratioAsync,
+      'one record per email emails/s': r.camPerEmail,
+      'per email ÷ graphile-worker': r.ratioPerEmail,
+      'per email WAL B/email': r.camPerEmailWalBytesPerEmail,
     })),
   )
   const idle = []

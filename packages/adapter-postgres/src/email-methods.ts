@@ -6,6 +6,7 @@ import { toEmail } from './rows.js'
 import { counterParams, type SharedStatements } from './shared-statements.js'
 import { isUniqueViolation, type StoreContext } from './store-context.js'
 import { insertCamEvents } from './webhook-events.js'
+import { recordEmailsSent, recordEmailsSentStatement } from './record-emails-sent.js'
 
 type EmailMethods = Pick<
   StoreV1,
@@ -13,6 +14,7 @@ type EmailMethods = Pick<
   | 'recordSendAttempt'
   | 'renewEmailClaims'
   | 'recordEmailSent'
+  | 'recordEmailsSent'
   | 'recordEmailFailed'
   | 'deferEmail'
   | 'resolveInDoubtEmail'
@@ -72,6 +74,8 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
       ON CONFLICT (mailbox, day) DO UPDATE SET sent = c.sent + 1
     )
     ${options.asyncCommitSendRecords ? `SELECT e.* FROM e, (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed` : 'SELECT * FROM e'}`
+
+  const recordBatchSql = recordEmailsSentStatement(schema)
 
   const recordFailedSql = `
     WITH e AS (
@@ -182,6 +186,15 @@ export function emailMethods(context: StoreContext, shared: SharedStatements, op
         return toEmail(rows[0])
       }
       return withEvents ? context.transaction('recordEmailSent', record) : context.run('recordEmailSent', () => record(db))
+    },
+    recordEmailsSent(inputs) {
+      // One statement (one transaction) for the whole batch; with events, a transaction.
+      const withEvents = inputs.some((input) => input.events !== undefined && input.events.length > 0)
+      if (!withEvents && !options.asyncCommitSendRecords) return context.run('recordEmailsSent', () => recordEmailsSent(db, recordBatchSql, schema, inputs))
+      return context.transaction('recordEmailsSent', async (tx) => {
+        if (options.asyncCommitSendRecords) await tx.query(`SELECT set_config('synchronous_commit', 'off', true)`)
+        return recordEmailsSent(tx, recordBatchSql, schema, inputs)
+      })
     },
     recordEmailFailed(input) {
       return context.run('recordEmailFailed', async () => {

@@ -55,7 +55,7 @@ describe('database timeouts and an exhausted pool', () => {
         const blocked = await worker.runOnce()
         await admin.query('COMMIT')
         expect(step(blocked, 'send')?.status).toBe('error')
-        expect(step(blocked, 'send')?.error).toMatch(/postgres store\.recordEmailSent failed: .*SQLSTATE (55P03|57014)/)
+        expect(step(blocked, 'send')?.error).toMatch(/postgres store\.recordEmails?Sent failed: .*SQLSTATE (55P03|57014)/)
         await new Promise((resolve) => setTimeout(resolve, 1100)) // the unrecorded claim expires: re-sent under its key
         await worker.runOnce()
         expect((await store.listEmails({ campaignId: seeded })).map((email) => email.status)).toEqual(['sent', 'sent', 'sent'])

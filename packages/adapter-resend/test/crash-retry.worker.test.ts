@@ -47,6 +47,8 @@ describe('Resend sender under the worker: crash between the HTTP call and the st
     let crashes = 0
     const { clock, memoryStore, server, worker, campaign, stepErrors } = await setup((store) => ({
       ...store,
+      // Records one by one (no group commit), so the crash hits this email's own record.
+      recordEmailsSent: undefined,
       async recordEmailSent(input) {
         if (crashes === 0) {
           crashes++

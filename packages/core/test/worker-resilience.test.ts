@@ -119,7 +119,10 @@ describe('worker resilience', () => {
       const { clock, store, client, sender } = await setup({ leads: 2, idempotent })
       const config = { stopOnSignals: false, claimTtlMs: 5 * minute }
       // The "crash": the store goes away between the provider call and the record.
-      store.failNext('recordEmailSent', 2, new Error('connection terminated'))
+      // (An idempotent sender's records are written in groups: the first group fails, the
+      // step stops; otherwise each email's own record fails.)
+      if (idempotent) store.failNext('recordEmailsSent', 1, new Error('connection terminated'))
+      else store.failNext('recordEmailSent', 2, new Error('connection terminated'))
       const crashed = createCamWorker({ store, sender, clock, config: { ...config, workerId: 'crashed' } })
       const report = await crashed.runOnce()
       expect(step(report, 'send')?.status).toBe('error')

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createCamWorker, type CycleReport } from '../src/index.js'
 import { createMemorySender } from '../src/testing/index.js'
 import { startOneStepCampaign } from './support/one-step-campaign.js'
+import { perEmailRecords } from './support/per-email-records.js'
 
 async function setup(leads: number) {
   const { clock, store } = await startOneStepCampaign('Batches', leads)
@@ -28,8 +29,10 @@ describe('send step batches', () => {
     expect(await store.listEmails({ statuses: ['sending'] })).toHaveLength(0)
   })
 
+  // Records one by one (a store without recordEmailsSent): with group commit, see worker-send-group-commit.test.ts.
   it('gives a batch claimed in advance back, unsent, when the step fails', async () => {
-    const { clock, store, sender } = await setup(6)
+    const { clock, store: memoryStore, sender } = await setup(6)
+    const store = perEmailRecords(memoryStore)
     store.failNext('recordEmailSent', 1, new Error('connection lost'))
     const worker = createCamWorker({ store, sender, clock, config: { stopOnSignals: false, sendBatchSize: 2, sendConcurrency: 1 } })
     const report = await worker.runOnce()

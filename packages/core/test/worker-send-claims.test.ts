@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createCamWorker, type CycleReport, type OutgoingEmail, type SenderV1 } from '../src/index.js'
 import type { MemoryStore } from '../src/testing/index.js'
 import { startOneStepCampaign } from './support/one-step-campaign.js'
+import { perEmailRecords } from './support/per-email-records.js'
 
 const minute = 60_000
 const sendStep = (report: CycleReport) => report.steps.find((step) => step.name === 'send')
@@ -58,8 +59,10 @@ const statuses = async (store: MemoryStore) => {
 }
 
 describe('send step claims', () => {
+  // Records one by one (a store without recordEmailsSent): the group-commit path is in worker-send-group-commit.test.ts.
   it('leaves an email whose claim another worker took over to that worker, and goes on with the rest', async () => {
-    const { clock, store } = await setup(3)
+    const { clock, store: memoryStore } = await setup(3)
+    const store = perEmailRecords(memoryStore)
     const provider = heldSender({ idempotent: true })
     provider.hold(1)
     const config = { stopOnSignals: false, claimTtlMs: minute, sendConcurrency: 1 }
@@ -80,7 +83,8 @@ describe('send step claims', () => {
   })
 
   it('reports a failing step only after every send in flight has finished, and gives back what it did not send', async () => {
-    const { store, clock } = await setup(6)
+    const { store: memoryStore, clock } = await setup(6)
+    const store = perEmailRecords(memoryStore)
     const provider = heldSender({ idempotent: true })
     provider.hold(2)
     store.failNext('recordEmailSent', 1, new Error('disk full'))

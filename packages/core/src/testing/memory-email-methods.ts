@@ -1,7 +1,7 @@
 import { sendableLeadStates } from '../domain/lead.js'
 import type { OutboundEmail } from '../domain/outbound-email.js'
 import { ConflictError, NotFoundError } from '../errors/adapter-error.js'
-import type { ClaimDueEmailsResult, ClaimedEmail, InDoubtResolutionInput, StoreV1 } from '../ports/store-v1.js'
+import type { ClaimDueEmailsResult, ClaimedEmail, InDoubtResolutionInput, RecordEmailSentInput, StoreV1 } from '../ports/store-v1.js'
 import { utcDayKey } from '../util/day-key.js'
 import { clone, type MemoryStoreState, type StoredEmail } from './memory-store-state.js'
 
@@ -11,6 +11,7 @@ type EmailMethods = Pick<
   | 'recordSendAttempt'
   | 'renewEmailClaims'
   | 'recordEmailSent'
+  | 'recordEmailsSent'
   | 'recordEmailFailed'
   | 'deferEmail'
   | 'resolveInDoubtEmail'
@@ -26,6 +27,40 @@ const neverAttempted = (email: StoredEmail) =>
 /** The memory store's outbound emails: claims, attempts, records, in-doubt resolution. */
 export function memoryEmailMethods(state: MemoryStoreState): EmailMethods {
   const { emails, campaigns, leads, suppressions, dailySends, emailByMessageId, publicEmail, requireClaimedEmail, releaseCapSlot, insertEmail, addCounts } = state
+  /** What `recordEmailSent` writes, for an email whose claim was checked. */
+  const applySent = (email: StoredEmail, input: RecordEmailSentInput) => {
+    email.status = 'sent'
+    email.sentAt = input.sentAt
+    email.subject = input.subject
+    email.providerId = input.providerId
+    email.providerMessageId = input.providerMessageId
+    email.claimedBy = null
+    email.claimExpiresAt = null
+    email.attemptPendingSince = null
+    email.lastError = null
+    email.updatedAt = input.sentAt
+    if (input.providerMessageId) emailByMessageId.set(input.providerMessageId, email.id)
+    const lead = leads.get(email.leadId)
+    if (lead && sendableLeadStates.includes(lead.state)) {
+      lead.state = input.lead.state
+      lead.nextStepIndex = input.lead.nextStepIndex
+      lead.lastSentAt = input.lead.lastSentAt
+      lead.replyDeadlineAt = input.lead.replyDeadlineAt
+      lead.threadSubject = input.lead.threadSubject
+      lead.resumeAt = null
+      lead.stateReason = `step ${email.stepIndex + 1} sent`
+      lead.updatedAt = input.sentAt
+      if (input.next) insertEmail(lead, input.next, input.sentAt)
+    }
+    addCounts(email.campaignId, utcDayKey(input.sentAt), { sent: 1 })
+    if (input.mailbox) {
+      email.mailbox = input.mailbox
+      if (lead && lead.mailbox === null) lead.mailbox = input.mailbox
+      state.addMailboxCounts(input.mailbox, utcDayKey(input.sentAt), { sent: 1 })
+    }
+    state.webhooks.insertEvents(input.events, input.sentAt)
+  }
+
   return {
     async claimDueEmails(input): Promise<ClaimDueEmailsResult> {
       const { now } = input
@@ -131,37 +166,27 @@ export function memoryEmailMethods(state: MemoryStoreState): EmailMethods {
     },
     async recordEmailSent(input) {
       const email = requireClaimedEmail(input.emailId, input.workerId, { orInDoubt: true })
-      email.status = 'sent'
-      email.sentAt = input.sentAt
-      email.subject = input.subject
-      email.providerId = input.providerId
-      email.providerMessageId = input.providerMessageId
-      email.claimedBy = null
-      email.claimExpiresAt = null
-      email.attemptPendingSince = null
-      email.lastError = null
-      email.updatedAt = input.sentAt
-      if (input.providerMessageId) emailByMessageId.set(input.providerMessageId, email.id)
-      const lead = leads.get(email.leadId)
-      if (lead && sendableLeadStates.includes(lead.state)) {
-        lead.state = input.lead.state
-        lead.nextStepIndex = input.lead.nextStepIndex
-        lead.lastSentAt = input.lead.lastSentAt
-        lead.replyDeadlineAt = input.lead.replyDeadlineAt
-        lead.threadSubject = input.lead.threadSubject
-        lead.resumeAt = null
-        lead.stateReason = `step ${email.stepIndex + 1} sent`
-        lead.updatedAt = input.sentAt
-        if (input.next) insertEmail(lead, input.next, input.sentAt)
-      }
-      addCounts(email.campaignId, utcDayKey(input.sentAt), { sent: 1 })
-      if (input.mailbox) {
-        email.mailbox = input.mailbox
-        if (lead && lead.mailbox === null) lead.mailbox = input.mailbox
-        state.addMailboxCounts(input.mailbox, utcDayKey(input.sentAt), { sent: 1 })
-      }
-      state.webhooks.insertEvents(input.events, input.sentAt)
+      applySent(email, input)
       return publicEmail(email)
+    },
+    async recordEmailsSent(inputs) {
+      // Checked first, applied after: a failure (a next step's id taken) records none.
+      const held: Array<[StoredEmail, RecordEmailSentInput]> = []
+      const lost: string[] = []
+      const seen = new Set<string>()
+      for (const input of inputs) {
+        const email = emails.get(input.emailId)
+        const claimed = email && (email.status === 'sending' || email.status === 'in_doubt') && email.claimedBy === input.workerId
+        // A repeated id counts once (its first occurrence); the repeat is reported lost.
+        if (email && claimed && !seen.has(email.id)) held.push([email, input])
+        else lost.push(input.emailId)
+        seen.add(input.emailId)
+      }
+      for (const [, input] of held) {
+        if (input.next && emails.has(input.next.id)) throw new ConflictError(`outbound email ${input.next.id} already exists`)
+      }
+      for (const [email, input] of held) applySent(email, input)
+      return { recorded: held.map(([email]) => email.id), lost }
     },
     async recordEmailFailed(input) {
       const email = requireClaimedEmail(input.emailId, input.workerId, { orInDoubt: true })

@@ -2,6 +2,7 @@ import type { StoreV1 } from '../../ports/store-v1.js'
 import { describeStoreCampaignTests } from './store-conformance-campaigns.js'
 import { describeStoreDeliveryEventTests } from './store-conformance-delivery-events.js'
 import { describeStoreEmailTests } from './store-conformance-emails.js'
+import { describeStoreGroupCommitTests } from './store-conformance-group-commit.js'
 import { describeStoreMailboxTests } from './store-conformance-mailboxes.js'
 import { describeStoreMessageFailureTests } from './store-conformance-message-failures.js'
 import { describeStoreMessageTests } from './store-conformance-messages.js'
@@ -53,6 +54,7 @@ export function describeStoreConformance(api: ConformanceTestApi, options: Store
     describeStoreCampaignTests(api, withStore)
     describeStoreEmailTests(api, withStore)
     describeStoreSendAttemptTests(api, withStore)
+    describeStoreGroupCommitTests(api, withStore)
     describeStoreMessageTests(api, withStore)
     describeStoreMessageFailureTests(api, withStore)
     describeStoreOperatorTests(api, withStore)

@@ -1,6 +1,7 @@
 import { CamError, errorMessage } from '../../errors/cam-error.js'
 import { SendError } from '../../errors/send-error.js'
 import { ValidationError } from '../../errors/validation-error.js'
+import { ConflictError } from '../../errors/adapter-error.js'
 import type { ClaimedEmail } from '../../ports/store-v1.js'
 import type { OutgoingEmail, SenderV1 } from '../../ports/sender-v1.js'
 import { progressAfterSend } from '../../sequence/lead-progress.js'
@@ -14,6 +15,7 @@ import type { MailboxPicker, PoolMailbox } from '../mailbox-pool.js'
 import { pauseMailbox, recordRefusal } from './mailbox-actions.js'
 import type { EmailClaimKeeper } from './email-claim-keeper.js'
 import { recordDurably } from './record-durably.js'
+import type { SentEmailRecorder } from './sent-email-recorder.js'
 import { emailSentEvent } from '../../policy/cam-event-builders.js'
 import { wantsEvent } from '../subscribed-events.js'
 
@@ -56,6 +58,11 @@ export interface SendEmailScope {
   picker: MailboxPicker | null
   counts: SendCounts
   claims: EmailClaimKeeper
+  /**
+   * Group commit of the `sent` records of idempotent senders (null: the store has no
+   * `recordEmailsSent`, each email is recorded before the lane takes the next).
+   */
+  recorder: SentEmailRecorder | null
   /** By campaign id and timezone: what the window closed put off, for the step's report. */
   windowDeferrals: Map<string, WindowDeferral>
   /** By reason: what no mailbox could send now, for the step's report. */
@@ -93,6 +100,8 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
   }
   const now = context.clock.now()
   const timezone = lead.timezone ?? campaign.schedule.timezone
+  // True once the sent email is handed to the recorder: its claim is held until recorded.
+  let handedOff = false
   try {
     if (!isInsideSendWindow(now, campaign.schedule, timezone)) {
       const scheduledAt = nextSendWindowStart(now, campaign.schedule, timezone)
@@ -209,61 +218,87 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
       return !mailbox && sendError.kind === 'retryable' && sendError.retryAfterMs !== undefined && retryAt ? { pauseUntil: retryAt } : {}
     }
 
-    await recordSent(sendScope, item, email, result)
+    handedOff = await recordSent(sendScope, item, email, result, sender.idempotent)
     return {}
   } catch (error) {
     if (await claimLost(scope, item, error)) return {}
     throw error
   } finally {
-    claims.drop(outbound.id)
+    if (!handedOff) claims.drop(outbound.id)
   }
 }
 
 /** A scope with the pool mailbox the email goes out from (null without a pool). */
 type MailboxScope = SendEmailScope & { mailbox: PoolMailbox | null }
 
-async function recordSent(scope: MailboxScope, item: ClaimedEmail, email: OutgoingEmail, result: Awaited<ReturnType<SenderV1['send']>>): Promise<void> {
+/**
+ * Records a sent email: through the recorder (group commit) when the sender is idempotent
+ * and the store can record groups — returns true, the claim is then held until the group
+ * commits — otherwise at once, before the lane takes the next email.
+ */
+async function recordSent(
+  scope: MailboxScope,
+  item: ClaimedEmail,
+  email: OutgoingEmail,
+  result: Awaited<ReturnType<SenderV1['send']>>,
+  senderIdempotent: boolean,
+): Promise<boolean> {
   const { runtime, context, counts } = scope
   const { email: outbound, lead, campaign } = item
   const sentAt = context.clock.now()
   const providerMessageId = result.messageId && result.messageId !== outbound.messageId ? result.messageId : null
   const { progress, next } = progressAfterSend(campaign, lead, { ...outbound, providerMessageId, subject: email.subject }, sentAt)
   const providerId = result.providerId ?? null
+  const input = {
+    emailId: outbound.id,
+    workerId: context.workerId,
+    sentAt,
+    subject: email.subject,
+    providerId,
+    providerMessageId,
+    ...(scope.mailbox ? { mailbox: scope.mailbox.name } : {}),
+    lead: progress,
+    next,
+    // Built only when an endpoint subscribes: nothing per email otherwise.
+    ...(wantsEvent(runtime, 'email.sent')
+      ? { events: [emailSentEvent({ email: outbound, to: lead.email, messageId: providerMessageId ?? outbound.messageId, providerId, mailbox: scope.mailbox?.name ?? null, now: sentAt })] }
+      : {}),
+  }
+  const announce = () => {
+    counts.sent++
+    runtime.emit('email:sent', {
+      emailId: outbound.id,
+      campaignId: campaign.id,
+      leadId: lead.id,
+      stepIndex: outbound.stepIndex,
+      to: lead.email,
+      messageId: providerMessageId ?? outbound.messageId,
+      providerId,
+    })
+    if (lead.state !== progress.state) {
+      runtime.emit('lead:transitioned', { leadId: lead.id, campaignId: campaign.id, from: lead.state, to: progress.state, reason: `step ${outbound.stepIndex + 1} sent` })
+    }
+  }
+  if (scope.recorder && senderIdempotent) {
+    scope.recorder.add({
+      input,
+      recorded: () => {
+        scope.claims.drop(outbound.id)
+        announce()
+      },
+      lost: () => void claimLost(scope, item, new ConflictError(`outbound email ${outbound.id} is not claimed by ${context.workerId}`)),
+    })
+    return true
+  }
   await recordDurably(
-    () =>
-      context.store.recordEmailSent({
-        emailId: outbound.id,
-        workerId: context.workerId,
-        sentAt,
-        subject: email.subject,
-        providerId,
-        providerMessageId,
-        ...(scope.mailbox ? { mailbox: scope.mailbox.name } : {}),
-        lead: progress,
-        next,
-        // Built only when an endpoint subscribes: nothing per email otherwise.
-        ...(wantsEvent(runtime, 'email.sent')
-          ? { events: [emailSentEvent({ email: outbound, to: lead.email, messageId: providerMessageId ?? outbound.messageId, providerId, mailbox: scope.mailbox?.name ?? null, now: sentAt })] }
-          : {}),
-      }),
+    () => context.store.recordEmailSent(input),
     async () => {
       const stored = await context.store.getEmail(outbound.id)
       return stored?.status === 'sent' && stored.sentAt?.getTime() === sentAt.getTime()
     },
   )
-  counts.sent++
-  runtime.emit('email:sent', {
-    emailId: outbound.id,
-    campaignId: campaign.id,
-    leadId: lead.id,
-    stepIndex: outbound.stepIndex,
-    to: lead.email,
-    messageId: providerMessageId ?? outbound.messageId,
-    providerId,
-  })
-  if (lead.state !== progress.state) {
-    runtime.emit('lead:transitioned', { leadId: lead.id, campaignId: campaign.id, from: lead.state, to: progress.state, reason: `step ${outbound.stepIndex + 1} sent` })
-  }
+  announce()
+  return false
 }
 
 /** Records a failed attempt: a retry with backoff, or a permanent failure after the last attempt. Returns the retry time. */

@@ -7,6 +7,7 @@ import { MailboxPicker } from '../mailbox-pool.js'
 import { keepEmailClaims } from './email-claim-keeper.js'
 import { ensurePoolRegistered } from './mailbox-actions.js'
 import { sendClaimedEmail, type SendCounts, type SendEmailScope } from './send-claimed-email.js'
+import { createSentEmailRecorder } from './sent-email-recorder.js'
 
 /**
  * Step 1 — send: claims due emails (campaign active, inside the lead's send window,
@@ -28,7 +29,11 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
       const caps = campaigns.map((c) => ({ campaignId: c.id, day: localDayKey(context.now, c.schedule.timezone), dailyCap: c.dailyCap }))
       const claims = keepEmailClaims(runtime, context)
       const picker = runtime.pool.length > 0 ? new MailboxPicker(context.store, runtime.pool) : null
-      const scope: SendEmailScope = { runtime, context, sender, picker, counts, claims, windowDeferrals: new Map(), mailboxDeferrals: new Map() }
+      // Group commit of the records of idempotent senders, when the store offers it.
+      const store = context.store
+      const recordGroup = store.recordEmailsSent?.bind(store)
+      const recorder = recordGroup ? createSentEmailRecorder(runtime, { recordEmailsSent: recordGroup, getEmail: (id) => store.getEmail(id) }) : null
+      const scope: SendEmailScope = { runtime, context, sender, picker, counts, claims, recorder, windowDeferrals: new Map(), mailboxDeferrals: new Map() }
       // Claims say whether the senders can be retried safely: with a pool, only when every mailbox's can.
       const senders = runtime.pool.length > 0 ? runtime.pool.map((mailbox) => mailbox.sender) : [sender!]
       const senderIdempotent = senders.every((candidate) => candidate.idempotent)
@@ -80,6 +85,9 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
           // taking more, and the step waits for all of them before it reports.
           const lanes = Array.from({ length: Math.min(runtime.config.sendConcurrency, unsent.length) }, async () => {
             while (failure === null && pauseUntil === null && !context.signal.aborted) {
+              // Records not yet committed are bounded; a group that failed stops the sends.
+              await recorder?.room()
+              if (recorder?.failure) return
               const item = unsent.shift()
               if (!item) return
               try {
@@ -92,13 +100,18 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
           })
           await Promise.all(lanes)
           if (failure !== null) throw (failure as { error: unknown }).error
+          if (recorder?.failure) throw recorder.failure.error
           if (unsent.length > 0) {
             // The provider asked us to slow down, or we are stopping: give the rest back.
             const scheduledAt = pauseUntil ?? context.clock.now()
             await giveBack(runtime, context, unsent.splice(0), scheduledAt)
           }
         }
+        // Every sent email recorded before the step reports (throws when a group failed).
+        await recorder?.drain()
       } finally {
+        // What can still be recorded is, before the claims stop being renewed.
+        await recorder?.drain().catch(() => undefined)
         // The step is failing: give back what it claimed and did not send — the rest of the
         // batch and the batch claimed in advance — so that those emails wait for the next
         // cycle instead of a claim expiry.
