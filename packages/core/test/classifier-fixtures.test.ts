@@ -40,6 +40,7 @@ const heldOut5 = manifest('held-out-5.manifest.json')
 const heldOut6 = manifest('held-out-6.manifest.json')
 const heldOut7 = manifest('held-out-7.manifest.json')
 const heldOut8 = manifest('held-out-8.manifest.json')
+const heldOut9 = manifest('held-out-9.manifest.json')
 const classifier = createRuleClassifier()
 const context = { lead: null, campaign: null, outboundEmail: null, now: new Date('2025-03-12T00:00:00Z') }
 
@@ -63,6 +64,7 @@ describe('held-out sets', () => {
     expect(heldOut6.length).toBeGreaterThanOrEqual(200)
     expect(heldOut7.length).toBeGreaterThanOrEqual(180)
     expect(heldOut8.length).toBeGreaterThanOrEqual(110)
+    expect(heldOut9.length).toBeGreaterThanOrEqual(120)
     for (const set of [heldOut2, heldOut3, heldOut4, heldOut5, heldOut6, heldOut7]) {
       const languages = new Set(set.filter((entry) => entry.language !== undefined).map((entry) => entry.language))
       expect(languages).toEqual(new Set(['en', 'de', 'fr', 'es', 'pt', 'nl']))
@@ -74,7 +76,7 @@ describe('held-out sets', () => {
   })
 
   it('name only files that exist, with a valid label', () => {
-    for (const entry of [...heldOut1, ...heldOut2, ...heldOut3, ...heldOut4, ...heldOut5, ...heldOut6, ...heldOut7, ...heldOut8]) {
+    for (const entry of [...heldOut1, ...heldOut2, ...heldOut3, ...heldOut4, ...heldOut5, ...heldOut6, ...heldOut7, ...heldOut8, ...heldOut9]) {
       expect(replyCategories, entry.file).toContain(entry.category)
       expect(readFileSync(join(fixturesDir, entry.file)).length, entry.file).toBeGreaterThan(100)
     }
