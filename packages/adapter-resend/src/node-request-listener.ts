@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { silentLogger, type Logger } from '@cam/core'
-import { errorMessage, sanitizeForLog } from '@cam/core/adapter-kit'
+import { errorMessage, nodeRequestHeaders, nodeRequestUrl, sanitizeForLog, writeWebResponse } from '@cam/core/adapter-kit'
 
 /** Options of {@link toNodeRequestListener}. */
 export interface NodeRequestListenerOptions {
@@ -79,39 +79,6 @@ function requestBody(request: IncomingMessage & { body?: unknown }): { body: Uin
   return { refuse: rawBodyRequired }
 }
 
-function requestHeaders(request: IncomingMessage): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (name.startsWith(':') || value === undefined) continue // HTTP/2 pseudo-headers
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
-  }
-  return headers
-}
-
-function requestUrl(request: IncomingMessage): string {
-  const path = request.url?.startsWith('/') ? request.url : '/'
-  const protocol = (request.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http'
-  try {
-    return new URL(path, `${protocol}://${request.headers.host ?? 'localhost'}`).href
-  } catch {
-    return new URL(path, `${protocol}://localhost`).href
-  }
-}
-
-async function writeResponse(response: ServerResponse, answer: Response, closeConnection: boolean): Promise<void> {
-  const body = Buffer.from(await answer.arrayBuffer())
-  const headers: Record<string, string | string[]> = {}
-  answer.headers.forEach((value, name) => {
-    headers[name] = value
-  })
-  const cookies = answer.headers.getSetCookie()
-  if (cookies.length > 0) headers['set-cookie'] = cookies
-  if (closeConnection) headers['connection'] = 'close'
-  headers['content-length'] = String(body.byteLength)
-  response.writeHead(answer.status, headers)
-  response.end(body)
-}
-
 function writeError(response: ServerResponse, message: string, closeConnection: boolean): void {
   if (response.headersSent) {
     response.destroy()
@@ -154,13 +121,13 @@ export function toNodeRequestListener(handler: (request: Request) => Promise<Res
         return
       }
       const method = request.method ?? 'GET'
-      const init: RequestInit & { duplex?: 'half' } = { method, headers: requestHeaders(request) }
+      const init: RequestInit & { duplex?: 'half' } = { method, headers: nodeRequestHeaders(request) }
       if (body.body !== null) {
         init.body = body.body
         init.duplex = 'half'
       }
-      const answer = await handler(new Request(requestUrl(request), init))
-      await writeResponse(response, answer, unread())
+      const answer = await handler(new Request(nodeRequestUrl(request), init))
+      await writeWebResponse(response, answer, unread())
     }
     serve().catch((error: unknown) => {
       logger.error('webhook request failed', { error: sanitizeForLog(errorMessage(error), 500) })

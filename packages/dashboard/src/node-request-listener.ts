@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { silentLogger, type Logger } from '@cam/core'
-import { errorMessage, sanitizeForLog } from '@cam/core/adapter-kit'
+import { errorMessage, nodeRequestHeaders, nodeRequestUrl, sanitizeForLog, writeWebResponse } from '@cam/core/adapter-kit'
 import { maxFormBytes } from './form-body.js'
 
 /** Options of {@link toNodeRequestListener}. */
@@ -46,41 +46,6 @@ async function readBody(request: IncomingMessage & { body?: unknown }): Promise<
   return Buffer.concat(chunks)
 }
 
-function requestHeaders(request: IncomingMessage): Headers {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (name.startsWith(':') || value === undefined) continue // HTTP/2 pseudo-headers
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item)
-  }
-  return headers
-}
-
-function requestUrl(request: IncomingMessage & { originalUrl?: string }, protocol: string | undefined): string {
-  // Under Express, a router mounted at a path strips it from `url`; `originalUrl` keeps it.
-  const raw = request.originalUrl ?? request.url
-  const path = raw?.startsWith('/') ? raw : '/'
-  const scheme = protocol ?? ((request.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http')
-  try {
-    return new URL(path, `${scheme}://${request.headers.host ?? 'localhost'}`).href
-  } catch {
-    return new URL(path, `${scheme}://localhost`).href
-  }
-}
-
-async function writeResponse(response: ServerResponse, answer: Response, closeConnection: boolean): Promise<void> {
-  const body = Buffer.from(await answer.arrayBuffer())
-  const headers: Record<string, string | string[]> = {}
-  answer.headers.forEach((value, name) => {
-    headers[name] = value
-  })
-  const cookies = answer.headers.getSetCookie()
-  if (cookies.length > 0) headers['set-cookie'] = cookies
-  if (closeConnection) headers['connection'] = 'close'
-  headers['content-length'] = String(body.byteLength)
-  response.writeHead(answer.status, headers)
-  response.end(body)
-}
-
 function writePlain(response: ServerResponse, status: number, text: string): void {
   if (response.headersSent) {
     response.destroy()
@@ -113,14 +78,14 @@ export function toNodeRequestListener(handler: (request: Request) => Promise<Res
         if (error instanceof BodyTooLarge) return writePlain(response, 413, 'The form is too large.')
         throw error
       }
-      const headers = requestHeaders(request)
+      const headers = nodeRequestHeaders(request)
       // The body is whole (and maybe re-encoded from a parser's fields): its framing headers no longer apply.
       headers.delete('content-length')
       headers.delete('transfer-encoding')
       const init: RequestInit = { method: request.method ?? 'GET', headers }
       if (body !== null) init.body = body
-      const answer = await handler(new Request(requestUrl(request, options.protocol), init))
-      await writeResponse(response, answer, !request.readableEnded)
+      const answer = await handler(new Request(nodeRequestUrl(request, options.protocol), init))
+      await writeWebResponse(response, answer, !request.readableEnded)
     }
     serve().catch((error: unknown) => {
       logger.error('dashboard request failed in the Node bridge', { error: sanitizeForLog(errorMessage(error), 500) })

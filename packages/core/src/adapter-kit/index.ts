@@ -36,3 +36,4 @@ export { emptyMetricCounts, metricNames, metricRates } from '../domain/metrics.j
 export { classifySmtpReply, type SmtpReplyVerdict } from './classify-smtp-reply.js'
 export { extractReturnDate } from '../classifier/extract-return-date.js'
 export { extractReplyText, type ExtractReplyTextOptions } from '../mime/extract-reply-text.js'
+export { nodeRequestHeaders, nodeRequestUrl, writeWebResponse } from './node-http-bridge.js'
