@@ -12,14 +12,20 @@
  * BENCH_EMAILS (default 20000), BENCH_LEADS (default "10000,1000000"; empty skips the idle cycle),
  * BENCH_CYCLES (default 30), BENCH_WORKERS (default "1,4"), BENCH_PARTS (default "cam,async,graphile"; "perEmail" adds
  * CAM recording each email on its own, as before group commit, for a same-run comparison),
- * BENCH_ROUNDS (default 3: interleaved rounds per worker count, medians reported).
+ * BENCH_ROUNDS (default 3: interleaved rounds per worker count, medians reported),
+ * BENCH_CORE_BEFORE (the path of another build of @cam/core's dist/index.js: part "before" runs CAM
+ * with it, for a same-run before/after of a change in core) and BENCH_ADAPTER_BEFORE (the path of
+ * another copy's src/index.ts: part "before" runs its store).
  * WAL bytes per email/job: pg_current_wal_lsn() difference over the timed part (server-wide).
+ * CPU per email/job: this process's CPU (process.cpuUsage) and that of the PostgreSQL backends of
+ * the part's own connections (tagged by application_name, read from /proc; Linux, same machine).
  * Results: printed as tables and written to bench/results/postgres-bench.json (or BENCH_OUT, a file name in bench/results/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem, type as osType, release } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { readFileSync } from 'node:fs'
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { Logger as GraphileLogger, run as runGraphileWorker, makeWorkerUtils, type Runner } from 'graphile-worker'
@@ -37,6 +43,43 @@ const benchParts = new Set((process.env.BENCH_PARTS ?? 'cam,async,graphile').spl
 const idleCycles = Number(process.env.BENCH_CYCLES ?? 30)
 const campaignCount = 50
 const admin = new pg.Pool({ connectionString: url, max: 2 })
+
+/** Another build of @cam/core (BENCH_CORE_BEFORE), for part "before". */
+const coreBefore = process.env.BENCH_CORE_BEFORE ? ((await import(pathToFileURL(process.env.BENCH_CORE_BEFORE).href)) as { createCamWorker: typeof createCamWorker }) : null
+/** Another copy of this package's source (BENCH_ADAPTER_BEFORE), for part "before". */
+const adapterBefore = process.env.BENCH_ADAPTER_BEFORE
+  ? ((await import(pathToFileURL(process.env.BENCH_ADAPTER_BEFORE).href)) as { createPostgresStore: typeof createPostgresStore })
+  : null
+if (benchParts.has('before') && !coreBefore) throw new Error('part "before" needs BENCH_CORE_BEFORE (the path of another build of @cam/core dist/index.js)')
+
+/** The database URL with an application_name, so that the part's backends can be told apart. */
+const taggedUrl = (tag: string) => `${url}${url.includes('?') ? '&' : '?'}application_name=${tag}`
+const clockTicksPerSecond = 100
+/** CPU time (µs) of each PostgreSQL backend with application_name `tag`, by pid (from /proc: the server runs on this machine). */
+async function backendCpu(tag: string): Promise<Map<number, number>> {
+  const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [tag])
+  const cpu = new Map<number, number>()
+  for (const { pid } of rows as Array<{ pid: number }>) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+      // utime and stime: fields 14 and 15 of stat, 12 and 13 after "(comm) ".
+      cpu.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicksPerSecond)
+    } catch {
+      // The backend ended meanwhile.
+    }
+  }
+  return cpu
+}
+/** CPU (µs) the backends of `tag` used since `before` (a backend that started meanwhile counts whole). */
+async function backendCpuSince(tag: string, before: Map<number, number>): Promise<number> {
+  let total = 0
+  for (const [pid, us] of await backendCpu(tag)) total += us - (before.get(pid) ?? 0)
+  return total
+}
+const nodeCpu = () => {
+  const usage = process.cpuUsage()
+  return usage.user + usage.system
+}
 
 const silentGraphileLogger = new GraphileLogger(() => () => {})
 const noopSender: SenderV1 = { name: 'noop', idempotent: true, send: async () => ({}) }
@@ -76,17 +119,27 @@ async function seedSendWorkload(store: PostgresStore): Promise<void> {
   }
 }
 
-/** `groupCommit` false: the store without `recordEmailsSent`, so each email is recorded on its own (as before group commit). */
-async function camSendThroughput(workerCount: number, asyncCommitSendRecords = false, groupCommit = true) {
+/**
+ * `groupCommit` false: the store without `recordEmailsSent`, so each email is recorded on its own (as before group commit).
+ * `core`: the build of @cam/core that runs the workers (part "before": BENCH_CORE_BEFORE).
+ */
+async function camSendThroughput(
+  workerCount: number,
+  asyncCommitSendRecords = false,
+  groupCommit = true,
+  core: { createCamWorker: typeof createCamWorker } = { createCamWorker },
+  adapter: { createPostgresStore: typeof createPostgresStore } = { createPostgresStore },
+) {
+  const tag = `cam-bench-${randomUUID().slice(0, 8)}`
   const schema = await freshSchema(`send${workerCount}`)
   await migrate({ connectionString: url, schema })
   const seedStore = createPostgresStore({ connectionString: url, schema, poolSize: 4 })
   await seedSendWorkload(seedStore)
   await seedStore.close()
   await admin.query(`VACUUM ANALYZE ${quote(schema)}.outbound_emails, ${quote(schema)}.leads, ${quote(schema)}.campaigns`)
-  const stores = Array.from({ length: workerCount }, () => createPostgresStore({ connectionString: url, schema, poolSize: 6, listen: false, asyncCommitSendRecords }))
+  const stores = Array.from({ length: workerCount }, () => adapter.createPostgresStore({ connectionString: taggedUrl(tag), schema, poolSize: 6, listen: false, asyncCommitSendRecords }))
   const workers: CamWorker[] = stores.map((store, i) =>
-    createCamWorker({
+    core.createCamWorker({
       store: groupCommit ? store : { ...store, recordEmailsSent: undefined },
       sender: noopSender,
       config: { workerId: `bench-${i}`, stopOnSignals: false, maxSendsPerCycle: 1_000_000 },
@@ -95,6 +148,8 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
   )
   await Promise.all(stores.map((store) => store.listCampaigns())) // connect + schema check before timing
   const walStart = await walLsn()
+  const backendStart = await backendCpu(tag)
+  const nodeStart = nodeCpu()
   const start = process.hrtime.bigint()
   const sent = await Promise.all(
     workers.map(async (worker) => {
@@ -109,6 +164,8 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
     }),
   )
   const elapsedMs = ms(start)
+  const nodeUs = nodeCpu() - nodeStart
+  const backendUs = await backendCpuSince(tag, backendStart)
   const walBytes = await walBytesSince(walStart)
   const total = sent.reduce((a, b) => a + b, 0)
   const { rows } = await admin.query(`SELECT count(*)::int AS n FROM ${quote(schema)}.outbound_emails WHERE status = 'sent'`)
@@ -123,6 +180,8 @@ async function camSendThroughput(workerCount: number, asyncCommitSendRecords = f
     seconds: round(elapsedMs / 1000, 2),
     perSecond: Math.round(total / (elapsedMs / 1000)),
     walBytesPerItem: Math.round(walBytes / total),
+    nodeCpuUsPerItem: Math.round(nodeUs / total),
+    backendCpuUsPerItem: Math.round(backendUs / total),
   }
 }
 
@@ -142,11 +201,13 @@ async function graphileThroughput(runnerCount: number) {
   let finish: () => void = () => {}
   const finished = new Promise<void>((resolve) => (finish = resolve))
   const runners: Runner[] = []
+  const tag = `gw-bench-${randomUUID().slice(0, 8)}`
   const walStart = await walLsn()
+  const nodeStart = nodeCpu()
   const start = process.hrtime.bigint()
   for (let i = 0; i < runnerCount; i++) {
     const runner = await runGraphileWorker({
-      connectionString: url,
+      connectionString: taggedUrl(tag),
       schema,
       concurrency: 4,
       noHandleSignals: true,
@@ -170,6 +231,9 @@ async function graphileThroughput(runnerCount: number) {
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
   const elapsedMs = ms(start)
+  const nodeUs = nodeCpu() - nodeStart
+  // Its backends connected after the start: each counts whole (connection setup included).
+  const backendUs = await backendCpuSince(tag, new Map())
   const walBytes = await walBytesSince(walStart)
   await Promise.all(runners.map((runner) => runner.stop()))
   await dropSchema(schema)
@@ -179,6 +243,8 @@ async function graphileThroughput(runnerCount: number) {
     seconds: round(elapsedMs / 1000, 2),
     perSecond: Math.round(emailCount / (elapsedMs / 1000)),
     walBytesPerItem: Math.round(walBytes / emailCount),
+    nodeCpuUsPerItem: Math.round(nodeUs / emailCount),
+    backendCpuUsPerItem: Math.round(backendUs / emailCount),
   }
 }
 
@@ -339,7 +405,7 @@ async function main() {
   }
   console.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, PostgreSQL ${machine.postgres}`)
   const send = []
-  const skipped = { perSecond: 0, seconds: 0, walBytesPerItem: 0 }
+  const skipped = { perSecond: 0, seconds: 0, walBytesPerItem: 0, nodeCpuUsPerItem: 0, backendCpuUsPerItem: 0 }
   for (const workers of workerCounts) {
     // Interleaved rounds (CAM, CAM async, graphile-worker, then again) so that a noisy
     // neighbour on the machine hits all three alike; the medians are reported.
@@ -347,7 +413,10 @@ async function main() {
       cam: number
       camAsync: number
       camPerEmail: number
+      before: number
       graphile: number
+      /** CPU per email/job (µs): this process, the part's PostgreSQL backends. */
+      cpu: Record<'cam' | 'before' | 'graphile', { node: number; backend: number }>
       camWal: number
       camAsyncWal: number
       camPerEmailWal: number
@@ -357,12 +426,16 @@ async function main() {
       const cam = benchParts.has('cam') ? await camSendThroughput(workers) : skipped
       const camAsync = benchParts.has('async') ? await camSendThroughput(workers, true) : skipped
       const camPerEmail = benchParts.has('perEmail') ? await camSendThroughput(workers, false, false) : skipped
+      const before = benchParts.has('before') && coreBefore ? await camSendThroughput(workers, false, true, coreBefore, adapterBefore ?? { createPostgresStore }) : skipped
       const graphile = benchParts.has('graphile') ? await graphileThroughput(workers) : skipped
+      const cpuOf = (r: { nodeCpuUsPerItem?: number; backendCpuUsPerItem?: number }) => ({ node: r.nodeCpuUsPerItem ?? 0, backend: r.backendCpuUsPerItem ?? 0 })
       rounds.push({
         cam: cam.perSecond,
         camAsync: camAsync.perSecond,
         camPerEmail: camPerEmail.perSecond,
+        before: before.perSecond,
         graphile: graphile.perSecond,
+        cpu: { cam: cpuOf(cam), before: cpuOf(before), graphile: cpuOf(graphile) },
         camWal: cam.walBytesPerItem,
         camAsyncWal: camAsync.walBytesPerItem,
         camPerEmailWal: camPerEmail.walBytesPerItem,
@@ -371,13 +444,22 @@ async function main() {
       console.log(
         `send ${workers} worker(s), round ${attempt}: CAM ${cam.perSecond}/s, ${cam.walBytesPerItem} WAL B/email (async send records ${camAsync.perSecond}/s; ` +
           `one record per email ${camPerEmail.perSecond}/s, ${camPerEmail.walBytesPerItem} WAL B/email), ` +
-          `graphile-worker ${graphile.perSecond}/s, ${graphile.walBytesPerItem} WAL B/job`,
+          `graphile-worker ${graphile.perSecond}/s, ${graphile.walBytesPerItem} WAL B/job` +
+          (before.perSecond ? `; before (BENCH_CORE_BEFORE) ${before.perSecond}/s` : '') +
+          `; CPU µs per item (node+backend): CAM ${cam.nodeCpuUsPerItem ?? 0}+${cam.backendCpuUsPerItem ?? 0}` +
+          (before.perSecond ? `, before ${before.nodeCpuUsPerItem ?? 0}+${before.backendCpuUsPerItem ?? 0}` : '') +
+          `, graphile-worker ${graphile.nodeCpuUsPerItem ?? 0}+${graphile.backendCpuUsPerItem ?? 0}`,
       )
     }
     const cam = Math.round(median(rounds.map((r) => r.cam)))
     const camAsync = Math.round(median(rounds.map((r) => r.camAsync)))
     const camPerEmail = Math.round(median(rounds.map((r) => r.camPerEmail)))
     const graphile = Math.round(median(rounds.map((r) => r.graphile)))
+    const before = Math.round(median(rounds.map((r) => r.before)))
+    const cpuMedian = (part: 'cam' | 'before' | 'graphile') => ({
+      node: Math.round(median(rounds.map((r) => r.cpu[part].node))),
+      backend: Math.round(median(rounds.map((r) => r.cpu[part].backend))),
+    })
     send.push({
       workers,
       rounds,
@@ -394,6 +476,11 @@ async function main() {
       ratioOfRounds: graphile ? round(median(rounds.map((r) => (r.graphile ? r.cam / r.graphile : 0))), 2) : null,
       ratioAsync: graphile ? round(camAsync / graphile, 2) : null,
       ratioPerEmail: graphile ? round(camPerEmail / graphile, 2) : null,
+      before,
+      ratioBefore: graphile && before ? round(before / graphile, 2) : null,
+      ratioOfRoundsBefore: graphile && before ? round(median(rounds.map((r) => (r.graphile ? r.before / r.graphile : 0))), 2) : null,
+      afterOverBeforeOfRounds: before ? round(median(rounds.map((r) => (r.before ? r.cam / r.before : 0))), 2) : null,
+      cpuUsPerItem: { cam: cpuMedian('cam'), before: cpuMedian('before'), graphile: cpuMedian('graphile') },
     })
   }
   console.log(`\nSend-step throughput: ${emailCount} due emails across ${campaignCount} campaigns, no-op sender, median of ${sendRounds} round(s)`)
@@ -411,6 +498,18 @@ async function main() {
       'one record per email emails/s': r.camPerEmail,
       'per email ÷ graphile-worker': r.ratioPerEmail,
       'per email WAL B/email': r.camPerEmailWalBytesPerEmail,
+      ...(r.before ? { 'before emails/s': r.before, 'before ÷ graphile-worker (round ratios)': r.ratioOfRoundsBefore, 'CAM ÷ before (round ratios)': r.afterOverBeforeOfRounds } : {}),
+    })),
+  )
+  console.log('\nCPU per email/job (µs, medians): this process (node) and the part\'s PostgreSQL backends')
+  console.table(
+    send.map((r) => ({
+      workers: r.workers,
+      'CAM node': r.cpuUsPerItem.cam.node,
+      'CAM backend': r.cpuUsPerItem.cam.backend,
+      ...(r.before ? { 'before node': r.cpuUsPerItem.before.node, 'before backend': r.cpuUsPerItem.before.backend } : {}),
+      'graphile-worker node': r.cpuUsPerItem.graphile.node,
+      'graphile-worker backend': r.cpuUsPerItem.graphile.backend,
     })),
   )
   const idle = []

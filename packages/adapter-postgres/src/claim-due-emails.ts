@@ -97,7 +97,9 @@ export function claimDueEmailsStatements(schema: string) {
         LEFT JOIN LATERAL (SELECT s.email FROM ${schema}.suppressions s WHERE s.email = k.lead_email_normalized LIMIT 1) AS sp ON true
         LIMIT $5::int
       )
-      SELECT * FROM picked ORDER BY rank`
+      -- Only what the claim uses (the emails' rows come back from the apply statement):
+      -- every other column would be formatted, sent and parsed for nothing.
+      SELECT id, campaign_id, cap_day, cap_key, rank, campaign_rank, suppressed, lead_row, campaign_row FROM picked ORDER BY rank`
   return {
     markInDoubt: `
       UPDATE ${schema}.outbound_emails e

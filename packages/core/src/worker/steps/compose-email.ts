@@ -3,7 +3,7 @@ import type { Lead } from '../../domain/lead.js'
 import type { OutboundEmail } from '../../domain/outbound-email.js'
 import { sanitizeText, toSingleLine } from '../../domain/plain-text.js'
 import type { OutgoingEmail } from '../../ports/sender-v1.js'
-import { compileCampaignTemplates, renderStep, templateContext } from '../../templates/campaign-templates.js'
+import { compileCampaignTemplates, renderStep, templateContext, type CompiledCampaignTemplates } from '../../templates/campaign-templates.js'
 import { createUnsubscribeToken } from '../../unsubscribe/unsubscribe-token.js'
 import type { WorkerConfig } from '../worker-config.js'
 
@@ -31,9 +31,15 @@ export function unsubscribeUrl(config: WorkerConfig, lead: Pick<Lead, 'id' | 'em
  * (`toSingleLine`): the subject (a template may render a line break), the display names and
  * the extra header values; bodies lose control characters but keep their lines. Addresses
  * are passed as stored: they were validated when added, and a sender refuses a bad one.
+ * `compiled`: the campaign's parsed templates, when the caller already has them.
  */
-export function composeEmail(outbound: OutboundEmail, lead: Lead, campaign: Campaign, config: WorkerConfig): OutgoingEmail {
-  const compiled = compileCampaignTemplates(campaign.steps)
+export function composeEmail(
+  outbound: OutboundEmail,
+  lead: Lead,
+  campaign: Campaign,
+  config: WorkerConfig,
+  compiled: CompiledCampaignTemplates = compileCampaignTemplates(campaign.steps),
+): OutgoingEmail {
   const link = unsubscribeUrl(config, lead)
   const rendered = renderStep(compiled, outbound.stepIndex, templateContext(lead, campaign, link ? { unsubscribeUrl: link } : {}))
   let subject = rendered.subject === null ? null : toSingleLine(rendered.subject)

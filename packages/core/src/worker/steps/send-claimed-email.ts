@@ -11,6 +11,8 @@ import type { StepCounts } from '../cycle-report.js'
 import type { StepContext } from '../step.js'
 import { runHook, type WorkerRuntime } from '../worker-runtime.js'
 import { composeEmail } from './compose-email.js'
+import type { Campaign } from '../../domain/campaign.js'
+import { compileCampaignTemplates, type CompiledCampaignTemplates } from '../../templates/campaign-templates.js'
 import type { MailboxPicker, PoolMailbox } from '../mailbox-pool.js'
 import { pauseMailbox, recordRefusal } from './mailbox-actions.js'
 import type { EmailClaimKeeper } from './email-claim-keeper.js'
@@ -67,6 +69,21 @@ export interface SendEmailScope {
   windowDeferrals: Map<string, WindowDeferral>
   /** By reason: what no mailbox could send now, for the step's report. */
   mailboxDeferrals: Map<string, MailboxDeferral>
+  /**
+   * Parsed templates by campaign object (one per campaign in a claimed batch), so that
+   * the templates' cache key is not rebuilt for every email.
+   */
+  compiledTemplates?: WeakMap<Campaign, CompiledCampaignTemplates>
+}
+
+/** The campaign's parsed templates, once per campaign object of the step. */
+function templatesOf(scope: SendEmailScope, campaign: Campaign): CompiledCampaignTemplates {
+  let compiled = scope.compiledTemplates?.get(campaign)
+  if (!compiled) {
+    compiled = compileCampaignTemplates(campaign.steps)
+    scope.compiledTemplates?.set(campaign, compiled)
+  }
+  return compiled
 }
 
 /**
@@ -148,7 +165,7 @@ export async function sendClaimedEmail(scope: SendEmailScope, item: ClaimedEmail
 
     let email: OutgoingEmail
     try {
-      email = composeEmail(outbound, lead, campaign, runtime.config)
+      email = composeEmail(outbound, lead, campaign, runtime.config, templatesOf(scope, campaign))
       if (mailbox) email = { ...email, from: mailbox.from, ...(mailbox.from.replyTo ? { replyTo: mailbox.from.replyTo } : {}) }
     } catch (error) {
       // A template variable went missing (campaign edited after the lead was added) or a

@@ -33,7 +33,7 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
       const store = context.store
       const recordGroup = store.recordEmailsSent?.bind(store)
       const recorder = recordGroup ? createSentEmailRecorder(runtime, { recordEmailsSent: recordGroup, getEmail: (id) => store.getEmail(id) }) : null
-      const scope: SendEmailScope = { runtime, context, sender, picker, counts, claims, recorder, windowDeferrals: new Map(), mailboxDeferrals: new Map() }
+      const scope: SendEmailScope = { runtime, context, sender, picker, counts, claims, recorder, windowDeferrals: new Map(), mailboxDeferrals: new Map(), compiledTemplates: new WeakMap() }
       // Claims say whether the senders can be retried safely: with a pool, only when every mailbox's can.
       const senders = runtime.pool.length > 0 ? runtime.pool.map((mailbox) => mailbox.sender) : [sender!]
       const senderIdempotent = senders.every((candidate) => candidate.idempotent)
