@@ -52,6 +52,13 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const mb = (bytes: number) => round(bytes / 1024 ** 2, 1)
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? 0
 const walLsn = async () => String((await admin.query('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0].lsn)
+/** Server-wide WAL and checkpoint counters: full-page images and forced checkpoints explain WAL per email at scale. */
+const walCounters = async () => {
+  const { rows } = await admin.query(
+    `SELECT w.wal_records::bigint AS records, w.wal_fpi::bigint AS fpi, b.checkpoints_timed::int AS timed, b.checkpoints_req::int AS requested FROM pg_stat_wal w, pg_stat_bgwriter b`,
+  )
+  return { records: Number(rows[0].records), fpi: Number(rows[0].fpi), checkpointsTimed: rows[0].timed as number, checkpointsRequested: rows[0].requested as number }
+}
 const walBytesSince = async (lsn: string) => Number((await admin.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::bigint AS n', [lsn])).rows[0].n)
 
 // ── seeding ─────────────────────────────────────────────────────────────────────
@@ -185,6 +192,7 @@ async function phase(schema: string, workerCount: number, mailboxes: number) {
   await Promise.all(stores.map((store) => store.listCampaigns()))
   const samples: Array<Record<string, unknown>> = []
   const walStart = await walLsn()
+  const countersStart = await walCounters()
   const start = Date.now()
   const deadline = start + phaseSeconds * 1000
   let errors = 0
@@ -228,6 +236,7 @@ async function phase(schema: string, workerCount: number, mailboxes: number) {
   }
   const seconds = (Date.now() - start) / 1000
   const walBytes = await walBytesSince(walStart)
+  const countersEnd = await walCounters()
   await Promise.all(workers.map((worker) => worker.stop()))
   await Promise.all(stores.map((store) => store.close()))
   return {
@@ -239,6 +248,10 @@ async function phase(schema: string, workerCount: number, mailboxes: number) {
     claimP50Ms: round(percentile(claimMs, 0.5), 2),
     claimP99Ms: round(percentile(claimMs, 0.99), 2),
     walBytesPerEmail: sent.n ? Math.round(walBytes / sent.n) : null,
+    fullPageImagesPerEmail: sent.n ? round((countersEnd.fpi - countersStart.fpi) / sent.n, 2) : null,
+    walRecordsPerEmail: sent.n ? round((countersEnd.records - countersStart.records) / sent.n, 1) : null,
+    checkpoints: countersEnd.checkpointsTimed + countersEnd.checkpointsRequested - countersStart.checkpointsTimed - countersStart.checkpointsRequested,
+    checkpointsRequested: countersEnd.checkpointsRequested - countersStart.checkpointsRequested,
     stepErrors: errors,
     samples,
   }
