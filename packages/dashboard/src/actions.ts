@@ -32,11 +32,14 @@ function oneOf<T extends string>(form: URLSearchParams, name: string, values: re
 
 const inDoubtResolutions = ['sent', 'resend', 'cancel'] as const
 
+/** A reason as the store keeps it: what the person wrote, and who did it from here. */
+const byActor = (context: PageContext, reason: string) => `${reason} (by ${context.actor.actor} in the dashboard)`.slice(0, 500)
+
 /** Every action by route key (see `routes.ts`). */
 export const actions: Record<string, Action> = {
   async 'campaign.pause'(context, [campaignId], form) {
     const reason = field(form, 'reason')
-    await context.client.pauseCampaign(campaignId!, `${reason || 'paused'} (by ${context.actor.actor} in the dashboard)`.slice(0, 500))
+    await context.client.pauseCampaign(campaignId!, byActor(context, reason || 'paused'))
     return { notice: 'campaign-paused', action: 'campaign.pause', target: campaignId! }
   },
   async 'campaign.resume'(context, [campaignId]) {
@@ -76,7 +79,7 @@ export const actions: Record<string, Action> = {
   },
   async 'mailbox.pause'(context, [name], form) {
     const reason = field(form, 'reason')
-    await context.client.pauseMailbox(name!, `${reason || 'paused'} (by ${context.actor.actor} in the dashboard)`.slice(0, 500))
+    await context.client.pauseMailbox(name!, byActor(context, reason || 'paused'))
     return { notice: 'mailbox-paused', action: 'mailbox.pause', target: name! }
   },
   async 'mailbox.resume'(context, [name]) {
@@ -93,7 +96,7 @@ export const actions: Record<string, Action> = {
   },
   async 'webhook-endpoint.disable'(context, [name], form) {
     const reason = field(form, 'reason')
-    await context.client.disableWebhookEndpoint(name!, `${reason || 'disabled'} (by ${context.actor.actor} in the dashboard)`.slice(0, 500))
+    await context.client.disableWebhookEndpoint(name!, byActor(context, reason || 'disabled'))
     return { notice: 'webhook-endpoint-disabled', action: 'webhook-endpoint.disable', target: name! }
   },
 }

@@ -30,6 +30,7 @@ import { verifyUnsubscribeToken } from '../unsubscribe/unsubscribe-token.js'
 import { systemClock, type Clock } from '../util/clock.js'
 import { silentLogger, type Logger } from '../util/logger.js'
 import { zodIssues } from '../util/zod-issues.js'
+import { utcDayKeyDaysBefore } from '../util/day-key.js'
 import { wrapPort } from '../ports/wrap-port.js'
 import { addLeadsToCampaign, type AddLeadsReport } from '../sequence/enroll-leads.js'
 import { defaultAlertCategories } from '../policy/follow-up-policy.js'
@@ -591,8 +592,8 @@ export function createCamClient(options: CamClientOptions): CamClient {
       const parsed = dailyMetricsArguments({ campaignId, options: dailyOptions })
       await requireCampaign(parsed.campaignId)
       const days = parsed.options?.days ?? 30
-      const today = Date.UTC(clock.now().getUTCFullYear(), clock.now().getUTCMonth(), clock.now().getUTCDate())
-      const dayKeys = Array.from({ length: days }, (_, index) => new Date(today - (days - 1 - index) * 86_400_000).toISOString().slice(0, 10))
+      const now = clock.now()
+      const dayKeys = Array.from({ length: days }, (_, index) => utcDayKeyDaysBefore(now, days - 1 - index))
       const stored = new Map((await store.getCampaignDailyCounters({ campaignId: parsed.campaignId, sinceDay: dayKeys[0]! })).map((entry) => [entry.day, entry.counts]))
       return dayKeys.map((day) => ({ day, counts: stored.get(day) ?? emptyMetricCounts() }))
     },

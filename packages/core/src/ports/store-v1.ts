@@ -211,22 +211,16 @@ export interface ListInboundMessagesFilter {
  * message's category, and everything CAM's policy does for the new category — applied in
  * one transaction, like {@link MessageOutcome}.
  */
-export interface ReclassifyMessageInput {
+export interface ReclassifyMessageInput
+  extends Pick<MessageOutcome, 'leadTransition' | 'cancelPendingEmails' | 'reschedulePendingEmailTo' | 'suppression' | 'alert' | 'events'> {
   messageId: string
   now: Date
   /** The category the caller saw (null: no classification); `ConflictError` when the stored one differs. */
   expectedCategory: ReplyCategory | null
   classification: ClassificationResult
   note: string | null
-  leadTransition?: LeadTransition
-  cancelPendingEmails?: boolean
-  reschedulePendingEmailTo?: Date
-  suppression?: { email: string; reason: SuppressionReason; source: string }
-  alert?: { alert: NewAlert; channels: string[] }
   /** Counters to add (negative to take back the old category's) for the message's campaign on the UTC day of `now`. */
   metrics?: Partial<MetricCounts>
-  /** Events for webhook endpoints, recorded in the same transaction (see {@link MessageOutcome.events}). */
-  events?: NewCamEvent[]
 }
 
 /** Filter of {@link StoreV1.listSuppressions}. */
