@@ -30,39 +30,49 @@ export function recordEmailsSentStatement(schema: string): string {
       FROM input i
       -- in_doubt: set aside while this worker was sending it; it now knows the outcome.
       WHERE o.id = i.id AND o.status IN ('sending', 'in_doubt') AND o.claimed_by = i.worker_id
-      RETURNING o.id, o.lead_id, o.campaign_id, o.step_index
+      -- Each later part reads what it needs from here: joining the input again would scan
+      -- it once per row.
+      RETURNING o.id, o.lead_id, o.campaign_id, o.step_index, i.sent_at, i.mailbox, i.lead_state, i.next_step_index, i.last_sent_at,
+                i.reply_deadline_at, i.thread_subject, i.next_id, i.next_step, i.next_scheduled_at, i.next_message_id, i.next_key,
+                i.next_in_reply_to, i.next_references
     ), l AS (
       UPDATE ${schema}.leads
-      SET state = i.lead_state, next_step_index = i.next_step_index, last_sent_at = i.last_sent_at, reply_deadline_at = i.reply_deadline_at,
-          thread_subject = i.thread_subject, resume_at = NULL, state_reason = 'step ' || (e.step_index + 1) || ' sent', updated_at = i.sent_at,
-          mailbox = COALESCE(${schema}.leads.mailbox, i.mailbox)
-      FROM e JOIN input i ON i.id = e.id
+      SET state = e.lead_state, next_step_index = e.next_step_index, last_sent_at = e.last_sent_at, reply_deadline_at = e.reply_deadline_at,
+          thread_subject = e.thread_subject, resume_at = NULL, state_reason = 'step ' || (e.step_index + 1) || ' sent', updated_at = e.sent_at,
+          mailbox = COALESCE(${schema}.leads.mailbox, e.mailbox)
+      FROM e
       WHERE ${schema}.leads.id = e.lead_id AND ${schema}.leads.state IN ('queued', 'active', 'paused')
-      RETURNING ${schema}.leads.id, ${schema}.leads.campaign_id, e.id AS email_id
-    ), lm AS (
+      RETURNING ${schema}.leads.id, ${schema}.leads.campaign_id, e.id AS email_id, e.sent_at, e.next_id, e.next_step, e.next_scheduled_at,
+                e.next_message_id, e.next_key, e.next_in_reply_to, e.next_references
+    ), moved AS MATERIALIZED (
       -- A lead that left its sequence meanwhile (it replied) still learns the mailbox its
-      -- thread is on. Disjoint from l: a row is in one state.
-      UPDATE ${schema}.leads SET mailbox = i.mailbox
-      FROM e JOIN input i ON i.id = e.id
-      WHERE i.mailbox IS NOT NULL AND ${schema}.leads.id = e.lead_id AND ${schema}.leads.mailbox IS NULL
+      -- thread is on: the emails with a mailbox whose lead l did not update (usually none,
+      -- so that no lead is looked up twice).
+      SELECT e.lead_id, e.mailbox FROM e
+      WHERE e.mailbox IS NOT NULL AND NOT EXISTS (SELECT 1 FROM l WHERE l.email_id = e.id)
+    ), lm AS (
+      -- Disjoint from l: a row is in one state.
+      UPDATE ${schema}.leads SET mailbox = m.mailbox
+      FROM moved m
+      WHERE ${schema}.leads.id = m.lead_id AND ${schema}.leads.mailbox IS NULL
         AND ${schema}.leads.state NOT IN ('queued', 'active', 'paused')
     ), n AS (
       INSERT INTO ${schema}.outbound_emails
         (id, campaign_id, lead_id, step_index, status, scheduled_at, message_id, idempotency_key, in_reply_to, thread_references, created_at, updated_at)
-      SELECT i.next_id, l.campaign_id, l.id, i.next_step, 'queued', i.next_scheduled_at, i.next_message_id, i.next_key, i.next_in_reply_to,
-             ARRAY(SELECT jsonb_array_elements_text(i.next_references::jsonb)), i.sent_at, i.sent_at
-      FROM l JOIN input i ON i.id = l.email_id
-      WHERE i.next_id IS NOT NULL
+      SELECT l.next_id, l.campaign_id, l.id, l.next_step, 'queued', l.next_scheduled_at, l.next_message_id, l.next_key, l.next_in_reply_to,
+             ARRAY(SELECT jsonb_array_elements_text(l.next_references::jsonb)), l.sent_at, l.sent_at
+      FROM l
+      WHERE l.next_id IS NOT NULL
       ON CONFLICT (lead_id, step_index) DO NOTHING
     ), c AS (
       INSERT INTO ${schema}.campaign_counters AS c (campaign_id, day, sent)
-      SELECT e.campaign_id, (i.sent_at AT TIME ZONE 'UTC')::date, count(*)::int FROM e JOIN input i ON i.id = e.id
+      SELECT e.campaign_id, (e.sent_at AT TIME ZONE 'UTC')::date, count(*)::int FROM e
       GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (campaign_id, day) DO UPDATE SET sent = c.sent + EXCLUDED.sent
     ), mc AS (
       INSERT INTO ${schema}.mailbox_counters AS c (mailbox, day, sent)
-      SELECT i.mailbox, (i.sent_at AT TIME ZONE 'UTC')::date, count(*)::int FROM e JOIN input i ON i.id = e.id
-      WHERE i.mailbox IS NOT NULL
+      SELECT e.mailbox, (e.sent_at AT TIME ZONE 'UTC')::date, count(*)::int FROM e
+      WHERE e.mailbox IS NOT NULL
       GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT (mailbox, day) DO UPDATE SET sent = c.sent + EXCLUDED.sent
     )

@@ -40,45 +40,64 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
       const windows = senders.flatMap((candidate) => (candidate.idempotencyWindowMs !== undefined ? [candidate.idempotencyWindowMs] : []))
       const senderIdempotencyWindowMs = windows.length > 0 ? Math.min(...windows) : undefined
       let pauseUntil: Date | null = null
-      const claim = (limit: number) => {
-        const claiming = context.store
-          .claimDueEmails({
-            now: context.clock.now(),
-            workerId: context.workerId,
-            limit,
-            claimTtlMs: runtime.config.claimTtlMs,
-            senderIdempotent,
-            ...(senderIdempotencyWindowMs !== undefined ? { senderIdempotencyWindowMs } : {}),
-            caps,
-          })
-          .then((batch) => {
-            claims.hold(batch.claimed.map((item) => item.email.id))
-            return { limit, batch }
-          })
+      const claim = (limit: number): PendingClaim => {
+        const pending: PendingClaim = {
+          limit,
+          settled: false,
+          result: context.store
+            .claimDueEmails({
+              now: context.clock.now(),
+              workerId: context.workerId,
+              limit,
+              claimTtlMs: runtime.config.claimTtlMs,
+              senderIdempotent,
+              ...(senderIdempotencyWindowMs !== undefined ? { senderIdempotencyWindowMs } : {}),
+              caps,
+            })
+            .then((batch) => {
+              claims.hold(batch.claimed.map((item) => item.email.id))
+              return batch
+            })
+            .finally(() => {
+              pending.settled = true
+            }),
+        }
         // Awaited later (after the current batch): until then, a failure must not count as unhandled.
-        claiming.catch(() => undefined)
-        return claiming
+        pending.result.catch(() => undefined)
+        return pending
       }
       // While a batch is being sent, the next one is already being claimed (when the batch
       // was full, so more may be due): the claim's round trips overlap the sends instead
-      // of leaving the sender idle between batches.
-      let next: ReturnType<typeof claim> | null = context.signal.aborted ? null : claim(Math.min(runtime.config.sendBatchSize, runtime.config.maxSendsPerCycle))
+      // of leaving the lanes idle between batches. When the lanes still had to wait for a
+      // claim (claims slower than sends, as with a fast provider), a second claim is kept
+      // in flight from then on.
+      const ahead: PendingClaim[] = []
+      let depth = 1
+      const claimAhead = () => {
+        while (ahead.length < depth && !context.signal.aborted && pauseUntil === null) {
+          const room = runtime.config.maxSendsPerCycle - counts.claimed - ahead.reduce((sum, pending) => sum + pending.limit, 0)
+          if (room <= 0) return
+          ahead.push(claim(Math.min(runtime.config.sendBatchSize, room)))
+        }
+      }
+      if (!context.signal.aborted) ahead.push(claim(Math.min(runtime.config.sendBatchSize, runtime.config.maxSendsPerCycle)))
       let unsent: ClaimedEmail[] = []
       try {
-        while (next) {
-          const claiming = next
-          next = null
-          const { batch, limit } = await claiming
+        while (ahead.length > 0) {
+          const claiming = ahead.shift()!
+          // Not the first claim of the step, and not there yet: the lanes wait for it.
+          if (!claiming.settled && counts.claimed > 0) depth = maxClaimsAhead
+          const batch = await claiming.result
+          const limit = claiming.limit
           for (const email of batch.inDoubt) {
             counts.inDoubt++
             runtime.emit('email:in_doubt', { emailId: email.id, campaignId: email.campaignId, leadId: email.leadId })
           }
           counts.cancelledSuppressed += batch.cancelledSuppressed.length
           counts.claimed += batch.claimed.length
-          const room = runtime.config.maxSendsPerCycle - counts.claimed
-          if (batch.claimed.length >= limit && room > 0 && !context.signal.aborted && pauseUntil === null) {
-            next = claim(Math.min(runtime.config.sendBatchSize, room))
-          }
+          // A short batch: nothing more was due when it was claimed (a claim already in
+          // flight is still sent).
+          if (batch.claimed.length >= limit) claimAhead()
           unsent = [...batch.claimed]
           let failure: { error: unknown } | null = null
           // Each lane sends one email at a time; a lane that fails stops the others from
@@ -116,7 +135,7 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
         // batch and the batch claimed in advance — so that those emails wait for the next
         // cycle instead of a claim expiry.
         await giveBack(runtime, context, unsent.splice(0), context.clock.now())
-        if (next) await giveBack(runtime, context, await claimedOf(runtime, next), context.clock.now())
+        for (const pending of ahead.splice(0)) await giveBack(runtime, context, await claimedOf(runtime, pending), context.clock.now())
         await claims.stop()
         for (const deferral of scope.windowDeferrals.values()) {
           const emails = deferral.emails === 1 ? '1 email' : `${deferral.emails} emails`
@@ -132,10 +151,23 @@ export function createSendStep(runtime: WorkerRuntime): WorkerStep {
   }
 }
 
+/**
+ * At most this many claims in flight while a batch is sent: a second one only once the
+ * lanes had to wait for a claim.
+ */
+const maxClaimsAhead = 2
+
+/** A claim in flight: what it asked for, and whether it has settled. */
+interface PendingClaim {
+  limit: number
+  settled: boolean
+  result: Promise<ClaimDueEmailsResult>
+}
+
 /** The emails of a batch claimed in advance, or none when that claim failed too. */
-async function claimedOf(runtime: WorkerRuntime, pending: Promise<{ batch: ClaimDueEmailsResult }>): Promise<ClaimedEmail[]> {
+async function claimedOf(runtime: WorkerRuntime, pending: PendingClaim): Promise<ClaimedEmail[]> {
   try {
-    return (await pending).batch.claimed
+    return (await pending.result).claimed
   } catch (error) {
     // The claim failed as well, so it handed nothing out; the step reports the first failure.
     runtime.logger.warn('the next batch could not be claimed either', { error: errorMessage(error) })
