@@ -29,6 +29,64 @@ describe('send step batches', () => {
     expect(await store.listEmails({ statuses: ['sending'] })).toHaveLength(0)
   })
 
+  it('keeps a second claim in flight once the lanes waited for one, within maxSendsPerCycle, each email sent once', async () => {
+    const { clock, store, sender } = await setup(30)
+    const limits: number[] = []
+    let inFlight = 0
+    let mostInFlight = 0
+    const claimDueEmails = store.claimDueEmails.bind(store)
+    // A claim slower than the sends (a busy database, a fast provider).
+    store.claimDueEmails = async (input) => {
+      limits.push(input.limit)
+      mostInFlight = Math.max(mostInFlight, ++inFlight)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      try {
+        return await claimDueEmails(input)
+      } finally {
+        inFlight--
+      }
+    }
+    const worker = createCamWorker({ store, sender, clock, config: { stopOnSignals: false, sendBatchSize: 3, sendConcurrency: 2, maxSendsPerCycle: 20 } })
+    const report = await worker.runOnce()
+    expect(sendStep(report)?.counts).toMatchObject({ claimed: 20, sent: 20 })
+    expect(mostInFlight).toBe(2)
+    expect(limits.reduce((sum, limit) => sum + limit, 0)).toBe(20) // never asked for more than the run may send
+    expect(new Set(sender.sent.map((record) => record.email.to.email)).size).toBe(20)
+    expect(await store.listEmails({ statuses: ['queued'] })).toHaveLength(10)
+    expect(await store.listEmails({ statuses: ['sending'] })).toHaveLength(0)
+  })
+
+  it('gives every batch claimed in advance back, unsent, when the step fails with two claims in flight', async () => {
+    const { clock, store: memoryStore, sender } = await setup(30)
+    const store = perEmailRecords(memoryStore)
+    const claimDueEmails = store.claimDueEmails.bind(store)
+    let claims = 0
+    store.claimDueEmails = async (input) => {
+      claims++
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return claimDueEmails(input)
+    }
+    // The fourth record fails: by then the lanes have waited for a claim and two are in flight.
+    const recordEmailSent = store.recordEmailSent.bind(store)
+    let records = 0
+    store.recordEmailSent = async (input) => {
+      if (++records === 4) throw new Error('connection lost')
+      return recordEmailSent(input)
+    }
+    const worker = createCamWorker({ store, sender, clock, config: { stopOnSignals: false, sendBatchSize: 2, sendConcurrency: 1 } })
+    const report = await worker.runOnce()
+    expect(sendStep(report)?.error).toContain('connection lost')
+    expect(claims).toBeGreaterThanOrEqual(4)
+    // Three recorded, the fourth sent but not recorded (claimed until it expires); the rest,
+    // both batches claimed in advance included, queued again with no attempt counted.
+    expect(sender.sent).toHaveLength(4)
+    expect(await store.listEmails({ statuses: ['sent'] })).toHaveLength(3)
+    expect(await store.listEmails({ statuses: ['sending'] })).toHaveLength(1)
+    const queued = await store.listEmails({ statuses: ['queued'] })
+    expect(queued).toHaveLength(26)
+    expect(queued.every((email) => email.attempts === 0)).toBe(true)
+  })
+
   // Records one by one (a store without recordEmailsSent): with group commit, see worker-send-group-commit.test.ts.
   it('gives a batch claimed in advance back, unsent, when the step fails', async () => {
     const { clock, store: memoryStore, sender } = await setup(6)
