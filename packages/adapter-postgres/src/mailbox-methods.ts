@@ -23,20 +23,23 @@ export function mailboxMethods(context: StoreContext, shared: SharedStatements):
   /** The usage `d` of the mailbox `m` on the UTC day in parameter `dayParam` (e.g. `$1`). */
   const usageJoin = (dayParam: string) => `LEFT JOIN ${schema}.mailbox_daily_sends d ON d.mailbox = m.name AND d.day = ${dayParam}::date`
 
-  // Runs right after the mailbox's row was locked: its snapshot sees every reservation
-  // committed before, so the count is exact. The upsert's condition repeats the limit
-  // check on the row it increments (belt and braces: the lock already orders them).
-  const takeSendSql = `
-    WITH usage AS (
-      SELECT COALESCE((SELECT used FROM ${schema}.mailbox_daily_sends WHERE mailbox = $1 AND day = $2::date), 0) AS used
+  // One statement, one round trip: the mailbox's row is locked first (FOR UPDATE reads its
+  // latest committed version, so the status and the gap are checked against the last
+  // reservation committed before, never a stale snapshot), and the reservations of one
+  // mailbox queue on that lock across every worker until this statement commits. The day's
+  // count is taken by the upsert itself, which increments the current row only while it
+  // is under the limit: exact whatever the statement's snapshot saw.
+  const reserveSql = `
+    WITH m AS (
+      SELECT status, last_sent_at FROM ${schema}.mailboxes WHERE name = $1 FOR UPDATE
     ), verdict AS (
       SELECT CASE
-          WHEN usage.used >= $3::int THEN 'limit'
+          WHEN m.status <> 'active' THEN 'paused'
           WHEN m.last_sent_at IS NOT NULL AND m.last_sent_at + $4::bigint * interval '1 millisecond' > $5::timestamptz THEN 'gap'
+          WHEN $3::int <= 0 THEN 'limit'
         END AS refused,
         m.last_sent_at + $4::bigint * interval '1 millisecond' AS available_at
-      FROM ${schema}.mailboxes m, usage
-      WHERE m.name = $1
+      FROM m
     ), taken AS (
       INSERT INTO ${schema}.mailbox_daily_sends AS d (mailbox, day, used)
       SELECT $1, $2::date, 1 FROM verdict WHERE verdict.refused IS NULL
@@ -80,13 +83,8 @@ export function mailboxMethods(context: StoreContext, shared: SharedStatements):
       })
     },
     reserveMailboxSend(input) {
-      return context.transaction('reserveMailboxSend', async (tx): Promise<MailboxReservation> => {
-        // Reservations of one mailbox queue here, one after the other, across every worker.
-        const locked = await tx.query<{ status: string }>(`SELECT status FROM ${schema}.mailboxes WHERE name = $1 FOR UPDATE`, [input.mailbox])
-        const mailbox = locked.rows[0]
-        if (!mailbox) return { reserved: false, reason: 'unknown', availableAt: null }
-        if (mailbox.status !== 'active') return { reserved: false, reason: 'paused', availableAt: null }
-        const { rows } = await tx.query<{ refused: 'limit' | 'gap' | null; available_at: unknown; taken: boolean }>(takeSendSql, [
+      return context.run('reserveMailboxSend', async (): Promise<MailboxReservation> => {
+        const { rows } = await db.query<{ refused: 'paused' | 'gap' | 'limit' | null; available_at: unknown; taken: boolean }>(reserveSql, [
           input.mailbox,
           input.day,
           input.limit,
@@ -95,6 +93,7 @@ export function mailboxMethods(context: StoreContext, shared: SharedStatements):
         ])
         const verdict = rows[0]
         if (!verdict) return { reserved: false, reason: 'unknown', availableAt: null }
+        if (verdict.refused === 'paused') return { reserved: false, reason: 'paused', availableAt: null }
         if (verdict.refused === 'gap') {
           const availableAt = verdict.available_at instanceof Date ? verdict.available_at : new Date(String(verdict.available_at))
           return { reserved: false, reason: 'gap', availableAt }
