@@ -23,20 +23,26 @@ export function mailboxMethods(context: StoreContext, shared: SharedStatements):
   /** The usage `d` of the mailbox `m` on the UTC day in parameter `dayParam` (e.g. `$1`). */
   const usageJoin = (dayParam: string) => `LEFT JOIN ${schema}.mailbox_daily_sends d ON d.mailbox = m.name AND d.day = ${dayParam}::date`
 
-  // One statement, one round trip: the mailbox's row is locked first (FOR UPDATE reads its
-  // latest committed version, so the status and the gap are checked against the last
-  // reservation committed before, never a stale snapshot), and the reservations of one
-  // mailbox queue on that lock across every worker until this statement commits. The day's
-  // count is taken by the upsert itself, which increments the current row only while it
-  // is under the limit: exact whatever the statement's snapshot saw.
+  // One statement, one round trip. The mailbox's row is locked first; then its day's count,
+  // by a join on that locked row, so always after it (every reservation takes the two locks
+  // in this order: no deadlock). `FOR UPDATE` reads the latest committed version of both
+  // rows, never the statement's older snapshot: status, count and gap are those the last
+  // reservation committed, and the reservations of one mailbox queue on its row across
+  // every worker until this statement commits. Refusals in the order paused, limit, gap (as
+  // every store). The upsert repeats the limit check on the row it increments (a day's
+  // first reservations race on the insert).
   const reserveSql = `
     WITH m AS (
       SELECT status, last_sent_at FROM ${schema}.mailboxes WHERE name = $1 FOR UPDATE
+    ), usage AS (
+      SELECT d.used FROM ${schema}.mailbox_daily_sends d JOIN m ON true
+      WHERE d.mailbox = $1 AND d.day = $2::date
+      FOR UPDATE OF d
     ), verdict AS (
       SELECT CASE
           WHEN m.status <> 'active' THEN 'paused'
+          WHEN COALESCE((SELECT used FROM usage), 0) >= $3::int THEN 'limit'
           WHEN m.last_sent_at IS NOT NULL AND m.last_sent_at + $4::bigint * interval '1 millisecond' > $5::timestamptz THEN 'gap'
-          WHEN $3::int <= 0 THEN 'limit'
         END AS refused,
         m.last_sent_at + $4::bigint * interval '1 millisecond' AS available_at
       FROM m

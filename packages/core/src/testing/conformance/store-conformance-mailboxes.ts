@@ -103,6 +103,24 @@ export function describeStoreMailboxTests(api: ConformanceTestApi, withStore: Wi
     )
 
     api.it(
+      'refuses a mailbox both at its limit and within its gap with `limit` (checked first: it lasts the day)',
+      withStore(async (store) => {
+        const [mailbox] = await registered(store, sampleMailbox({ dailyLimit: 1, minGapMs: 60_000 }))
+        const reserve = (at: Date) => store.reserveMailboxSend({ mailbox: mailbox!.name, day: day0, limit: 1, minGapMs: 60_000, now: at })
+        assert.deepEqual(await reserve(seconds(0)), { reserved: true })
+        assert.deepEqual(await reserve(seconds(30)), { reserved: false, reason: 'limit', availableAt: null })
+        // A limit of 0 (a ramp-up that has not begun) refuses a mailbox that never sent.
+        const [fresh] = await registered(store, sampleMailbox())
+        assert.deepEqual(await store.reserveMailboxSend({ mailbox: fresh!.name, day: day0, limit: 0, minGapMs: 0, now: seconds(0) }), {
+          reserved: false,
+          reason: 'limit',
+          availableAt: null,
+        })
+        assert.equal((await mailboxState(store, fresh!.name)).sentOnDay, 0)
+      }),
+    )
+
+    api.it(
       'refuses a paused mailbox and an unknown one; a resumed mailbox sends again',
       withStore(async (store) => {
         const [mailbox] = await registered(store, sampleMailbox())
