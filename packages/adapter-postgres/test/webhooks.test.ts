@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { camEventPayload, createCamClient, createCamWorker, type NewCamEvent } from '@cam/core'
-import { createMemoryInbox, createMemorySender, createWebhookReceiver, sampleAlert, sampleCampaign, sampleEmail, sampleLead, type WebhookReceiver } from '@cam/core/testing'
+import { createMemoryInbox, createMemorySender, createWebhookReceiver, sampleAlert, sampleBounceReport, sampleCampaign, sampleEmail, sampleLead, sampleRawMessage, type WebhookReceiver } from '@cam/core/testing'
 import { createPostgresStore, type PostgresStore } from '../src/index.js'
 import { createMigratedSchema, databaseUrl, testSchemaName } from './support/database.js'
-import { replyTo, userUnknownReport } from './support/webhook-messages.js'
 import { eventually, startWorker, stopWorker, type ChildWorker } from './support/worker-harness.js'
 
 const anytime = { timezone: 'UTC', weekdays: [1, 2, 3, 4, 5, 6, 7] as Array<1 | 2 | 3 | 4 | 5 | 6 | 7>, startTime: '00:00', endTime: '24:00' }
@@ -51,9 +50,9 @@ describe('outbound webhooks on PostgreSQL', () => {
       await worker.runOnce()
       expect(sender.sent).toHaveLength(3)
       const messageIdOf = (i: number) => sender.sent.find((sent) => sent.email.to.email === `p${i}@prospect.example`)!.email.messageId
-      inbox.deliver(replyTo({ from: 'P0 <p0@prospect.example>', inReplyTo: messageIdOf(0), body: "Yes, this sounds great. Let's set up a call next week." }))
-      inbox.deliver(userUnknownReport({ recipient: 'p1@prospect.example', originalMessageId: messageIdOf(1) }))
-      inbox.deliver(userUnknownReport({ recipient: 'p2@prospect.example', originalMessageId: messageIdOf(2) }))
+      inbox.deliver(sampleRawMessage({ from: 'P0 <p0@prospect.example>', inReplyTo: messageIdOf(0), body: "Yes, this sounds great. Let's set up a call next week." }))
+      inbox.deliver(sampleBounceReport({ recipient: 'p1@prospect.example', originalMessageId: messageIdOf(1) }))
+      inbox.deliver(sampleBounceReport({ recipient: 'p2@prospect.example', originalMessageId: messageIdOf(2) }))
       const report = await worker.runOnce()
       expect(report.steps.filter((step) => step.status === 'error')).toEqual([])
     } finally {

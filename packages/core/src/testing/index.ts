@@ -15,6 +15,7 @@ export { describeStoreConformance, type StoreConformanceOptions } from './confor
 export { describeMailboxPoolScenario, type MailboxPoolScenarioOptions, type MailboxPoolScenarioSize } from './conformance/store-conformance-mailbox-pool.js'
 export { describeLockConformance, type LockConformanceOptions } from './conformance/lock-conformance.js'
 export { sampleCampaign, sampleLead, sampleEmail, sampleAlert, sampleRawMessage } from './conformance/store-fixtures.js'
+export { sampleBounceReport } from './sample-bounce-report.js'
 export {
   describeSenderConformance,
   type SenderConformanceOptions,

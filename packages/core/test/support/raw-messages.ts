@@ -31,52 +31,5 @@ export function replyMessage(options: {
   return lines.join('\r\n')
 }
 
-/** An RFC 3464 delivery status notification for `recipient`. */
-export function bounceMessage(options: { recipient: string; originalMessageId: string; status?: string; diagnostic?: string; date?: Date }): string {
-  const boundary = `dsn-${randomUUID()}`
-  const status = options.status ?? '5.1.1'
-  const diagnostic = options.diagnostic ?? `smtp; 550 ${status} <${options.recipient}>: Recipient address rejected: User unknown in virtual mailbox table`
-  const date = (options.date ?? new Date()).toUTCString().replace('GMT', '+0000')
-  return [
-    'From: MAILER-DAEMON@mx.prospect.example (Mail Delivery System)',
-    'To: ana@sender.example',
-    'Subject: Undelivered Mail Returned to Sender',
-    `Date: ${date}`,
-    `Message-ID: <${randomUUID()}@mx.prospect.example>`,
-    'Auto-Submitted: auto-replied',
-    'MIME-Version: 1.0',
-    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/plain; charset=us-ascii',
-    '',
-    'This is the mail system at host mx.prospect.example.',
-    "I'm sorry to have to inform you that your message could not be delivered to one or more recipients.",
-    '',
-    `<${options.recipient}>: host mx.prospect.example said: 550 ${status} User unknown`,
-    '',
-    `--${boundary}`,
-    'Content-Type: message/delivery-status',
-    '',
-    'Reporting-MTA: dns; mx.prospect.example',
-    `Arrival-Date: ${date}`,
-    '',
-    `Final-Recipient: rfc822; ${options.recipient}`,
-    `Original-Recipient: rfc822; ${options.recipient}`,
-    'Action: failed',
-    `Status: ${status}`,
-    'Remote-MTA: dns; mx.prospect.example',
-    `Diagnostic-Code: ${diagnostic}`,
-    '',
-    `--${boundary}`,
-    'Content-Type: text/rfc822-headers',
-    '',
-    'From: Ana <ana@sender.example>',
-    `To: ${options.recipient}`,
-    'Subject: Quick question',
-    `Message-ID: ${options.originalMessageId}`,
-    '',
-    `--${boundary}--`,
-    '',
-  ].join('\r\n')
-}
+/** An RFC 3464 delivery status notification for `recipient` (the public test builder). */
+export { sampleBounceReport as bounceMessage } from '../../src/testing/index.js'
