@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { InboxError } from '@cam/core'
 import { createImapInbox } from '../src/index.js'
 import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
-import { createRecordingLogger } from './support/recording-logger.js'
 import { collect, createTestInbox, waitUntil } from './support/test-mail.js'
+import { createRecordingLogger } from '@cam/core/testing'
 
 let server: DovecotServer
 

@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { InboxError } from '@cam/core'
-import { createMemoryStore } from '@cam/core/testing'
+import { createMemoryStore, createRecordingLogger } from '@cam/core/testing'
 import { parseImapCursor } from '../src/index.js'
 import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
 import { ingestIntoStore } from './support/ingest-into-store.js'
-import { createRecordingLogger } from './support/recording-logger.js'
 import { appendMessages, buildMessage, collect, connectTestClient, createTestInbox, messageIdOf, uniqueMessageId } from './support/test-mail.js'
 
 let server: DovecotServer

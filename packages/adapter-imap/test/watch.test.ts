@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { InboxError, type InboxWatch } from '@cam/core'
 import { startDovecot, type DovecotServer } from './support/dovecot-server.js'
-import { createRecordingLogger } from './support/recording-logger.js'
 import { appendMessages, buildMessage, collect, connectTestClient, createTestInbox, waitUntil } from './support/test-mail.js'
+import { createRecordingLogger } from '@cam/core/testing'
 
 const servers: DovecotServer[] = []
 const watches: InboxWatch[] = []

@@ -6,25 +6,11 @@
 import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createCamClient, createCamWorker, type CamClient, type LogFields, type Logger } from '@cam/core'
-import { createManualClock, createMemoryStore, type ManualClock, type MemoryStore } from '@cam/core/testing'
+import { createCamClient, createCamWorker, type CamClient } from '@cam/core'
+import { createManualClock, createMemoryStore, createRecordingLogger, type ManualClock, type MemoryStore, type RecordingLogger } from '@cam/core/testing'
 import { createResendSender, createResendWebhookHandler, toNodeRequestListener, type ResendWebhookHandler } from '../src/index.js'
 import { startResendApiServer, type ResendApiServer, type StoredResendEmail } from './resend-api-server.js'
 import { createSigningSecret } from './svix-webhooks.js'
-
-/** One log line. */
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error'
-  message: string
-  fields: LogFields | undefined
-}
-
-/** A logger that keeps what it is told (the host's logger port), to check what is logged and what never is. */
-export function createRecordingLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = []
-  const record = (level: LogLine['level']) => (message: string, fields?: LogFields) => void lines.push({ level, message, fields })
-  return { lines, debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') }
-}
 
 /** Everything a delivery event can change, to compare before and after. */
 export interface StateSnapshot {
@@ -42,7 +28,7 @@ export interface WebhookFixture {
   resend: ResendApiServer
   secret: string
   handler: ResendWebhookHandler
-  logger: ReturnType<typeof createRecordingLogger>
+  logger: RecordingLogger
   campaignId: string
   /** The webhook URL on 127.0.0.1. */
   url: string

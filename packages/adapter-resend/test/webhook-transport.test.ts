@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
 import { CamError, ValidationError } from '@cam/core'
+import { createRecordingLogger } from '@cam/core/testing'
 import express from 'express'
 import { afterEach, beforeEach, describe, it } from 'vitest'
 import { createResendWebhookHandler, toNodeRequestListener } from '../src/index.js'
 import { createMessageId, createSigningSecret, deliverWebhook, svixHeaders } from './svix-webhooks.js'
-import { closeServer, createRecordingLogger, listen, startWebhookFixture, type WebhookFixture } from './webhook-fixture.js'
+import { closeServer, listen, startWebhookFixture, type WebhookFixture } from './webhook-fixture.js'
 
 const lee = 'lee@prospect.example'
 const tenMegabytes = 10 * 1024 * 1024
@@ -147,7 +148,7 @@ describe('Runtimes: a Web-standard Request, Node http, Express', () => {
     assert.equal(delivery.status, 500)
     assert.match((delivery.json as { error: string }).error, /express\.raw\(\{ type: 'application\/json' \}\)/)
     assert.deepEqual(await fixture.snapshot(), before)
-    assert.ok(logger.lines.some((line) => line.level === 'error'), 'the misconfiguration is logged')
+    assert.ok(logger.entries.some((line) => line.level === 'error'), 'the misconfiguration is logged')
   })
 
   it('Express without a body parser: the body is streamed', async () => {
@@ -176,7 +177,7 @@ describe('Runtimes: a Web-standard Request, Node http, Express', () => {
     const first = await fetch(url, { method: 'POST', body: '{}' })
     assert.equal(first.status, 500)
     assert.deepEqual(await first.json(), { error: 'internal error' })
-    assert.ok(logger.lines.some((line) => line.level === 'error' && String(line.fields?.['error']).includes('boom')))
+    assert.ok(logger.entries.some((line) => line.level === 'error' && String(line.fields?.['error']).includes('boom')))
     const second = await fetch(url, { method: 'POST', body: '{}' })
     assert.equal(second.status, 200)
     assert.equal(await second.text(), 'ok')

@@ -2,9 +2,9 @@ import { ImapFlow } from 'imapflow'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createSmtpSender, type SmtpSender, type SmtpSenderOptions } from '../src/index.js'
 import { startDovecot, type DovecotServer } from '../../adapter-imap/test/support/dovecot-server.js'
-import { createRecordingLogger } from '../../adapter-imap/test/support/recording-logger.js'
 import { sampleEmail } from './support/sample-email.js'
 import { startSmtpTestServer, type SmtpTestServer, type SmtpTestServerOptions } from './support/smtp-test-server.js'
+import { createRecordingLogger } from '@cam/core/testing'
 
 // One Dovecot for the file, its user `alice`; the password doubles as an XOAUTH2 token (Dovecot
 // checks bearer tokens against the passdb like passwords), so a token can be tested end to end.

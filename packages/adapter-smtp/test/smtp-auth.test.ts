@@ -1,10 +1,10 @@
 import { SendError } from '@cam/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSmtpSender, type SmtpSender, type SmtpSenderOptions } from '../src/index.js'
-import { createRecordingLogger } from '../../adapter-imap/test/support/recording-logger.js'
 import { sampleEmail } from './support/sample-email.js'
 import { sendError } from './support/send-error.js'
 import { startSmtpTestServer, type SmtpTestServer, type SmtpTestServerOptions } from './support/smtp-test-server.js'
+import { createRecordingLogger } from '@cam/core/testing'
 
 const user = 'ana@acme.example'
 const cleanups: Array<() => Promise<void>> = []

@@ -8,8 +8,8 @@ import type { ClassificationResult } from '@cam/core'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createAiClassifier, type AiClassifierOptions } from '../src/index.js'
 import { startOpenAiChatServer, type OpenAiChatServer } from './openai-chat-server.js'
-import { createRecordingLogger } from './recording-logger.js'
 import { contextAt, receivedAt, replyMessage, secrets } from './reply-message.js'
+import { createRecordingLogger } from '@cam/core/testing'
 
 let server: OpenAiChatServer
 

@@ -8,8 +8,8 @@ import { composeClassifiers, createRuleClassifier, type ClassifierV1 } from '@ca
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createAiClassifier } from '../src/index.js'
 import { startOpenAiChatServer, type OpenAiChatServer } from './openai-chat-server.js'
-import { createRecordingLogger, type RecordingLogger } from './recording-logger.js'
 import { contextAt, replyMessage } from './reply-message.js'
+import { createRecordingLogger, type RecordingLogger } from '@cam/core/testing'
 
 /** `composeClassifiers`' default threshold: at or above it, a non-unknown answer is confident (a positive alerts a human). */
 const composeThreshold = 0.7

@@ -1,21 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { LogFields, Logger } from '@cam/core'
 import { createDashboard, toNodeRequestListener, type DashboardOptions } from '../src/index.js'
-
-/** One log line a test can look at. */
-export interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error'
-  message: string
-  fields: LogFields | undefined
-}
-
-/** A logger that keeps what it is told (the host's logger, as far as the dashboard knows). */
-export function createRecordingLogger(): Logger & { lines: LogLine[] } {
-  const lines: LogLine[] = []
-  const at = (level: LogLine['level']) => (message: string, fields?: LogFields) => void lines.push({ level, message, fields })
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
-}
 
 /** A dashboard served by Node's http server on 127.0.0.1 (a free port). */
 export interface DashboardServer {

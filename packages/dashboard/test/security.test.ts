@@ -1,7 +1,7 @@
-import { createMemoryStore } from '@cam/core/testing'
+import { createMemoryStore, createRecordingLogger } from '@cam/core/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contentSecurityPolicy, createDashboard } from '../src/index.js'
-import { createRecordingLogger, csrfTokenOf, startDashboardServer, type DashboardServer } from './dashboard-server.js'
+import { csrfTokenOf, startDashboardServer, type DashboardServer } from './dashboard-server.js'
 import { hostileReplyText, seedScenario, type Scenario } from './seed-scenario.js'
 
 let scenario: Scenario
@@ -66,7 +66,7 @@ describe('access', () => {
     const response = await dashboard(new Request('http://localhost/cam'))
     expect(response.status).toBe(500)
     expect(await response.text()).not.toContain('password')
-    expect(logger.lines.some((line) => line.level === 'error' && String(line.fields?.error).includes('session store down'))).toBe(true)
+    expect(logger.entries.some((line) => line.level === 'error' && String(line.fields?.error).includes('session store down'))).toBe(true)
   })
 
   it('serves the stylesheet without asking authorize (it holds no data), cached by its hashed name', async () => {
@@ -116,7 +116,7 @@ describe('CSRF and state changes', () => {
     expect(response.status).toBe(403)
     expect(await response.text()).toContain('did not come from this dashboard')
     expect((await scenario.client.getCampaign(scenario.campaigns.main))!.status).toBe('active')
-    expect(logger.lines.some((line) => line.message.includes('CSRF') && line.fields?.actor === 'ana@acme.test')).toBe(true)
+    expect(logger.entries.some((line) => line.message.includes('CSRF') && line.fields?.actor === 'ana@acme.test')).toBe(true)
   })
 
   it("refuses another actor's token, a forged one and one from another secret", async () => {
@@ -154,9 +154,9 @@ describe('CSRF and state changes', () => {
     const campaign = (await scenario.client.getCampaign(scenario.campaigns.main))!
     expect(campaign.status).toBe('paused')
     expect(campaign.statusReason).toBe('too many bounces (by ana@acme.test in the dashboard)')
-    const line = logger.lines.find((entry) => entry.message === 'dashboard action' && entry.fields?.action === 'campaign.pause')
+    const line = logger.entries.find((entry) => entry.message === 'dashboard action' && entry.fields?.action === 'campaign.pause')
     expect(line?.fields).toEqual({ actor: 'ana@acme.test', action: 'campaign.pause', target: scenario.campaigns.main })
-    expect(JSON.stringify(logger.lines)).not.toContain(token)
+    expect(JSON.stringify(logger.entries)).not.toContain(token)
     const resumed = await post(`/campaigns/${scenario.campaigns.main}/resume`, { _csrf: token })
     expect(resumed.status).toBe(303)
     expect((await scenario.client.getCampaign(scenario.campaigns.main))!.status).toBe('active')

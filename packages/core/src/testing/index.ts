@@ -16,6 +16,7 @@ export { describeMailboxPoolScenario, type MailboxPoolScenarioOptions, type Mail
 export { describeLockConformance, type LockConformanceOptions } from './conformance/lock-conformance.js'
 export { sampleCampaign, sampleLead, sampleEmail, sampleAlert, sampleRawMessage } from './conformance/store-fixtures.js'
 export { sampleBounceReport } from './sample-bounce-report.js'
+export { createRecordingLogger, type RecordingLogger, type LogEntry } from './recording-logger.js'
 export {
   describeSenderConformance,
   type SenderConformanceOptions,

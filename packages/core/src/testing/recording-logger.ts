@@ -1,4 +1,4 @@
-import type { LogFields, Logger } from '@cam/core'
+import type { LogFields, Logger } from '../util/logger.js'
 
 /** One line a {@link RecordingLogger} received. */
 export interface LogEntry {
@@ -7,11 +7,14 @@ export interface LogEntry {
   fields: LogFields | undefined
 }
 
-/** A Logger that keeps every line, for assertions. */
+/** A {@link Logger} that keeps every line, to assert on what an adapter or a worker reported (and on what it never logs: secrets, message bodies). */
 export interface RecordingLogger extends Logger {
+  /** Every line, in order. */
   readonly entries: LogEntry[]
-  /** The entries of one level. */
+  /** The lines of one level. */
   at(level: LogEntry['level']): LogEntry[]
+  /** Every line as text (`level message {fields}`), one per line: to search for what must not appear. */
+  text(): string
 }
 
 /** Creates a {@link RecordingLogger}. */
@@ -23,6 +26,7 @@ export function createRecordingLogger(): RecordingLogger {
   return {
     entries,
     at: (level) => entries.filter((entry) => entry.level === level),
+    text: () => entries.map((entry) => `${entry.level} ${entry.message} ${JSON.stringify(entry.fields ?? {})}`).join('\n'),
     debug: write('debug'),
     info: write('info'),
     warn: write('warn'),
