@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { AdapterError, ValidationError, createCamClient, createCamWorker, type Logger, type StepReport } from '@cam/core'
-import { createManualClock, createMemoryStore } from '@cam/core/testing'
+import { AdapterError, ValidationError, createCamClient, createCamWorker, type StepReport } from '@cam/core'
+import { createManualClock, createMemoryStore, createRecordingLogger } from '@cam/core/testing'
 import { afterEach, describe, it } from 'vitest'
 import { createResendReconcileStep, createResendSender, type ResendReconcileStepOptions } from '../src/index.js'
 import { startResendApiServer, type ResendApiServer, type ResendApiServerOptions, type ResendLastEvent } from './resend-api-server.js'
@@ -13,12 +13,6 @@ const servers: ResendApiServer[] = []
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()))
 })
-
-interface LogLine {
-  level: 'debug' | 'info' | 'warn' | 'error'
-  message: string
-  fields: Record<string, unknown> | undefined
-}
 
 /**
  * A worker (memory store, Resend sender on the fake Resend, the reconcile step added through
@@ -44,13 +38,8 @@ async function setup(options: { leads: number; server?: ResendApiServerOptions; 
   const connection = { apiKey: server.apiKey, baseUrl: server.url, rateLimit: { requestsPerSecond: options.requestsPerSecond } }
   const sender = createResendSender(connection)
   const reconcile = createResendReconcileStep({ ...connection, ...options.reconcile })
-  const logs: LogLine[] = []
-  const logger: Logger = {
-    debug: (message, fields) => void logs.push({ level: 'debug', message, fields }),
-    info: (message, fields) => void logs.push({ level: 'info', message, fields }),
-    warn: (message, fields) => void logs.push({ level: 'warn', message, fields }),
-    error: (message, fields) => void logs.push({ level: 'error', message, fields }),
-  }
+  const logger = createRecordingLogger()
+  const logs = logger.entries
   const worker = createCamWorker({
     store,
     sender,
